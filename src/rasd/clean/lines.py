@@ -1,0 +1,81 @@
+"""Small line classifiers for scraped-page boilerplate, one reason per pattern."""
+from __future__ import annotations
+
+import re
+
+from rasd.nlp.arabic import normalize
+
+_NUM = r"[\d٠-٩۰-۹][\d٠-٩۰-۹.,٫٬]*\s*(?:[kKmM]|ألف|الف|مليون)?"
+_COUNTER_WORDS = (r"views?|reads?|shares?|comments?|likes?|visits?|hits?|"
+                  r"مشاهدات|مشاهدة|المشاهدات|عدد المشاهدات|عدد القراءات|قراءات|قراءة|زيارات|زيارة|"
+                  r"مشاركات|مشاركة|تعليقات|تعليق|اعجاب|إعجاب|إعجابات|شوهد|المشاهدين")
+_COUNTER = re.compile(
+    rf"^[\s\W]*(?:(?:{_COUNTER_WORDS})[\s:：\-–|()]*{_NUM}(?:\s*(?:مرة|مرات|times))?"
+    rf"|{_NUM}[\s:：\-–|()]*(?:{_COUNTER_WORDS}))[\s\W]*$",
+    re.IGNORECASE,
+)
+_READ_ALSO = re.compile(r"^\W*(?:(?:اقرأ|إقرأ|اقرا|إقرا)\s+(?:أيضا|أيضاً|ايضا|ايضاً|كذلك|المزيد)|(?:شاهد|طالع)\s+(?:أيضا|أيضاً|ايضا)|"
+                        r"للمزيد(?:\s+من)?|ذات صلة|مواضيع ذات صلة|read (?:also|more)|related\s*:|see also)", re.IGNORECASE)
+_COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|جميع الحقوق محفوظة|حقوق (?:النشر|الطبع)|all rights reserved|copyright", re.IGNORECASE)
+_URL_ONLY = re.compile(r"^\s*(?:(?:https?://|www\.)\S+\s*)+$", re.IGNORECASE)
+_SHARE_BAR = re.compile(r"^\s*(?:(?:شارك|مشاركة|share|tweet|facebook|twitter|whatsapp|telegram|email|print|طباعة|فيسبوك|تويتر|واتساب|تلغرام)[\s|:,•·/]*){1,8}$",
+                        re.IGNORECASE)
+_TAGS = re.compile(r"^\s*(?:الوسوم|وسوم|كلمات مفتاحية|tags)\s*[:：]", re.IGNORECASE)
+
+_RULES = (("counter", _COUNTER), ("url", _URL_ONLY), ("share_buttons", _SHARE_BAR), ("read_also", _READ_ALSO),
+          ("tags", _TAGS))
+
+
+def boilerplate_kind(line: str) -> str | None:
+    """The kind of boilerplate a whole line is, or None for content."""
+    stripped = line.strip()
+    if not stripped:
+        return None
+    for kind, rx in _RULES:
+        if rx.search(stripped):
+            return kind
+    if _COPYRIGHT.search(stripped) and len(stripped) < 200:
+        return "copyright"
+    return None
+
+
+_SIGNATURE_WRAPPED = re.compile(r"^[\s\"“”«»'‘’(\[]+(?P<name>[^\"“”«»()\[\]\n.،:]{2,40}?)[\s\"“”«»'‘’)\].]+$")
+_SIGNATURE_SOURCE = re.compile(r"^\s*(?:المصدر|المصادر|source|المصدر\s*/\s*الوكالة)\s*[:：\-]\s*(?P<name>[^\n]{2,40}?)\s*$", re.IGNORECASE)
+_SIGNATURE_AGENCY = re.compile(r"^\s*(?P<name>(?:وكالة|وكالات|موقع|صحيفة|قناة)\s+[^\n.،:]{2,30}?)\s*$")
+
+
+def signature_name(line: str, max_words: int = 5) -> str | None:
+    """The outlet named by a lone signature line (“سبوتنيك”, (سانا), المصدر: الجزيرة نت), else None."""
+    stripped = line.strip()
+    if not stripped or len(stripped) > 50 or len(stripped.split()) > max_words:
+        return None
+    for rx in (_SIGNATURE_SOURCE, _SIGNATURE_WRAPPED, _SIGNATURE_AGENCY):
+        m = rx.match(stripped)
+        if m:
+            return m.group("name").strip()
+    return None
+
+
+_DATELINE = re.compile(r"^\s*(?P<place>[^\s\-–—()]{2,20}(?:\s[^\s\-–—()]{2,20})?)\s*[-–—]\s*"
+                       r"(?:(?P<date>[^()\-–—]{4,30}?)\s*)?\((?P<outlet>[^()]{2,25})\)\s*[-–—:]")
+
+
+def dateline(paragraph: str) -> tuple[str | None, str | None]:
+    """(date text, outlet) from a wire dateline such as 'دمشق - 12 تشرين الثاني 2026 (سانا) -'."""
+    m = _DATELINE.match(paragraph)
+    if not m:
+        return None, None
+    return (m.group("date") or None), m.group("outlet").strip()
+
+
+_NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
+
+
+def paragraph_key(paragraph: str) -> str:
+    """The form two copies of a paragraph share despite punctuation, spacing or spelling of hamza/ta marbuta."""
+    return _NON_WORD.sub(" ", normalize(paragraph)).strip()
+
+
+def shingles(key: str, n: int = 2) -> set[tuple[str, ...]]:
+    words = key.split()
+    return {tuple(words[i:i + n]) for i in range(max(1, len(words) - n + 1))}

@@ -1,0 +1,58 @@
+"""The `rasd` command.  Each subcommand lives in the module that owns its stage
+and exposes `add_arguments(parser)` and `run(args) -> int`; modules are imported
+only when their subcommand runs, so `rasd --help` stays instant."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+COMMANDS: dict[str, tuple[str, str]] = {
+    "analyze": ("rasd.runner.cli_analyze", "analyse files, directories or stdin into the database"),
+    "show": ("rasd.store.cli_show", "print one stored document"),
+    "search": ("rasd.store.cli_search", "full-text search over clean text"),
+    "export": ("rasd.export", "export the database as JSONL, ACLED CSV or GeoJSON"),
+    "bench": ("rasd.runner.bench", "benchmark the pipeline on generated articles"),
+    "eval": ("rasd.evaluate", "score the pipeline against a gold JSONL file"),
+    "eval-ner": ("rasd.nlp.ner.evaluate", "score NER on a CoNLL-style file (conlleval counting)"),
+    "train-ner": ("rasd.nlp.ner.train", "train the NER model from the shared corpora"),
+    "serve": ("rasd.serve.cli", "serve the database over HTTP with the web UI"),
+}
+
+EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="rasd", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    argv = list(sys.argv[1:] if argv is None else argv)
+    chosen = next((a for a in argv if not a.startswith("-")), None)
+    modules = {}
+    for name, (module, help_text) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        if name == chosen:
+            modules[name] = importlib.import_module(module)
+            modules[name].add_arguments(p)
+    args = parser.parse_args(argv)
+    try:
+        return int(modules[args.command].run(args) or 0)
+    except KeyboardInterrupt:
+        print("rasd: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except CliError as e:
+        print(f"rasd {args.command}: error: {e}", file=sys.stderr)
+        return e.code
+
+
+class CliError(Exception):
+    """An expected failure reported as one line, with its exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_INPUT):
+        super().__init__(message)
+        self.code = code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

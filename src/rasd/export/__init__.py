@@ -1,0 +1,179 @@
+"""Export: the database as JSONL (the export contract), ACLED-layout CSV or GeoJSON.
+
+CSV and GeoJSON carry asserted events only (negated, future and hypothetical
+statements are in JSONL with their modality); JSONL carries everything.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import IO, Any
+
+from rasd.cli import CliError
+from rasd.runner.resources import RESOURCE_DIR
+from rasd.store import DEFAULT_DB, Store
+
+# ACLED's public export columns, in order; rasd's own columns follow them.
+ACLED_COLUMNS = [
+    "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
+    "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting",
+    "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision",
+    "source", "source_scale", "notes", "fatalities", "tags", "timestamp",
+]
+RASD_COLUMNS = [
+    "rasd_document_id", "rasd_url", "rasd_confidence", "rasd_source_chain", "rasd_reporting_verb", "rasd_hedges",
+    "rasd_framing", "rasd_civilian_fatalities", "rasd_quantities", "rasd_weapons", "rasd_evidence",
+]
+DISORDER_TYPE = {"Battles": "Political violence", "Explosions/Remote violence": "Political violence",
+                 "Violence against civilians": "Political violence", "Protests": "Demonstrations",
+                 "Riots": "Demonstrations", "Strategic developments": "Strategic developments"}
+
+
+@lru_cache(maxsize=1)
+def countries() -> dict[str, dict[str, str]]:
+    with open(RESOURCE_DIR / "countries.tsv", encoding="utf-8") as fh:
+        return {row["iso2"]: row for row in csv.DictReader(fh, delimiter="\t")}
+
+
+def acled_rows(store: Store) -> Iterator[dict[str, Any]]:
+    sql = ("SELECT e.*, d.url, d.text, d.created_at FROM events e JOIN documents d ON d.id = e.doc_id"
+           " WHERE e.modality = 'asserted' ORDER BY e.event_date, e.id")
+    for r in store.conn.execute(sql):
+        data = json.loads(r["data"])
+        country = countries().get(r["country"] or "", {})
+        attribution = data.get("sources") or {}
+        chain = [s["text"] for s in attribution.get("sources", [])]
+        evidence = " … ".join(r["text"][s["start"]:s["end"]] for s in data.get("evidence", []))
+        yield {
+            "event_id_cnty": f"{country.get('iso3', 'XXX')}{r['id'].replace(':', '-')}",
+            "event_date": r["event_date"] or "",
+            "year": (r["event_date"] or "")[:4],
+            "time_precision": r["time_precision"] or "",
+            "disorder_type": _disorder(r["event_type"], r["sub_event_type"]),
+            "event_type": r["event_type"],
+            "sub_event_type": r["sub_event_type"],
+            "actor1": r["actor1"] or "", "assoc_actor_1": r["assoc_actor_1"] or "", "inter1": r["inter1"] or "",
+            "actor2": r["actor2"] or "", "assoc_actor_2": r["assoc_actor_2"] or "", "inter2": r["inter2"] or "",
+            "interaction": r["interaction"] or "",
+            "civilian_targeting": "Civilian targeting" if r["inter2"] == 7 else "",
+            "iso": country.get("iso_numeric", ""), "region": country.get("acled_region", ""),
+            "country": country.get("name", r["country"] or ""),
+            "admin1": r["admin1"] or "", "admin2": r["admin2"] or "", "admin3": "",
+            "location": r["location"] or "",
+            "latitude": "" if r["lat"] is None else round(r["lat"], 4),
+            "longitude": "" if r["lon"] is None else round(r["lon"], 4),
+            "geo_precision": r["geo_precision"] or "",
+            "source": r["outlet"] or "",
+            "source_scale": "",
+            "notes": evidence,
+            "fatalities": r["fatalities"] if r["fatalities"] is not None else 0,
+            "tags": "",
+            "timestamp": r["created_at"],
+            "rasd_document_id": r["doc_id"],
+            "rasd_url": r["url"] or "",
+            "rasd_confidence": round(r["confidence"], 3) if r["confidence"] is not None else "",
+            "rasd_source_chain": " > ".join(chain),
+            "rasd_reporting_verb": attribution.get("verb") or "",
+            "rasd_hedges": "; ".join(attribution.get("hedges", [])),
+            "rasd_framing": "; ".join(m["text"] for m in attribution.get("framing", [])),
+            "rasd_civilian_fatalities": "" if r["civilian_fatalities"] is None else r["civilian_fatalities"],
+            "rasd_quantities": "; ".join(f"{q['value']:g} {q['unit']}" for q in data.get("quantities", [])),
+            "rasd_weapons": "; ".join(data.get("weapons", [])),
+            "rasd_evidence": "; ".join(f"{s['start']}-{s['end']}" for s in data.get("evidence", [])),
+        }
+
+
+def _disorder(event_type: str, sub_event_type: str) -> str:
+    if sub_event_type == "Mob violence":
+        return "Political violence"
+    return DISORDER_TYPE.get(event_type, "")
+
+
+def write_csv(store: Store, fh: IO[str]) -> int:
+    w = csv.DictWriter(fh, fieldnames=ACLED_COLUMNS + RASD_COLUMNS, lineterminator="\n")
+    w.writeheader()
+    n = 0
+    for row in acled_rows(store):
+        w.writerow(row)
+        n += 1
+    return n
+
+
+def write_jsonl(store: Store, fh: IO[str]) -> int:
+    n = 0
+    for doc in store.iter_documents():
+        fh.write(json.dumps(doc, ensure_ascii=False) + "\n")
+        n += 1
+    return n
+
+
+def geojson_features(store: Store) -> Iterator[dict[str, Any]]:
+    for r in store.conn.execute("SELECT e.*, d.title FROM events e JOIN documents d ON d.id = e.doc_id"
+                                " WHERE e.modality = 'asserted' AND e.lat IS NOT NULL ORDER BY e.event_date, e.id"):
+        yield _point(r["lon"], r["lat"], {
+            "feature_type": "event", "id": r["id"], "document_id": r["doc_id"], "event_type": r["event_type"],
+            "sub_event_type": r["sub_event_type"], "event_date": r["event_date"], "actor1": r["actor1"],
+            "actor2": r["actor2"], "location": r["location"], "location_ar": r["location_ar"], "country": r["country"],
+            "admin1": r["admin1"], "geo_precision": r["geo_precision"], "fatalities": r["fatalities"],
+            "confidence": r["confidence"], "outlet": r["outlet"], "title": r["title"]})
+    for r in store.conn.execute("SELECT * FROM places WHERE lat IS NOT NULL ORDER BY doc_id, start"):
+        yield _point(r["lon"], r["lat"], {
+            "feature_type": "place", "document_id": r["doc_id"], "text": r["text"], "name_en": r["name_en"],
+            "name_ar": r["name_ar"], "country": r["country"], "admin1": r["admin1"], "precision": r["precision"],
+            "direction": r["direction"], "geonameid": r["geonameid"], "start": r["start"], "end": r["end"]})
+
+
+def _point(lon: float, lat: float, props: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
+            "properties": props}
+
+
+def write_geojson(store: Store, fh: IO[str]) -> int:
+    """A FeatureCollection of events and of resolved place mentions (property feature_type tells which)."""
+    fh.write('{"type": "FeatureCollection", "features": [\n')
+    n = 0
+    for feature in geojson_features(store):
+        fh.write((",\n" if n else "") + json.dumps(feature, ensure_ascii=False))
+        n += 1
+    fh.write("\n]}\n")
+    return n
+
+
+WRITERS = {"jsonl": write_jsonl, "csv": write_csv, "geojson": write_geojson}
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", required=True, choices=sorted(WRITERS))
+    p.add_argument("--db", default=DEFAULT_DB)
+    p.add_argument("-o", "--output", help="output file (default stdout)")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        store = Store(args.db, readonly=True)
+    except FileNotFoundError as e:
+        raise CliError(str(e)) from None
+    with store, _open_output(args.output) as fh:
+        n = WRITERS[args.format](store, fh)
+    if args.output:
+        print(f"wrote {n} {'documents' if args.format == 'jsonl' else 'rows' if args.format == 'csv' else 'features'}"
+              f" to {args.output}", file=sys.stderr)
+    return 0
+
+
+@contextmanager
+def _open_output(path: str | None) -> Iterator[IO[str]]:
+    if not path:
+        yield sys.stdout
+        return
+    try:
+        fh = open(path, "w", encoding="utf-8", newline="")
+    except OSError as e:
+        raise CliError(f"cannot write {path}: {e.strerror}") from None
+    with fh:
+        yield fh

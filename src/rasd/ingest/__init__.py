@@ -1,0 +1,186 @@
+"""Ingest: files, directories, JSONL(.gz) and stdin into `Document`s.
+
+Every input item yields either a `Document` or an `IngestFailure` with a reason;
+nothing raises, so one bad file never stops a batch.  Each item carries an
+`input_key` (hash of its raw bytes and origin) that lets a re-run skip what is
+already stored.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import sys
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from rasd.ingest.decode import DecodeError, decode_bytes
+from rasd.model import Document
+
+TEXT_SUFFIXES = (".txt", ".text")
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson")
+SUPPORTED = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES
+
+# A news article is a few tens of KB; a page with scripts and markup rarely passes 2 MB.
+MAX_DOCUMENT_BYTES = 8 * 1024 * 1024
+
+
+@dataclass
+class IngestFailure:
+    input_key: str
+    source_path: str
+    reason: str
+
+
+@dataclass
+class InputItem:
+    """What the runner receives for each input: a document to analyse or a failure to record."""
+
+    input_key: str
+    source_path: str
+    document: Document | None = None
+    failure: IngestFailure | None = None
+
+
+def input_key(origin: str, data: bytes) -> str:
+    return hashlib.sha1(origin.encode("utf-8", "surrogatepass") + b"\0" + data).hexdigest()
+
+
+def iter_inputs(paths: Iterable[str]) -> Iterator[InputItem]:
+    """Walk paths ('-' is stdin) and yield one InputItem per article, in a stable order."""
+    for path in paths:
+        if path == "-":
+            data = sys.stdin.buffer.read()
+            yield from _items_from_bytes("<stdin>", "<stdin>", data)
+            continue
+        p = Path(path)
+        if p.is_dir():
+            for f in sorted(q for q in p.rglob("*") if q.is_file()):
+                if _suffix(f) in SUPPORTED:
+                    yield from _items_from_file(f)
+        elif p.exists():
+            yield from _items_from_file(p)
+        else:
+            yield InputItem(input_key("missing", str(p).encode()), str(p),
+                            failure=IngestFailure(input_key("missing", str(p).encode()), str(p), "file not found"))
+
+
+def _suffix(p: Path) -> str:
+    name = p.name.lower()
+    return ".jsonl.gz" if name.endswith(".jsonl.gz") else p.suffix.lower()
+
+
+def _fail(key: str, path: str, reason: str) -> InputItem:
+    return InputItem(key, path, failure=IngestFailure(key, path, reason))
+
+
+def _items_from_file(p: Path) -> Iterator[InputItem]:
+    path = str(p)
+    suffix = _suffix(p)
+    try:
+        size = p.stat().st_size
+        if suffix in JSONL_SUFFIXES:
+            yield from _items_from_jsonl(p)
+            return
+        if size > MAX_DOCUMENT_BYTES:
+            key = input_key(path, f"size={size};mtime={p.stat().st_mtime_ns}".encode())
+            yield _fail(key, path, f"file too large for one article: {size / 1e6:.1f} MB > {MAX_DOCUMENT_BYTES / 1e6:.0f} MB limit")
+            return
+        data = p.read_bytes()
+    except OSError as e:
+        key = input_key(path, b"unreadable")
+        yield _fail(key, path, f"cannot read file: {e.strerror or e}")
+        return
+    yield from _items_from_bytes(path, path, data, html_hint=suffix in HTML_SUFFIXES)
+
+
+def _items_from_bytes(origin: str, path: str, data: bytes, html_hint: bool = False) -> Iterator[InputItem]:
+    key = input_key(origin, data)
+    if len(data) > MAX_DOCUMENT_BYTES:
+        yield _fail(key, path, f"input too large for one article: {len(data) / 1e6:.1f} MB")
+        return
+    try:
+        text, encoding = decode_bytes(data)
+    except DecodeError as e:
+        yield _fail(key, path, str(e))
+        return
+    doc = document_from_text(text, source_path=path, html=True if html_hint else None)
+    doc.warnings.extend([] if encoding in ("utf-8", "ascii") else [f"decoded as {encoding}"])
+    yield InputItem(key, path, document=doc)
+
+
+def _items_from_jsonl(p: Path) -> Iterator[InputItem]:
+    path = str(p)
+    opener = gzip.open if p.name.lower().endswith(".gz") else open
+    line_no = 0
+    try:
+        with opener(p, "rb") as fh:
+            for line_no, line in enumerate(_bounded_lines(fh), start=1):
+                origin = f"{path}:{line_no}"
+                if line is None:
+                    yield _fail(input_key(origin, b"overlong"), origin,
+                                f"line longer than {MAX_DOCUMENT_BYTES / 1e6:.0f} MB")
+                    continue
+                if not line.strip():
+                    continue
+                yield _item_from_json_line(origin, line)
+    except (EOFError, OSError, zlib.error, gzip.BadGzipFile) as e:
+        origin = f"{path}:{line_no + 1}"
+        yield _fail(input_key(origin, b"broken"), origin, f"compressed stream is corrupt or truncated: {e}")
+
+
+def _bounded_lines(fh: io.BufferedIOBase) -> Iterator[bytes | None]:
+    """Lines of a binary stream; an overlong line yields None instead of exhausting memory."""
+    while True:
+        line = fh.readline(MAX_DOCUMENT_BYTES + 1)
+        if not line:
+            return
+        if len(line) > MAX_DOCUMENT_BYTES and not line.endswith(b"\n"):
+            while True:  # skip the rest of the overlong line
+                rest = fh.readline(MAX_DOCUMENT_BYTES)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            yield None
+            continue
+        yield line
+
+
+def _item_from_json_line(origin: str, line: bytes) -> InputItem:
+    key = input_key(origin, line)
+    try:
+        text, _ = decode_bytes(line)
+        record = json.loads(text)
+    except (DecodeError, json.JSONDecodeError) as e:
+        return _fail(key, origin, f"not a JSON object: {e}")
+    if not isinstance(record, dict):
+        return _fail(key, origin, "JSON line is not an object")
+    body = record.get("html") if isinstance(record.get("html"), str) else record.get("text")
+    if not isinstance(body, str) or not body.strip():
+        return _fail(key, origin, "JSON object has no 'text' or 'html' string")
+    doc = document_from_text(body, source_path=origin, html="html" in record and isinstance(record.get("html"), str),
+                             url=_str(record.get("url")), title=_str(record.get("title")),
+                             outlet=_str(record.get("outlet")), published=_str(record.get("published")))
+    return InputItem(key, origin, document=doc)
+
+
+def _str(v: object) -> str | None:
+    return v.strip() or None if isinstance(v, str) else None
+
+
+def looks_like_html(text: str) -> bool:
+    head = text[:2048].lstrip().lower()
+    if head.startswith(("<!doctype html", "<html", "<?xml")):
+        return True
+    return text.count("</p>") + text.count("</div>") + text.count("<br") >= 3
+
+
+def document_from_text(text: str, source_path: str | None = None, html: bool | None = None, url: str | None = None,
+                       title: str | None = None, outlet: str | None = None, published: str | None = None) -> Document:
+    """A Document before cleaning.  Whether the text is HTML is sniffed from its content when not given."""
+    is_html = looks_like_html(text) if html is None else html
+    return Document(raw=text, source_path=source_path, url=url, title=title, outlet=outlet, published=published,
+                    format="html" if is_html else "text")

@@ -1,0 +1,68 @@
+"""Bytes to text with the encoding detected from the bytes, never from the file name.
+
+Order: byte-order marks, then strict UTF-8, then the legacy Arabic code pages
+(windows-1256, ISO-8859-6) ranked by charset-normalizer.  Binary data is refused
+with a reason instead of being decoded into noise.
+"""
+from __future__ import annotations
+
+import codecs
+
+from charset_normalizer import from_bytes
+
+LEGACY_ARABIC = ["cp1256", "iso8859_6"]
+_BOMS = [(codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")]
+
+
+class DecodeError(ValueError):
+    pass
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Return (text, encoding name)."""
+    if not data.strip():
+        raise DecodeError("empty input")
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _checked(data.decode(enc), enc)
+            except UnicodeDecodeError as e:
+                raise DecodeError(f"invalid {enc} after byte-order mark at byte {e.start}") from None
+    enc = _utf16_without_bom(data)
+    if enc:
+        return _checked(data.decode(enc, errors="replace"), enc)
+    if b"\x00" in data[:65536]:
+        raise DecodeError("binary data (NUL bytes), not text")
+    try:
+        return _checked(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data[:200_000], cp_isolation=LEGACY_ARABIC + ["cp1252", "utf_16"]).best()
+    if best is None:
+        raise DecodeError("undecodable bytes: not UTF-8, UTF-16, windows-1256 or ISO-8859-6")
+    return _checked(data.decode(best.encoding, errors="replace"), best.encoding)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text without a BOM shows NUL in every other byte for ASCII and Arabic (U+06xx) alike."""
+    sample = data[:4096]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.3 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.3 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _checked(text: str, encoding: str) -> tuple[str, str]:
+    """Refuse text that is mostly control characters: a binary file that happened to decode."""
+    sample = text[:65536]
+    controls = sum(1 for c in sample if (ord(c) < 32 and c not in "\t\n\r\f") or c == "\ufffd")
+    if sample and controls > 0.05 * len(sample):
+        raise DecodeError(f"binary data ({controls} control or invalid characters in the first {len(sample)}), not text")
+    if not text.strip():
+        raise DecodeError("empty input")
+    return text, encoding

@@ -1,0 +1,229 @@
+"""The typed objects that travel between pipeline stages.
+
+Every span (`start`, `end`) is a character offset into `Document.text`, the clean
+text; `Document.offset_map` maps clean offsets back to the raw input.  The JSON
+export contract (`Document.to_dict`) is built from these fields: later stages
+may add keys, never rename them.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class Removal:
+    """A piece of the raw input that the cleaner dropped, and why."""
+
+    kind: str  # duplicate_paragraph | near_duplicate_paragraph | counter | read_also | copyright | url | signature | html_boilerplate
+    text: str
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+
+
+@dataclass
+class Token:
+    start: int
+    end: int
+    text: str
+    norm: str  # normalize(text): the form used for matching and search
+
+
+@dataclass
+class Entity:
+    start: int
+    end: int
+    text: str
+    label: str  # PER ORG LOC NORP WEAPON QUANTITY DATE MISC
+    actor: str | None = None  # canonical English actor name when linked to the registry
+    source: str = "model"  # which component produced it: model | lexicon | rule
+
+
+@dataclass
+class Quantity:
+    start: int
+    end: int
+    text: str
+    value: float
+    unit: str  # what is counted, normalised (e.g. "drone", "fighter", "person")
+    noun: str  # the counted noun as written
+
+
+@dataclass
+class Place:
+    start: int
+    end: int
+    text: str
+    name_ar: str
+    name_en: str
+    lat: float
+    lon: float
+    country: str  # ISO 3166-1 alpha-2
+    admin1: str | None = None
+    admin2: str | None = None
+    geonameid: int | None = None
+    feature_class: str | None = None
+    feature_code: str | None = None
+    precision: int = 1  # ACLED geo_precision: 1 town/village, 2 near a town / part of a district, 3 province or larger
+    direction: str | None = None  # N, NE, E, SE, S, SW, W, NW when the text gives one ("ريف حماة الشمالي الغربي")
+    confidence: float = 1.0
+    alternatives: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class SourceLink:
+    """One link of an attribution chain, innermost (original claimant) first."""
+
+    text: str
+    kind: str  # anonymous | official | person | organisation | agency | outlet | monitor
+    actor: str | None = None
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass
+class Marker:
+    """A framing word around a claim (loaded label, scare quotes, hedge)."""
+
+    start: int
+    end: int
+    text: str
+    kind: str
+
+
+@dataclass
+class Attribution:
+    sources: list[SourceLink] = field(default_factory=list)
+    verb: str | None = None
+    hedges: list[str] = field(default_factory=list)
+    framing: list[Marker] = field(default_factory=list)
+    confidence: float = 0.5
+
+
+@dataclass
+class Event:
+    event_type: str
+    sub_event_type: str
+    evidence: list[tuple[int, int]]  # sentence spans the event was read from
+    actor1: str | None = None
+    assoc_actor_1: str | None = None
+    actor2: str | None = None
+    assoc_actor_2: str | None = None
+    inter1: int | None = None
+    inter2: int | None = None
+    interaction: int | None = None
+    location: Place | None = None
+    event_date: str | None = None  # ISO date
+    time_precision: int | None = None  # ACLED: 1 day, 2 week, 3 month
+    fatalities: int | None = None
+    civilian_fatalities: int | None = None
+    quantities: list[Quantity] = field(default_factory=list)
+    weapons: list[str] = field(default_factory=list)
+    trigger: str | None = None
+    modality: str = "asserted"  # asserted | negated | future | conditional | hypothetical
+    sources: Attribution = field(default_factory=Attribution)
+    confidence: float = 0.5
+
+
+@dataclass
+class Document:
+    raw: str
+    source_path: str | None = None
+    format: str = "text"  # text | html: how `raw` is to be read
+    id: str | None = None
+    url: str | None = None
+    outlet: str | None = None
+    title: str | None = None
+    published: str | None = None
+    language: str | None = None
+    text: str = ""
+    # the text the cleaner worked on: `raw` itself, or the main text extracted from HTML
+    source_text: str = ""
+    removed: list[Removal] = field(default_factory=list)
+    # (clean_offset, source_offset) pairs at the start of every copied run; see source_offset()
+    offset_map: list[tuple[int, int]] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
+    tokens: list[Token] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def source_offset(self, clean_offset: int) -> int:
+        """Position in `source_text` of the character at `clean_offset` in `text`."""
+        if not self.offset_map:
+            return clean_offset
+        keys = [c for c, _ in self.offset_map]
+        i = bisect.bisect_right(keys, clean_offset) - 1
+        if i < 0:
+            return clean_offset
+        c, r = self.offset_map[i]
+        return r + (clean_offset - c)
+
+    def sentence_at(self, offset: int) -> Sentence | None:
+        for s in self.sentences:
+            if s.start <= offset < s.end:
+                return s
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The export contract: one JSON object per document."""
+        return {
+            "id": self.id,
+            "url": self.url,
+            "outlet": self.outlet,
+            "title": self.title,
+            "published": self.published,
+            "language": self.language,
+            "text": self.text,
+            "removed": [asdict(r) for r in self.removed],
+            "entities": [asdict(e) for e in self.entities],
+            "quantities": [asdict(q) for q in self.quantities],
+            "places": [asdict(p) for p in self.places],
+            "events": [event_to_dict(e) for e in self.events],
+            "warnings": list(self.warnings),
+        }
+
+
+def event_to_dict(event: Event) -> dict[str, Any]:
+    d = asdict(event)
+    d["evidence"] = [{"start": s, "end": e} for s, e in event.evidence]
+    return d
+
+
+def document_from_dict(d: dict[str, Any]) -> Document:
+    """Inverse of `Document.to_dict`, used when reading analysed documents back from storage."""
+    doc = Document(raw="", id=d.get("id"), url=d.get("url"), outlet=d.get("outlet"),
+                   title=d.get("title"), published=d.get("published"),
+                   language=d.get("language"), text=d.get("text", ""))
+    doc.removed = [Removal(**r) for r in d.get("removed", [])]
+    doc.entities = [Entity(**e) for e in d.get("entities", [])]
+    doc.quantities = [Quantity(**q) for q in d.get("quantities", [])]
+    doc.places = [Place(**p) for p in d.get("places", [])]
+    doc.events = [event_from_dict(e) for e in d.get("events", [])]
+    doc.warnings = list(d.get("warnings", []))
+    return doc
+
+
+def event_from_dict(d: dict[str, Any]) -> Event:
+    d = dict(d)
+    d["evidence"] = [(x["start"], x["end"]) for x in d.get("evidence", [])]
+    if d.get("location"):
+        d["location"] = Place(**d["location"])
+    d["quantities"] = [Quantity(**q) for q in d.get("quantities", [])]
+    src = d.get("sources") or {}
+    d["sources"] = Attribution(
+        sources=[SourceLink(**s) for s in src.get("sources", [])],
+        verb=src.get("verb"),
+        hedges=list(src.get("hedges", [])),
+        framing=[Marker(**m) for m in src.get("framing", [])],
+        confidence=src.get("confidence", 0.5),
+    )
+    return Event(**d)

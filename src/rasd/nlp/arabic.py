@@ -1,0 +1,140 @@
+"""Arabic text basics shared by every stage: one normalisation for matching and
+search, clitic-aware tokens, sentence boundaries and a script-based language id.
+
+`normalize` never changes the number of characters except by deleting
+diacritics and tatweel, so it is applied per token and offsets stay those of
+the clean text.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rasd.model import Sentence, Token
+
+_DIACRITICS = "\u0610\u0611\u0612\u0613\u0614\u0615\u0616\u0617\u0618\u0619\u061a" \
+    "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0653\u0654\u0655\u0656\u0657" \
+    "\u0658\u0659\u065a\u065b\u065c\u065d\u065e\u065f\u0670\u06d6\u06d7\u06d8\u06d9" \
+    "\u06da\u06db\u06dc\u06df\u06e0\u06e1\u06e2\u06e3\u06e4\u06e7\u06e8\u06ea\u06eb\u06ec\u06ed"
+TATWEEL = "\u0640"
+
+_MAP = {
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
+    "ى": "ي", "ی": "ي", "ې": "ي", "ئ": "ي",
+    "ة": "ه", "ۀ": "ه", "ە": "ه",
+    "ؤ": "و",
+    "ک": "ك", "ڪ": "ك", "گ": "ك",
+    "پ": "ب", "چ": "ج", "ژ": "ز", "ڤ": "ف", "ڨ": "ق",
+}
+for _i in range(10):
+    _MAP[chr(0x0660 + _i)] = str(_i)  # Arabic-Indic digits
+    _MAP[chr(0x06F0 + _i)] = str(_i)  # Persian digits
+for _c in _DIACRITICS + TATWEEL:
+    _MAP[_c] = None
+_TABLE = str.maketrans(_MAP)
+
+
+def normalize(text: str) -> str:
+    """The single matching/search form: alef and hamza seats folded, ى→ي, ة→ه,
+    diacritics and tatweel removed, Eastern digits to ASCII, Latin lower-cased."""
+    return text.translate(_TABLE).lower()
+
+
+ARABIC_LETTER = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06fa-\u06ff"
+_WORD_RE = re.compile(
+    rf"[{ARABIC_LETTER}\u0640\u064b-\u065f\u0670]+"  # Arabic word (with marks)
+    r"|[0-9\u0660-\u0669\u06f0-\u06f9]+(?:[.,٫٬][0-9\u0660-\u0669\u06f0-\u06f9]+)*"  # number
+    r"|[A-Za-z\u00c0-\u024f]+(?:['’][A-Za-z]+)?"  # Latin word
+    r"|\S",  # any other single visible character
+)
+
+
+def tokenize(text: str) -> list[Token]:
+    return [Token(m.start(), m.end(), m.group(), normalize(m.group())) for m in _WORD_RE.finditer(text)]
+
+
+# Proclitic sequences, longest first, in normalised form.  "لل" is ل + ال with the alef elided.
+_PROCLITICS = ("وبال", "وكال", "وفال", "ولل", "فلل", "فبال", "وال", "فال", "بال", "كال", "لل",
+               "ال", "وب", "ول", "وك", "فب", "فل", "وس", "و", "ف", "ب", "ل", "ك")
+
+
+@lru_cache(maxsize=200_000)
+def clitic_variants(norm_word: str) -> tuple[str, ...]:
+    """Forms a normalised word may take once proclitics are stripped, most literal first.
+
+    "وبريف" → ("وبريف", "بريف", "ريف"); "للحزب" → ("للحزب", "الحزب", "حزب").
+    Stems shorter than two letters are not produced.  Callers look every variant up
+    and prefer the longest match, so a real word beginning with و or ب is never lost.
+    """
+    out = [norm_word]
+    for p in _PROCLITICS:
+        if norm_word.startswith(p) and len(norm_word) - len(p) >= 2:
+            stem = norm_word[len(p):]
+            if p.endswith("لل"):
+                out.append("ال" + stem)  # للحزب → الحزب
+            elif p.endswith("ال"):
+                out.append("ال" + stem)  # وبالمدينة → المدينة
+            out.append(stem)
+    seen: dict[str, None] = {}
+    for v in out:
+        seen.setdefault(v, None)
+    return tuple(seen)
+
+
+def strip_article(norm_word: str) -> str:
+    return norm_word[2:] if norm_word.startswith("ال") and len(norm_word) > 3 else norm_word
+
+
+_SENT_END = re.compile(r"[.!?؟؛]+[\"”»’)\]]*|\n+")
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences at . ! ? ؟ ؛ and line breaks; closing quotes stay with their sentence.
+
+    A full stop between digits (3.5) or after a single-letter abbreviation (د.) does not end a sentence.
+    """
+    out: list[Sentence] = []
+    start = 0
+    for m in _SENT_END.finditer(text):
+        end = m.end()
+        punct = m.group()
+        if punct.startswith("."):
+            before = text[max(0, m.start() - 2):m.start()]
+            after = text[end:end + 1]
+            if (before[-1:].isdigit() and after.isdigit()) or (len(before) == 2 and before[0].isspace() and before[1].isalpha()):
+                continue
+        _append(text, start, end, out)
+        start = end
+    _append(text, start, len(text), out)
+    return out
+
+
+def _append(text: str, start: int, end: int, out: list[Sentence]) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append(Sentence(start, end))
+
+
+_ARABIC_CHAR = re.compile(rf"[{ARABIC_LETTER}]")
+_LATIN_CHAR = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_PERSIAN_ONLY = re.compile(r"[پچژگکی]")
+
+
+def detect_language(text: str) -> str:
+    """'ar', 'fa', 'en' (any Latin-script text) or 'und', from script counts.
+
+    Script is decisive here: a news article is in one script, and Persian shares
+    Arabic's letters but not پ چ ژ گ ک ی, which it uses constantly.
+    """
+    sample = text[:20_000]
+    ar = len(_ARABIC_CHAR.findall(sample))
+    la = len(_LATIN_CHAR.findall(sample))
+    if ar + la < 20:
+        return "und"
+    if ar >= la:
+        fa = len(_PERSIAN_ONLY.findall(sample))
+        return "fa" if fa > 0.02 * ar else "ar"
+    return "en"

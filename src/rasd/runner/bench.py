@@ -1,0 +1,141 @@
+"""`rasd bench`: speed and memory of the whole pipeline in one process.
+
+Articles are generated from the sample corpus by drawing its sentences at random
+(fixed seed) until each article has about `--words` words, so every run measures
+the same realistic text.  A tokenize-only pass over the same articles gives a
+baseline that does not depend on how fast the machine is.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import sys
+import time
+from pathlib import Path
+
+from rasd.cli import CliError
+from rasd.model import Document
+from rasd.nlp.arabic import tokenize
+
+DEFAULT_CORPUS = "samples"
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--docs", type=int, default=200, help="number of generated articles (default 200)")
+    p.add_argument("--words", type=int, default=500, help="words per generated article (default 500)")
+    p.add_argument("--corpus", default=DEFAULT_CORPUS, help="directory of sample articles (default ./samples)")
+    p.add_argument("--component", choices=["pipeline", "ner", "places"], default="pipeline",
+                   help="benchmark the whole pipeline (default) or one component")
+    p.add_argument("--gold", default="gold/places_dev.jsonl", help="gold file for --component places")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.docs < 1 or args.words < 20:
+        raise CliError("--docs must be ≥ 1 and --words ≥ 20", 2)
+    if args.component == "ner":
+        from rasd.nlp.ner.bench import benchmark as ner_benchmark
+
+        result = ner_benchmark(args.docs * args.words)
+    elif args.component == "places":
+        from rasd.resolve.places_bench import benchmark as places_benchmark
+
+        result = places_benchmark(args.gold)
+    else:
+        result = pipeline_benchmark(_generate(Path(args.corpus), args.docs, args.words))
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+    else:
+        for key, value in result.items():
+            print(f"{key}: {_fmt(value)}")
+    return 0
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {_fmt(v)}" for k, v in value.items())
+    if isinstance(value, float):
+        return f"{value:,.3f}" if value < 10 else f"{value:,.0f}"
+    return str(value)
+
+
+def sentences_of_corpus(corpus: Path) -> list[str]:
+    """Clean Arabic sentences of every article in the corpus."""
+    from rasd.clean import clean_document
+    from rasd.ingest import iter_inputs
+    from rasd.nlp.arabic import detect_language, split_sentences
+
+    if not corpus.is_dir():
+        raise CliError(f"corpus directory {corpus} not found (run from the repository root or pass --corpus)")
+    out: list[str] = []
+    for item in iter_inputs([str(corpus)]):
+        if item.document is None:
+            continue
+        doc = item.document
+        clean_document(doc)
+        if detect_language(doc.text) == "ar":
+            out.extend(doc.text[s.start:s.end] for s in split_sentences(doc.text) if len(doc.text[s.start:s.end].split()) >= 5)
+    if not out:
+        raise CliError(f"no Arabic sentences found in {corpus}")
+    return out
+
+
+def _generate(corpus: Path, n_docs: int, n_words: int) -> list[str]:
+    sentences = sentences_of_corpus(corpus)
+    rng = random.Random(20261124)
+    articles = []
+    for _ in range(n_docs):
+        parts: list[str] = []
+        words = 0
+        while words < n_words:
+            s = rng.choice(sentences)
+            parts.append(s)
+            words += len(s.split())
+        # paragraphs of three sentences, as news is laid out
+        articles.append("\n".join(" ".join(parts[i:i + 3]) for i in range(0, len(parts), 3)))
+    return articles
+
+
+def pipeline_benchmark(articles: list[str]) -> dict[str, object]:
+    from rasd.runner.pipeline import Pipeline
+
+    pipeline = Pipeline.default()
+    t0 = time.perf_counter()
+    warm = Document(raw=articles[0], published="2026-11-20")
+    pipeline(warm)  # loads every resource once, outside the timed loop
+    load_s = time.perf_counter() - t0
+
+    stage_time: dict[str, float] = {}
+    words = sum(len(a.split()) for a in articles)
+    t0 = time.perf_counter()
+    counts = {"entities": 0, "places": 0, "events": 0}
+    for text in articles:
+        doc = pipeline(Document(raw=text, published="2026-11-20"))
+        for k, v in doc.timings.items():
+            stage_time[k] = stage_time.get(k, 0.0) + v
+        counts["entities"] += len(doc.entities)
+        counts["places"] += len(doc.places)
+        counts["events"] += len(doc.events)
+    elapsed = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    for text in articles:
+        tokenize(text)
+    tokenize_s = time.perf_counter() - t0
+    total_stage = sum(stage_time.values()) or 1.0
+    return {
+        "articles": len(articles),
+        "words": words,
+        "seconds": elapsed,
+        "articles_per_s": len(articles) / elapsed,
+        "words_per_s": words / elapsed,
+        "resource_load_s": load_s,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "stage_share": {k: round(v / total_stage, 3) for k, v in stage_time.items()},
+        "tokenize_only_s": tokenize_s,
+        "ratio_to_tokenize": elapsed / tokenize_s if tokenize_s else float("inf"),
+        "found": counts,
+        "python": sys.version.split()[0],
+    }

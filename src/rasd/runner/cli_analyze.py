@@ -1,0 +1,42 @@
+"""`rasd analyze PATH...`: analyse inputs into the database and print a summary."""
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+
+from rasd.cli import EXIT_FAILURES, EXIT_USAGE, CliError
+from rasd.nlp.dates import parse_iso
+from rasd.runner.batch import run_batch
+from rasd.runner.pipeline import Pipeline
+from rasd.runner.resources import Resources
+from rasd.store import DEFAULT_DB, Store
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or directories (recursive); '-' reads stdin")
+    p.add_argument("--db", default=DEFAULT_DB, help=f"SQLite database (default {DEFAULT_DB})")
+    p.add_argument("--published", help="publication date YYYY-MM-DD for inputs that do not give one")
+    p.add_argument("--outlet", help="outlet name for inputs that do not give one")
+    p.add_argument("--ner", metavar="BACKEND", help="NER backend: 'hf:PATH' for a local transformers model")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.published and parse_iso(args.published) is None:
+        raise CliError(f"--published must be YYYY-MM-DD, got {args.published!r}", EXIT_USAGE)
+    try:
+        store = Store(args.db)
+    except sqlite3.DatabaseError as e:
+        raise CliError(f"cannot open database {args.db}: {e}") from None
+    with store:
+        pipeline = Pipeline.default(Resources(ner_backend=args.ner))
+        summary = run_batch(args.paths, store, pipeline, {"published": args.published, "outlet": args.outlet},
+                            progress=False if args.no_progress else None)
+    for line in summary.lines():
+        print(line)
+    print(f"database: {args.db}")
+    if summary.read == 0:
+        print("rasd analyze: no supported input found (.txt .html .htm .jsonl .jsonl.gz)", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_FAILURES if summary.failed else 0

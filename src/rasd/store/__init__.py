@@ -1,0 +1,185 @@
+"""Store: one SQLite file in WAL mode holding documents, their analysis, failures and a full-text index.
+
+Idempotency comes from two keys: a document's id (hash of its normalised clean
+text) and an input's key (hash of its raw bytes and origin).  A document and the
+input that produced it are written in one transaction, so a run killed at any
+point and started again stores every document exactly once.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from rasd.model import Document, Event
+from rasd.nlp.arabic import clitic_variants, normalize, tokenize
+from rasd.store.schema import migrate
+
+DEFAULT_DB = "rasd.db"
+ActorLookup = Callable[[str], dict[str, Any] | None]
+
+
+def search_stem(norm_token: str) -> str:
+    """The one form a token is indexed under for search: its shortest clitic-stripped variant."""
+    return min(clitic_variants(norm_token), key=len)
+
+
+class Store:
+    def __init__(self, path: str | Path = DEFAULT_DB, readonly: bool = False):
+        self.path = str(path)
+        if readonly:
+            if not Path(self.path).exists():
+                raise FileNotFoundError(f"no database at {self.path}")
+            self.conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+        else:
+            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            migrate(self.conn)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA foreign_keys=ON")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    # --- writing -----------------------------------------------------------------------------------------
+
+    def seen(self, input_key: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM inputs WHERE input_key = ?", (input_key,)).fetchone() is not None
+
+    def save(self, doc: Document, input_key: str, actor_lookup: ActorLookup | None = None) -> str:
+        """Store an analysed document; returns 'stored', or 'duplicate' when its text is already stored."""
+        c = self.conn
+        if c.execute("SELECT 1 FROM documents WHERE id = ?", (doc.id,)).fetchone():
+            c.execute("INSERT OR IGNORE INTO inputs(input_key, source_path, doc_id, outcome) VALUES (?,?,?,?)",
+                      (input_key, doc.source_path or "", doc.id, "duplicate"))
+            return "duplicate"
+        analysis = doc.to_dict()
+        c.execute(
+            "INSERT INTO documents(id, url, outlet, title, published, language, source_path, format, raw, source_text,"
+            " text, removed, offset_map, analysis, n_words) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (doc.id, doc.url, doc.outlet, doc.title, doc.published, doc.language, doc.source_path, doc.format,
+             doc.raw, doc.source_text, doc.text, json.dumps(analysis["removed"], ensure_ascii=False),
+             json.dumps(doc.offset_map), json.dumps(analysis, ensure_ascii=False), len(doc.text.split())))
+        c.executemany("INSERT OR IGNORE INTO mentions VALUES (?,?,?,?,?,?,?)",
+                      [(doc.id, e.start, e.end, e.text, e.label, e.actor, e.source) for e in doc.entities])
+        c.executemany("INSERT OR IGNORE INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                      [(doc.id, p.start, p.end, p.text, p.name_ar, p.name_en, p.lat, p.lon, p.country, p.admin1,
+                        p.admin2, p.geonameid, p.feature_class, p.feature_code, p.precision, p.direction,
+                        p.confidence) for p in doc.places])
+        for i, ev in enumerate(doc.events):
+            self._save_event(doc, f"{doc.id}:{i}", ev, analysis["events"][i])
+        self._index(doc)
+        if actor_lookup:
+            self._save_actors(doc, actor_lookup)
+        c.execute("INSERT OR REPLACE INTO inputs(input_key, source_path, doc_id, outcome) VALUES (?,?,?,?)",
+                  (input_key, doc.source_path or "", doc.id, "stored"))
+        return "stored"
+
+    def _save_event(self, doc: Document, event_id: str, ev: Event, data: dict[str, Any]) -> None:
+        loc = ev.location
+        self.conn.execute(
+            "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (event_id, doc.id, ev.event_type, ev.sub_event_type, ev.actor1, ev.assoc_actor_1, ev.actor2,
+             ev.assoc_actor_2, ev.inter1, ev.inter2, ev.interaction, ev.event_date, ev.time_precision,
+             loc.name_en if loc else None, loc.name_ar if loc else None, loc.lat if loc else None,
+             loc.lon if loc else None, loc.country if loc else None, loc.admin1 if loc else None,
+             loc.admin2 if loc else None, loc.precision if loc else None, ev.fatalities, ev.civilian_fatalities,
+             ev.modality, ev.confidence, doc.outlet, json.dumps(data, ensure_ascii=False)))
+        self.conn.executemany("INSERT INTO event_sources VALUES (?,?,?,?,?)",
+                              [(event_id, i, s.text, s.kind, s.actor) for i, s in enumerate(ev.sources.sources)])
+
+    def _index(self, doc: Document) -> None:
+        tokens = [t for t in (doc.tokens or tokenize(doc.text)) if t.norm[:1].isalnum()]
+        self.conn.execute("INSERT INTO documents_fts(doc_id, title, body, stems) VALUES (?,?,?,?)",
+                          (doc.id, normalize(doc.title or ""), " ".join(t.norm for t in tokens),
+                           " ".join(search_stem(t.norm) for t in tokens)))
+
+    def _save_actors(self, doc: Document, lookup: ActorLookup) -> None:
+        names = {e.actor for e in doc.entities if e.actor}
+        for ev in doc.events:
+            names.update(n for n in (ev.actor1, ev.assoc_actor_1, ev.actor2, ev.assoc_actor_2) if n)
+        for name in names:
+            info = lookup(name) or {}
+            self.conn.execute("INSERT OR IGNORE INTO actors VALUES (?,?,?,?,?,?)",
+                              (name, info.get("type"), info.get("inter"), info.get("country"), info.get("wikidata"),
+                               json.dumps(info.get("names_ar", []), ensure_ascii=False)))
+
+    def record_failure(self, input_key: str, source_path: str, stage: str, reason: str) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO failures(input_key, source_path, stage, reason) VALUES (?,?,?,?)",
+                          (input_key, source_path, stage, reason))
+        self.conn.execute("INSERT OR REPLACE INTO inputs(input_key, source_path, doc_id, outcome) VALUES (?,?,NULL,?)",
+                          (input_key, source_path, "failed"))
+
+    # --- reading -----------------------------------------------------------------------------------------
+
+    def document(self, doc_id: str) -> dict[str, Any] | None:
+        """The export-contract object of a document (a unique id prefix is accepted)."""
+        rows = self.conn.execute("SELECT analysis FROM documents WHERE id LIKE ? LIMIT 2",
+                                 (doc_id.replace("%", "") + "%",)).fetchall()
+        return json.loads(rows[0]["analysis"]) if len(rows) == 1 else None
+
+    def iter_documents(self) -> Iterator[dict[str, Any]]:
+        for row in self.conn.execute("SELECT analysis FROM documents ORDER BY published, id"):
+            yield json.loads(row["analysis"])
+
+    def search(self, query: str, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
+        """Documents matching every word of `query` (normalised and clitic-stripped), best first."""
+        stems = [search_stem(t.norm) for t in tokenize(query) if t.norm[:1].isalnum()]
+        if not stems:
+            return []
+        match = "stems: " + " ".join('"' + s.replace('"', '') + '"' for s in stems)
+        rows = self.conn.execute(
+            "SELECT d.id, d.title, d.outlet, d.published, d.text FROM documents_fts f JOIN documents d ON d.id = f.doc_id"
+            " WHERE documents_fts MATCH ? ORDER BY bm25(documents_fts), d.id LIMIT ? OFFSET ?",
+            (match, limit, offset)).fetchall()
+        return [{"id": r["id"], "title": r["title"], "outlet": r["outlet"], "published": r["published"],
+                 "snippet": snippet(r["text"], set(stems))} for r in rows]
+
+    def stats(self) -> dict[str, Any]:
+        one = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
+        return {
+            "documents": one("SELECT count(*) FROM documents"),
+            "failures": one("SELECT count(*) FROM failures"),
+            "duplicates": one("SELECT count(*) FROM inputs WHERE outcome = 'duplicate'"),
+            "entities": one("SELECT count(*) FROM mentions"),
+            "places": one("SELECT count(*) FROM places"),
+            "events": one("SELECT count(*) FROM events WHERE modality = 'asserted'"),
+            "words": one("SELECT coalesce(sum(n_words), 0) FROM documents"),
+        }
+
+    def failures(self) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.conn.execute("SELECT source_path, stage, reason FROM failures ORDER BY source_path")]
+
+
+def snippet(text: str, stems: set[str], width: int = 12) -> str:
+    tokens = tokenize(text)
+    for i, t in enumerate(tokens):
+        if search_stem(t.norm) in stems:
+            lo, hi = max(0, i - width), min(len(tokens), i + width + 1)
+            prefix = "… " if lo else ""
+            suffix = " …" if hi < len(tokens) else ""
+            return prefix + text[tokens[lo].start:tokens[hi - 1].end].replace("\n", " ") + suffix
+    return text[:160]
+
+
+__all__ = ["Store", "DEFAULT_DB", "search_stem"]

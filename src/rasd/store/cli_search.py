@@ -1,0 +1,32 @@
+"""`rasd search QUERY`: full-text search with the Arabic normalisation and clitic stripping."""
+from __future__ import annotations
+
+import argparse
+import json
+
+from rasd.cli import CliError
+from rasd.store import DEFAULT_DB, Store
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("query", nargs="+")
+    p.add_argument("--db", default=DEFAULT_DB)
+    p.add_argument("--limit", type=int, default=20)
+    p.add_argument("--json", action="store_true")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        store = Store(args.db, readonly=True)
+    except FileNotFoundError as e:
+        raise CliError(str(e)) from None
+    with store:
+        hits = store.search(" ".join(args.query), limit=args.limit)
+    for h in hits:
+        if args.json:
+            print(json.dumps(h, ensure_ascii=False))
+        else:
+            print(f"{h['id']}  {h['published'] or '-'}  {h['outlet'] or '-'}  {h['title'] or ''}\n    {h['snippet']}")
+    if not args.json:
+        print(f"{len(hits)} documents")
+    return 0 if hits else 1

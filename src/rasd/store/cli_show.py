@@ -1,0 +1,45 @@
+"""`rasd show ID`: one stored document, readable or as its export-contract JSON."""
+from __future__ import annotations
+
+import argparse
+import json
+
+from rasd.cli import CliError
+from rasd.store import DEFAULT_DB, Store
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("id", help="document id (a unique prefix is enough)")
+    p.add_argument("--db", default=DEFAULT_DB)
+    p.add_argument("--json", action="store_true", help="print the export-contract JSON object")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        store = Store(args.db, readonly=True)
+    except FileNotFoundError as e:
+        raise CliError(str(e)) from None
+    with store:
+        doc = store.document(args.id)
+    if doc is None:
+        raise CliError(f"no single document with id {args.id!r}", 4)
+    if args.json:
+        print(json.dumps(doc, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{doc['id']}  {doc.get('outlet') or '-'}  {doc.get('published') or '-'}  [{doc.get('language')}]")
+    if doc.get("title"):
+        print(doc["title"])
+    print()
+    print(doc["text"])
+    print()
+    for r in doc["removed"]:
+        print(f"removed {r['kind']}: {r['text'][:80]}")
+    for e in doc["entities"]:
+        print(f"entity {e['label']:<8} {e['text']}" + (f"  → {e['actor']}" if e.get("actor") else ""))
+    for pl in doc["places"]:
+        print(f"place  {pl['text']}  → {pl['name_en']} ({pl['lat']:.4f}, {pl['lon']:.4f}) {pl['country']} p{pl['precision']}")
+    for ev in doc["events"]:
+        where = ev["location"]["name_en"] if ev.get("location") else "-"
+        print(f"event  {ev['event_type']} / {ev['sub_event_type']}  {ev.get('actor1') or '-'} → {ev.get('actor2') or '-'}"
+              f"  at {where} on {ev.get('event_date') or '-'}  [{ev['modality']}, confidence {ev['confidence']:.2f}]")
+    return 0

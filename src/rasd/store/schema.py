@@ -1,0 +1,112 @@
+"""The SQLite schema as an ordered list of migrations; PRAGMA user_version records how many ran.
+
+Append a migration to change the schema; never edit one that has shipped.
+"""
+from __future__ import annotations
+
+import sqlite3
+
+MIGRATIONS: list[str] = [
+    # 1: documents, their analysis and the inputs they came from
+    """
+    CREATE TABLE documents (
+        id TEXT PRIMARY KEY,
+        url TEXT, outlet TEXT, title TEXT, published TEXT, language TEXT,
+        source_path TEXT, format TEXT,
+        raw TEXT NOT NULL, source_text TEXT NOT NULL, text TEXT NOT NULL,
+        removed TEXT NOT NULL,          -- JSON list of {kind, text}
+        offset_map TEXT NOT NULL,       -- JSON list of [clean_offset, source_offset]
+        analysis TEXT NOT NULL,         -- JSON export-contract object
+        n_words INTEGER NOT NULL,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );
+    CREATE INDEX documents_published ON documents(published);
+    CREATE INDEX documents_outlet ON documents(outlet);
+
+    CREATE TABLE inputs (
+        input_key TEXT PRIMARY KEY,     -- sha1 of origin + raw bytes: a re-run skips what it has seen
+        source_path TEXT NOT NULL,
+        doc_id TEXT REFERENCES documents(id),
+        outcome TEXT NOT NULL,          -- stored | duplicate | failed
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );
+    CREATE INDEX inputs_doc ON inputs(doc_id);
+
+    CREATE TABLE failures (
+        input_key TEXT PRIMARY KEY,
+        source_path TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+    );
+
+    CREATE TABLE mentions (
+        doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL, "end" INTEGER NOT NULL,
+        text TEXT NOT NULL, label TEXT NOT NULL, actor TEXT, source TEXT,
+        PRIMARY KEY (doc_id, start, "end", label)
+    );
+    CREATE INDEX mentions_actor ON mentions(actor);
+    CREATE INDEX mentions_label ON mentions(label);
+
+    CREATE TABLE actors (
+        name TEXT PRIMARY KEY,          -- canonical English name
+        type TEXT, inter INTEGER, country TEXT, wikidata TEXT,
+        names_ar TEXT                   -- JSON list
+    );
+
+    CREATE TABLE places (
+        doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL,
+        name_ar TEXT, name_en TEXT, lat REAL, lon REAL, country TEXT, admin1 TEXT, admin2 TEXT,
+        geonameid INTEGER, feature_class TEXT, feature_code TEXT,
+        precision INTEGER, direction TEXT, confidence REAL,
+        PRIMARY KEY (doc_id, start, "end")
+    );
+    CREATE INDEX places_name ON places(name_en);
+    CREATE INDEX places_country ON places(country, admin1);
+
+    CREATE TABLE events (
+        id TEXT PRIMARY KEY,            -- doc_id:index
+        doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        event_type TEXT NOT NULL, sub_event_type TEXT NOT NULL,
+        actor1 TEXT, assoc_actor_1 TEXT, actor2 TEXT, assoc_actor_2 TEXT,
+        inter1 INTEGER, inter2 INTEGER, interaction INTEGER,
+        event_date TEXT, time_precision INTEGER,
+        location TEXT, location_ar TEXT, lat REAL, lon REAL, country TEXT, admin1 TEXT, admin2 TEXT,
+        geo_precision INTEGER,
+        fatalities INTEGER, civilian_fatalities INTEGER,
+        modality TEXT NOT NULL, confidence REAL,
+        outlet TEXT,
+        data TEXT NOT NULL              -- JSON of the whole event (evidence, quantities, weapons, attribution)
+    );
+    CREATE INDEX events_date ON events(event_date, id);
+    CREATE INDEX events_type ON events(event_type, sub_event_type);
+    CREATE INDEX events_geo ON events(lat, lon);
+    CREATE INDEX events_country ON events(country, admin1);
+    CREATE INDEX events_actor1 ON events(actor1);
+    CREATE INDEX events_actor2 ON events(actor2);
+    CREATE INDEX events_doc ON events(doc_id);
+
+    CREATE TABLE event_sources (
+        event_id TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,      -- 0 = original claimant, then each relay outward to the outlet
+        text TEXT NOT NULL, kind TEXT NOT NULL, actor TEXT,
+        PRIMARY KEY (event_id, position)
+    );
+
+    -- Normalised text (rasd.nlp.arabic.normalize) in `body`, and one clitic-stripped stem per token in
+    -- `stems`, so that a search for حماة finds بحماة and the phrase positions of both columns agree.
+    CREATE VIRTUAL TABLE documents_fts USING fts5(doc_id UNINDEXED, title, body, stems, tokenize = 'unicode61');
+    """,
+]
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Bring the database to the latest schema; returns the version it is at."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > len(MIGRATIONS):
+        raise RuntimeError(f"database schema version {version} is newer than this rasd ({len(MIGRATIONS)})")
+    for number in range(version, len(MIGRATIONS)):
+        conn.executescript("BEGIN;" + MIGRATIONS[number] + f"; PRAGMA user_version = {number + 1}; COMMIT;")
+    return len(MIGRATIONS)
