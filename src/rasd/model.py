@@ -131,6 +131,17 @@ class Event:
 
 
 @dataclass
+class Claim:
+    """A reported statement (one sentence) and who it is attributed to; events point to the claims they rest on."""
+
+    start: int
+    end: int
+    attribution: Attribution
+    quantities: list[Quantity] = field(default_factory=list)
+    events: list[int] = field(default_factory=list)  # indexes into Document.events
+
+
+@dataclass
 class Document:
     raw: str
     source_path: str | None = None
@@ -153,6 +164,8 @@ class Document:
     quantities: list[Quantity] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    framing: list[Marker] = field(default_factory=list)  # every framing marker in the text
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -188,6 +201,8 @@ class Document:
             "quantities": [asdict(q) for q in self.quantities],
             "places": [asdict(p) for p in self.places],
             "events": [event_to_dict(e) for e in self.events],
+            "claims": [asdict(c) for c in self.claims],
+            "framing": [asdict(m) for m in self.framing],
             "warnings": list(self.warnings),
         }
 
@@ -208,6 +223,10 @@ def document_from_dict(d: dict[str, Any]) -> Document:
     doc.quantities = [Quantity(**q) for q in d.get("quantities", [])]
     doc.places = [Place(**p) for p in d.get("places", [])]
     doc.events = [event_from_dict(e) for e in d.get("events", [])]
+    doc.claims = [Claim(start=c["start"], end=c["end"], attribution=attribution_from_dict(c["attribution"]),
+                        quantities=[Quantity(**q) for q in c.get("quantities", [])], events=list(c.get("events", [])))
+                  for c in d.get("claims", [])]
+    doc.framing = [Marker(**m) for m in d.get("framing", [])]
     doc.warnings = list(d.get("warnings", []))
     return doc
 
@@ -218,12 +237,11 @@ def event_from_dict(d: dict[str, Any]) -> Event:
     if d.get("location"):
         d["location"] = Place(**d["location"])
     d["quantities"] = [Quantity(**q) for q in d.get("quantities", [])]
-    src = d.get("sources") or {}
-    d["sources"] = Attribution(
-        sources=[SourceLink(**s) for s in src.get("sources", [])],
-        verb=src.get("verb"),
-        hedges=list(src.get("hedges", [])),
-        framing=[Marker(**m) for m in src.get("framing", [])],
-        confidence=src.get("confidence", 0.5),
-    )
+    d["sources"] = attribution_from_dict(d.get("sources") or {})
     return Event(**d)
+
+
+def attribution_from_dict(d: dict[str, Any]) -> Attribution:
+    return Attribution(sources=[SourceLink(**s) for s in d.get("sources", [])], verb=d.get("verb"),
+                       hedges=list(d.get("hedges", [])), framing=[Marker(**m) for m in d.get("framing", [])],
+                       confidence=d.get("confidence", 0.5))

@@ -1,0 +1,208 @@
+"""The event stage's lexicons (resources/events/) and the phrase matchers built from them.
+
+Matching works on word tokens of one sentence (punctuation and quote marks are
+skipped, so “هيئة تحرير الشام” reads as three words).  Every word of a phrase
+also matches with proclitics attached (وبالقصف → القصف → قصف), which is how
+Arabic writes prepositions and conjunctions.
+"""
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from rasd.model import Token
+from rasd.nlp.arabic import clitic_variants, normalize
+from rasd.runner.resources import RESOURCE_DIR
+
+EVENT_DIR = RESOURCE_DIR / "events"
+MAX_GAP = 3  # words that may stand between two segments of a trigger ("…" in triggers.tsv)
+
+
+def is_word(token: Token) -> bool:
+    return token.norm[:1].isalnum()
+
+
+def _word_matches(spec: str, token: Token) -> bool:
+    """A word matches its spec with any proclitics; "=x" allows only the conjunctions و/ف, "x*" is a prefix."""
+    prefix = spec.endswith("*")
+    stem = spec.strip("*=")
+    variants = (token.norm, token.norm[1:]) if spec.startswith("=") else clitic_variants(token.norm)
+    if spec.startswith("=") and token.norm[:1] not in "وف":
+        variants = (token.norm,)
+    for v in variants:
+        if v == stem or (prefix and v.startswith(stem)):
+            return True
+    return False
+
+
+def _sequence_end(words: list[Token], i: int, specs: tuple[str, ...]) -> int | None:
+    """Index after the match of `specs` at words[i], or None."""
+    if i + len(specs) > len(words):
+        return None
+    for k, spec in enumerate(specs):
+        if not _word_matches(spec, words[i + k]):
+            return None
+    return i + len(specs)
+
+
+class PhraseSet:
+    """Fast lookup of many short phrases; indexed by first word (exact or prefix) so a token costs a dict probe."""
+
+    def __init__(self, phrases: dict[str, object]):
+        self.exact: dict[str, list[tuple[tuple[str, ...], object]]] = {}
+        self.prefix: dict[str, list[tuple[tuple[str, ...], object]]] = {}
+        for phrase, value in phrases.items():
+            specs = tuple(normalize(w) for w in phrase.split())
+            first = specs[0]
+            table = self.prefix if first.endswith("*") else self.exact
+            table.setdefault(first.strip("*="), []).append((specs, value))
+        self.prefix_lengths = sorted({len(k) for k in self.prefix})
+
+    def candidates(self, token: Token) -> list[tuple[tuple[str, ...], object]]:
+        """Phrases whose first word may match `token` (verified by _sequence_end)."""
+        out = []
+        for v in clitic_variants(token.norm):
+            out.extend(self.exact.get(v, ()))
+            for n in self.prefix_lengths:
+                if n <= len(v):
+                    out.extend(self.prefix.get(v[:n], ()))
+        return out
+
+    def match_at(self, words: list[Token], i: int) -> tuple[int, object] | None:
+        """Longest phrase starting at words[i]: (end index, value)."""
+        best: tuple[int, object] | None = None
+        for specs, value in self.candidates(words[i]):
+            end = _sequence_end(words, i, specs)
+            if end is not None and (best is None or end > best[0]):
+                best = (end, value)
+        return best
+
+    def find(self, words: list[Token]) -> list[tuple[int, int, object]]:
+        """Non-overlapping longest matches, left to right: (start, end, value) word indexes."""
+        out = []
+        i = 0
+        while i < len(words):
+            m = self.match_at(words, i)
+            if m:
+                out.append((i, m[0], m[1]))
+                i = m[0]
+            else:
+                i += 1
+        return out
+
+
+@dataclass(frozen=True)
+class Trigger:
+    pattern: str
+    segments: tuple[tuple[tuple[str, ...], ...], ...]  # segment → alternatives → words
+    event_type: str
+    sub_event_type: str
+    pos: str
+
+
+@dataclass
+class TriggerMatch:
+    start: int  # word index of the head (first segment)
+    end: int  # word index after the head
+    last: int  # word index after the last segment
+    trigger: Trigger
+
+
+class TriggerSet:
+    def __init__(self, triggers: list[Trigger]):
+        heads: dict[str, object] = {}
+        self.triggers = triggers
+        index: dict[str, list[Trigger]] = {}
+        for t in triggers:
+            for alt in t.segments[0]:
+                key = " ".join(alt)
+                index.setdefault(key, []).append(t)
+        for key, ts in index.items():
+            heads[key] = ts
+        self.heads = PhraseSet(heads)
+
+    def find(self, words: list[Token]) -> list[TriggerMatch]:
+        out: list[TriggerMatch] = []
+        i = 0
+        while i < len(words):
+            best: TriggerMatch | None = None
+            for specs, triggers in self.heads.candidates(words[i]):
+                head_end = _sequence_end(words, i, specs)
+                if head_end is None:
+                    continue
+                for t in triggers:  # type: ignore[attr-defined]
+                    last = _rest_end(words, head_end, t.segments[1:])
+                    if last is not None and (best is None or (head_end, last) > (best.end, best.last)):
+                        best = TriggerMatch(i, head_end, last, t)
+            if best:
+                out.append(best)
+                i = best.end
+            else:
+                i += 1
+        return out
+
+
+def _rest_end(words: list[Token], pos: int, segments: tuple[tuple[tuple[str, ...], ...], ...]) -> int | None:
+    for alternatives in segments:
+        found = None
+        for start in range(pos, min(len(words), pos + MAX_GAP + 1)):
+            for alt in alternatives:
+                end = _sequence_end(words, start, alt)
+                if end is not None and (found is None or end > found):
+                    found = end
+            if found is not None:
+                break
+        if found is None:
+            return None
+        pos = found
+    return pos
+
+
+def _parse_pattern(pattern: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
+    segments = []
+    for segment in pattern.split("…"):
+        alts = tuple(tuple(normalize(w) for w in alt.split()) for alt in segment.split("|") if alt.strip())
+        segments.append(alts)
+    return tuple(segments)
+
+
+@dataclass
+class EventLexicon:
+    triggers: TriggerSet
+    cues: dict
+    phrase_sets: dict[str, PhraseSet]
+    normalized: dict[str, frozenset[str]]
+    codebook: dict
+
+    @classmethod
+    def load(cls, directory: Path = EVENT_DIR) -> "EventLexicon":
+        triggers = []
+        with open(directory / "triggers.tsv", encoding="utf-8") as fh:
+            rows = csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t")
+            for row in rows:
+                triggers.append(Trigger(row["pattern"], _parse_pattern(row["pattern"]), row["event_type"], row["sub_event_type"],
+                                        row["pos"]))
+        with open(directory / "cues.json", encoding="utf-8") as fh:
+            cues = json.load(fh)
+        sets = {
+            "reporting_verbs": PhraseSet(dict.fromkeys(cues["reporting_verbs"], "verb")),
+            "attribution_prepositions": PhraseSet(dict.fromkeys(cues["attribution_prepositions"], "prep")),
+            "hedges": PhraseSet({h: h for h in cues["hedges"]}),
+            "framing": PhraseSet({w: kind for kind, words in cues["framing"].items() for w in words}),
+            "modality": PhraseSet({w: kind for kind, words in cues["modality"].items()
+                                   if kind not in ("negation_exceptions", "future_after") for w in words}),
+            "fatality_words": PhraseSet(dict.fromkeys(cues["fatality_words"], True)),
+        }
+        for name in ("civilian_words", "air_words", "artillery_words", "ied_words", "suicide_words", "fire_words",
+                     "protest_force_words", "protest_intervention_words", "riot_words", "anonymous_heads",
+                     "official_heads", "agency_heads"):
+            sets[name] = PhraseSet(dict.fromkeys(cues[name], True))
+        with open(RESOURCE_DIR / "acled_codebook.json", encoding="utf-8") as fh:
+            codebook = json.load(fh)
+        normalized = {"reporting_verbs": frozenset(normalize(v) for v in cues["reporting_verbs"])}
+        return cls(TriggerSet(triggers), cues, sets, normalized, codebook)
+
+    def has(self, name: str, words: list[Token]) -> bool:
+        return bool(self.phrase_sets[name].find(words))

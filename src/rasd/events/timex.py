@@ -1,0 +1,49 @@
+"""When: relative and explicit date expressions resolved against the publication date.
+
+Returns ACLED time precision: 1 the day is known, 2 the week, 3 the month.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from rasd.model import Token
+from rasd.nlp.arabic import normalize
+from rasd.nlp.dates import WEEKDAYS, parse_explicit_date
+
+_WEEKDAY_BY_NORM = {normalize(k): v for k, v in WEEKDAYS.items()}
+# (words, days before publication, precision), longest first when scanning
+_RELATIVE = sorted([
+    (("اول", "امس"), 2, 1), (("امس",), 1, 1), (("البارحه",), 1, 1), (("الليله", "الماضيه"), 1, 1),
+    (("اليوم",), 0, 1), (("الساعات", "الماضيه"), 0, 1), (("الساعات", "الاخيره"), 0, 1),
+    (("الساعات", "القليله", "الماضيه"), 0, 1), (("صباح", "اليوم"), 0, 1), (("فجر", "اليوم"), 0, 1),
+    (("مساء", "اليوم"), 0, 1), (("ظهر", "اليوم"), 0, 1), (("ليل", "امس"), 1, 1), (("مساء", "امس"), 1, 1),
+    (("الاسبوع", "الماضي"), 7, 2), (("الاسبوع", "المنصرم"), 7, 2), (("الاسابيع", "الاخيره"), 14, 3),
+    (("الاسابيع", "الماضيه"), 14, 3), (("الايام", "الماضيه"), 3, 2), (("الايام", "الاخيره"), 3, 2),
+    (("الشهر", "الماضي"), 30, 3), (("الشهر", "المنصرم"), 30, 3),
+], key=lambda r: -len(r[0]))
+
+
+def resolve_date(words: list[Token], text: str, published: date | None) -> tuple[date, int] | None:
+    """The first date expression in a sentence, resolved; None when it has none or no anchor."""
+    if published is None:
+        return None
+    explicit = parse_explicit_date(text, published)
+    norms = [w.norm for w in words]
+    for i in range(len(norms)):
+        for phrase, days_back, precision in _RELATIVE:
+            if tuple(_strip(n) for n in norms[i:i + len(phrase)]) == phrase:
+                return (published - timedelta(days=days_back), precision) if explicit is None else explicit
+        weekday = _WEEKDAY_BY_NORM.get(_strip(norms[i]))
+        if weekday is not None and explicit is None:
+            back = (published.weekday() - weekday) % 7
+            return published - timedelta(days=back), 1
+    return explicit
+
+
+def _strip(norm: str) -> str:
+    """Drop a leading و/ف/ب/ل: "وامس", "بالاسبوع" → "امس", "الاسبوع"."""
+    if norm[:1] in "وفبل" and len(norm) > 3 and (norm[1:3] == "ال" or norm[1:] in ("امس", "اليوم")):
+        return norm[1:]
+    if norm.startswith("لل") and len(norm) > 4:
+        return "ال" + norm[2:]
+    return norm
