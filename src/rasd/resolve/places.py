@@ -1,0 +1,480 @@
+"""Toponym resolution: find place names in a document and pick one gazetteer row for each.
+
+Names are found by the gazetteer itself over the token stream (longest match first,
+proclitics stripped from the first word), so the resolver works with or without an
+NER.  Every candidate is scored from what the text says of it (head words such as
+مدينة / محافظة / جبل), from the countries, provinces and places the same document
+names, and from its importance.  Relative expressions ("ريف حماة الشمالي الغربي",
+"شمال غربي سوريا", "بين X وY", "محافظة X") set precision and direction.
+
+Being wrong about a village is worse than missing it: a minor single-word name is
+only taken with support (a head word, a LOC entity, or a preposition plus a
+document context that places it).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rasd.model import Document, Place
+from rasd.nlp.arabic import clitic_variants, normalize, tokenize
+from rasd.resolve.gazetteer import Gazetteer, GazPlace, fold_key
+
+__all__ = ["Gazetteer", "resolve_places"]
+
+# Head words, normalised, and the kind of place each announces.
+HEADS = {
+    "مدينه": "city", "مدينتي": "city", "مدينتا": "city", "مدن": "city", "العاصمه": "city", "عاصمه": "city",
+    "بلده": "town", "بلدتي": "town", "بلدتا": "town", "بلدات": "town", "قريه": "town", "قريتي": "town",
+    "قريتا": "town", "قري": "town", "بلديه": "town", "مخيم": "town", "حي": "town", "احياء": "town", "ضاحيه": "town",
+    "محافظه": "province", "محافظتي": "province", "ولايه": "province", "اقليم": "province",
+    "منطقه": "district", "مديريه": "district", "قضاء": "district", "ناحيه": "subdistrict", "مركز": "district",
+    "سهل": "feature", "جبل": "feature", "جبال": "feature", "نهر": "feature", "وادي": "feature", "معبر": "feature",
+    "مطار": "feature", "قاعده": "feature", "سد": "feature", "بحيره": "feature", "ميناء": "feature",
+    "مرتفعات": "feature", "هضبه": "feature", "جزيره": "feature",
+}
+# What each head prefers: (feature classes, feature-code prefixes).
+HEAD_MATCH = {
+    "city": ("P", ()), "town": ("P", ()), "province": ("A", ("ADM1",)), "district": ("A", ("ADM2",)),
+    "subdistrict": ("A", ("ADM3",)), "feature": ("THSLR", ()),
+}
+# Heads that make a common word a name ("قرية النصر"); "أحياء المدينة" stays "the city".
+SINGULAR_HEADS = {"مدينه", "بلده", "قريه", "محافظه", "ولايه", "منطقه", "ناحيه", "مديريه", "قضاء", "مخيم", "بلديه"}
+PREPOSITIONS = {"في", "من", "الي", "قرب", "نحو", "باتجاه", "داخل", "عند", "حول", "محيط", "اطراف", "ضواحي",
+                "مدخل", "بلدتي", "شرقي", "غربي", "شمالي", "جنوبي"}
+RURAL = {"ريف", "ريفي", "ارياف"}
+DIRECTION_NOUNS = {"شمال": "N", "جنوب": "S", "شرق": "E", "غرب": "W",
+                   "شمالي": "N", "جنوبي": "S", "شرقي": "E", "غربي": "W"}
+DIRECTION_ADJECTIVES = {"الشمالي": "N", "الشماليه": "N", "الشمال": "N", "الجنوبي": "S", "الجنوبيه": "S",
+                        "الجنوب": "S", "الشرقي": "E", "الشرقيه": "E", "الشرق": "E", "الغربي": "W",
+                        "الغربيه": "W", "الغرب": "W"}
+COMPASS = {"N": "N", "S": "S", "E": "E", "W": "W", "NE": "NE", "NW": "NW", "SE": "SE", "SW": "SW",
+           "EN": "NE", "WN": "NW", "ES": "SE", "WS": "SW"}
+BORDER = {"الحدود", "حدود"}
+# Words that are also names of some village; taken only with a head word or a LOC entity.
+COMMON_WORDS = {
+    "الشمال", "الجنوب", "الشرق", "الغرب", "الوسط", "عين", "العين", "الحريه", "النصر", "السلام", "الامل", "الوحده",
+    "الثوره", "الكرامه", "الخير", "النور", "الهدي", "التحرير", "الجبل", "الشيخ", "الحدود", "المدينه", "الجبهه",
+    "الدوله", "القتال", "الشام", "الجيش", "الاسلام", "الجهاد", "العرب", "الحزب", "المركز", "السوق", "الجامع",
+    "المحطه", "المطار", "الميناء", "الساحل", "البحر", "النهر", "الجسر", "الطريق", "القاعده", "الحصن", "القلعه",
+    "الصينيه", "العثمانيه", "الاتحاد", "الشعب", "الامن", "الوطن", "العاصمه", "الحكومه", "الرئيس", "مقر", "شمال",
+    "الامير", "السلطان", "الملك", "الرشيد", "المنصور", "الفتح", "الفرقان", "الانصار", "الرحمن", "المنار",
+    "الفجر", "الضحي", "القدس", "الحياه", "الصحه", "المستقبل", "الربيع", "التضامن", "الزهراء", "الهلال",
+    "اليوم", "امس", "غدا", "الان", "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت",
+    "حديثه", "الحديثه", "جديده", "كبيره", "صغيره", "قديمه", "طويله", "قريبه", "بعيده", "عاليه", "سليمه",
+    "جميله", "واسعه", "الوسطي", "الكبري", "الصغري", "العليا", "السفلي", "الجديده", "القديمه", "الغربيه", "الشرقيه",
+}
+# Function words never start or end a name ("وأن" is not Van, "التي" is not a Sudanese village).
+STOPWORDS = {
+    "ان", "الي", "علي", "عن", "في", "من", "مع", "التي", "الذي", "الذين", "اللذين", "هذا", "هذه", "ذلك", "تلك",
+    "كان", "كانت", "يكون", "قد", "لقد", "لم", "لن", "ما", "لا", "بعد", "قبل", "خلال", "حيث", "كما", "بين", "عند",
+    "منذ", "حتي", "او", "ثم", "اي", "كل", "بعض", "غير", "دون", "هو", "هي", "هم", "نحو", "لدي", "امام", "وراء",
+    "فوق", "تحت", "ضد", "عبر", "حول", "مثل", "اكثر", "اقل", "عام", "يوم", "وقت", "امل", "عمل", "هدف", "دور",
+    "دورا", "نحن", "انه", "انها", "لكن", "اذا", "اما", "الا", "لها", "له", "لهم", "بها", "به", "فيها", "فيه",
+    "منها", "منه", "عليها", "عليه", "اليها", "اليه", "عسكري", "عسكريه", "مسلح", "مسلحين", "قال", "قالت",
+    "اكد", "اكدت", "اعلن", "اعلنت", "مصدر", "مصادر", "شخص", "اشخاص",
+}
+# Names that, inside these phrases, are part of an organisation, not a place.
+ORG_PHRASES = [
+    "قوات سوريا الديمقراطيه", "هيئه تحرير الشام", "الجيش السوري الحر", "الجيش الوطني السوري", "جيش سوريا الحره",
+    "الدوله الاسلاميه في العراق والشام", "الدوله الاسلاميه في العراق", "حزب الله", "انصار الله", "احرار الشام",
+    "فيلق الشام", "جيش العزه", "جيش الاسلام", "جبهه النصره", "الحزب الاسلامي التركستاني", "قوات الدعم السريع",
+    "الجيش الليبي", "الجيش الوطني الليبي", "الجيش السوري", "الجيش العراقي", "الجيش اللبناني", "الجيش السوداني",
+    "الحشد الشعبي", "حكومه الوحده الوطنيه", "مجلس دير الزور العسكري", "مجلس منبج العسكري", "صقور الشام",
+    "جيش الشام", "حراس الدين", "لواء القدس", "سرايا القدس", "كتائب القسام", "جبهه تحرير سوريا",
+    "الامم المتحده", "الاتحاد الاوروبي", "جامعه الدول العربيه", "الهلال الاحمر", "الصليب الاحمر",
+    "بلاد الشام", "وكاله سانا", "قناه الجزيره", "العربيه نت",
+]
+BLOCKING_LABELS = {"ORG", "PER", "NORP", "WEAPON", "DATE", "QUANTITY"}
+TYPE_PRIOR = {"PCLI": 3.0, "PPLC": 3.0, "PPLA": 2.5, "PPLA2": 2.0, "PPLG": 2.0, "PPLA3": 1.5, "PPLA4": 1.2,
+              "ADM1": 1.5, "ADM2": 1.0, "ADM3": 0.6, "PPLX": 0.6, "PPLL": 0.5, "PPLQ": 0.2, "PPLW": 0.2}
+IMPORTANT_CODES = {"PCLI", "ADM1", "PPLC", "PPLA", "PPLA2", "PPLG"}
+CORE_COUNTRIES = {"SY", "IQ", "YE", "LB", "PS", "LY", "SD"}
+ALTERNATIVE_MARGIN = 1.5
+
+
+@dataclass
+class Mention:
+    start_tok: int
+    end_tok: int  # exclusive
+    start: int
+    end: int
+    key: str
+    candidates: list[GazPlace]
+    folded: bool = False
+    head: str | None = None
+    head_word: str | None = None
+    head_start: int | None = None  # char start of the head word when it belongs to the span
+    support: set[str] = field(default_factory=set)
+    precision: int | None = None
+    direction: str | None = None
+    relation: str | None = None  # rural | direction | between | border
+    rural_word: str | None = None
+    chosen: GazPlace | None = None
+    scores: list[tuple[float, GazPlace]] = field(default_factory=list)
+
+
+def resolve_places(doc: Document, gazetteer: Gazetteer) -> None:
+    """Fill doc.places from doc.text (tokens and entities used when present)."""
+    tokens = doc.tokens or tokenize(doc.text)
+    words = tokens
+    if not words:
+        doc.places = []
+        return
+    blocked, loc_tokens = _entity_masks(doc, words)
+    mentions = _find_mentions(doc.text, words, gazetteer, blocked, loc_tokens)
+    _read_context_words(doc.text, words, mentions)
+    _disambiguate(mentions, gazetteer)
+    doc.places = [_to_place(doc.text, m) for m in mentions if m.chosen is not None]
+
+
+# ---------------------------------------------------------------- finding names
+
+def _entity_masks(doc: Document, words) -> tuple[set[int], set[int]]:
+    blocked: set[int] = set()
+    loc: set[int] = set()
+    spans_block = [(e.start, e.end) for e in doc.entities if e.label in BLOCKING_LABELS or (e.actor and e.label != "LOC")]
+    spans_loc = [(e.start, e.end) for e in doc.entities if e.label == "LOC"]
+    for i, t in enumerate(words):
+        if any(s <= t.start < e for s, e in spans_block):
+            blocked.add(i)
+        if any(s <= t.start < e for s, e in spans_loc):
+            loc.add(i)
+    for phrase in ORG_PHRASES:
+        parts = phrase.split(" ")
+        n = len(parts)
+        for i in range(len(words) - n + 1):
+            if parts[0] in _variants(words[i].norm) and all(
+                    words[i + k].norm == parts[k] or parts[k] in _variants(words[i + k].norm) for k in range(1, n)):
+                blocked.update(range(i, i + n))
+    return blocked, loc
+
+
+@lru_cache(maxsize=100_000)
+def _variants(norm: str) -> tuple[str, ...]:
+    """Clitic variants that a place name can take: و ف ب ل and their sequences, never a bare
+    article-stripped stem ("السورية" is not "سورية") nor ك (كشفت is not شفت)."""
+    out = []
+    for v in clitic_variants(norm):
+        if v == norm or v.startswith("ال"):
+            out.append(v)
+            continue
+        prefix = norm[:len(norm) - len(v)] if norm.endswith(v) else ""
+        if prefix and set(prefix) <= set("وفبل") and not prefix.endswith("ال"):
+            out.append(v)
+    return tuple(out)
+
+
+def _adjacent(text: str, a, b) -> bool:
+    return text[a.end:b.start].strip() == ""
+
+
+def _find_mentions(text, words, gaz: Gazetteer, blocked, loc_tokens) -> list[Mention]:
+    mentions: list[Mention] = []
+    i = 0
+    n_words = len(words)
+    while i < n_words:
+        tok = words[i]
+        if i in blocked or not tok.norm[:1].isalpha() or any(v in STOPWORDS for v in _variants(tok.norm)):
+            i += 1
+            continue
+        relation_word = _is_relation_word(tok.norm)
+        found = None
+        max_n = min(gaz.max_words, n_words - i)
+        for n in range(max_n, 1 if relation_word else 0, -1):
+            if words[i + n - 1].norm in STOPWORDS:
+                continue
+            if n > 1 and not all(_adjacent(text, words[i + k], words[i + k + 1]) and (i + k + 1) not in blocked
+                                 for k in range(n - 1)):
+                continue
+            rest = " ".join(w.norm for w in words[i + 1:i + n])
+            for variant in _variants(tok.norm):
+                key = f"{variant} {rest}" if rest else variant
+                if gaz.has(key):
+                    found = (n, variant, key, False)
+                    break
+            if found:
+                break
+        if found is None and not relation_word:
+            for variant in _variants(tok.norm):
+                if len(variant) >= 4 and not _is_relation_word(variant) and gaz.has_folded(fold_key(variant)):
+                    found = (1, variant, variant, True)
+                    break
+        if found is None:
+            i += 1
+            continue
+        n, variant, key, folded = found
+        candidates = gaz.lookup_folded(key) if folded else gaz.lookup(key)
+        start = tok.start + _prefix_chars(tok.text, len(tok.norm) - len(variant))
+        m = Mention(i, i + n, start, words[i + n - 1].end, key, candidates, folded)
+        if any(k in loc_tokens for k in range(i, i + n)):
+            m.support.add("loc")
+        mentions.append(m)
+        i += n
+    return mentions
+
+
+def _is_relation_word(norm: str) -> bool:
+    return any(v in RURAL or v in DIRECTION_NOUNS or v in HEADS or v in BORDER or v in DIRECTION_ADJECTIVES
+               for v in _variants(norm))
+
+
+def _prefix_chars(text: str, n_norm_chars: int) -> int:
+    """Characters of `text` covering its first n normalised characters (diacritics are dropped by normalize)."""
+    if n_norm_chars <= 0:
+        return 0
+    seen = 0
+    for idx, ch in enumerate(text):
+        if normalize(ch):
+            seen += 1
+        if seen == n_norm_chars:
+            return idx + 1
+    return 0
+
+
+def _stem_start(tok, vocabulary) -> int:
+    """Where the stem of a head word begins once its proclitics are left out ("وبريف" → "ريف")."""
+    stem = _stem(tok.norm, vocabulary)
+    return tok.start + _prefix_chars(tok.text, len(tok.norm) - len(stem)) if stem else tok.start
+
+
+def _stem(norm: str, vocabulary) -> str | None:
+    for v in _variants(norm):
+        if v in vocabulary:
+            return v
+    return None
+
+
+# ---------------------------------------------------------------- reading the words around a name
+
+def _read_context_words(text: str, words, mentions: list[Mention]) -> None:
+    for idx, m in enumerate(mentions):
+        i = m.start_tok
+        prev = words[i - 1] if i > 0 else None
+        prev2 = words[i - 2] if i > 1 else None
+        first_variants = _variants(words[i].norm)
+        if prev is not None and _adjacent(text, prev, words[i]):
+            head = _stem(prev.norm, HEADS)
+            rural = _stem(prev.norm, RURAL)
+            direction = _stem(prev.norm, DIRECTION_NOUNS)
+            if head:
+                m.head, m.head_word = HEADS[head], head
+                m.support.add("head")
+                m.head_start = _stem_start(prev, HEADS)
+                # "شرق مدينة الرقة": a direction before the head
+                if prev2 is not None and _stem(prev2.norm, DIRECTION_NOUNS):
+                    m.direction = DIRECTION_NOUNS[_stem(prev2.norm, DIRECTION_NOUNS)]
+                    m.relation = "direction"
+                    m.head_start = _stem_start(prev2, DIRECTION_NOUNS)
+            elif rural:
+                m.relation, m.rural_word = "rural", rural
+                m.support.add("head")
+                m.head_start = _stem_start(prev, RURAL)
+            elif direction:
+                d = DIRECTION_NOUNS[direction]
+                start = _stem_start(prev, DIRECTION_NOUNS)
+                if prev2 is not None and _stem(prev2.norm, DIRECTION_NOUNS) and d in "EW":
+                    first = DIRECTION_NOUNS[_stem(prev2.norm, DIRECTION_NOUNS)]
+                    if first in "NS":
+                        d, start = COMPASS[first + d], _stem_start(prev2, DIRECTION_NOUNS)
+                m.direction, m.relation, m.head_start = d, "direction", start
+                m.support.add("prep")
+            elif _stem(prev.norm, BORDER):
+                m.relation = "border"
+                m.head_start = _stem_start(prev, BORDER)
+            elif any(v in PREPOSITIONS for v in _variants(prev.norm)):
+                m.support.add("prep")
+            if prev.norm == "بين":
+                m.relation = "between"
+                m.head_start = prev.start
+            elif prev2 is not None and prev.norm in DIRECTION_ADJECTIVES and _stem(prev2.norm, BORDER):
+                m.relation, m.direction = "border", DIRECTION_ADJECTIVES[prev.norm]
+                m.head_start = _stem_start(prev2, BORDER)
+        if len(first_variants) > 1 and first_variants[1][:1] != "ا" and words[i].norm[:1] in "بل":
+            m.support.add("prep")  # بحماة, لمدينة: a preposition clitic
+        # conjoined to the previous name: "بلدتي سرمين وتفتناز", "ريفي إدلب الغربي واللاذقية"
+        if idx > 0 and words[i].norm.startswith("و") and first_variants[0] != words[i].norm[1:]:
+            before = mentions[idx - 1]
+            gap_end = _after_direction(words, before.end_tok)[0]
+            if gap_end == i:
+                m.support |= (before.support & {"head", "loc"}) | {"prep"}
+                if before.relation == "rural" and before.rural_word != "ريف" and m.relation is None:
+                    m.relation, m.rural_word = "rural", before.rural_word
+                if before.relation == "between" and m.relation is None:
+                    m.relation = "between"
+                if m.head is None:
+                    m.head, m.head_word = before.head, before.head_word
+        # trailing direction adjectives: "ريف حماة الشمالي الغربي"
+        end_tok, adj = _after_direction(words, m.end_tok)
+        # ("حلب الشرقية" alone names a part of the city, which stays the city)
+        if m.relation == "rural" and m.direction is None and adj:
+            m.direction = adj
+            m.end = words[end_tok - 1].end
+            m.end_tok = end_tok
+        if m.head_start is not None and (m.relation is not None or m.head in ("province", "district", "subdistrict")):
+            m.start = m.head_start
+
+
+def _after_direction(words, i: int) -> tuple[int, str | None]:
+    """Direction adjectives starting at token i: (token after them, compass code)."""
+    if i >= len(words) or words[i].norm not in DIRECTION_ADJECTIVES:
+        return i, None
+    first = DIRECTION_ADJECTIVES[words[i].norm]
+    if i + 1 < len(words) and words[i + 1].norm in DIRECTION_ADJECTIVES:
+        second = DIRECTION_ADJECTIVES[words[i + 1].norm]
+        if first in "NS" and second in "EW":
+            return i + 2, COMPASS[first + second]
+    return i + 1, first
+
+
+# ---------------------------------------------------------------- choosing
+
+def _disambiguate(mentions: list[Mention], gaz: Gazetteer) -> None:
+    # Pass 1: mentions whose reading is clear without context become anchors.
+    anchors: dict[int, GazPlace] = {}
+    for idx, m in enumerate(mentions):
+        distinct = _distinct(sorted(((_score(m, c, None), c) for c in m.candidates), key=lambda x: -x[0]))
+        if not distinct:
+            continue
+        clear = len(distinct) == 1 or distinct[0][0] - distinct[1][0] >= 2.0
+        if clear and _acceptable(m, distinct[0][1], None):
+            anchors[idx] = distinct[0][1]
+    # Pass 2: every mention, with the countries, provinces and places the rest of the document names
+    # (a mention is never its own evidence).
+    for idx, m in enumerate(mentions):
+        context = _Context([p for j, p in anchors.items() if j != idx]
+                           + [o.chosen for o in mentions[:idx] if o.chosen is not None])
+        scored = sorted(((_score(m, c, context), c) for c in m.candidates), key=lambda x: -x[0])
+        if not scored or not _acceptable(m, scored[0][1], context):
+            continue
+        m.chosen = scored[0][1]
+        m.scores = _distinct(scored)
+
+
+class _Context:
+    def __init__(self, anchors: list[GazPlace]):
+        self.countries: dict[str, int] = {}
+        self.admin1: set[tuple[str, str]] = set()
+        self.points: list[tuple[float, float]] = []
+        for a in anchors:
+            self.add(a)
+
+    def add(self, p: GazPlace) -> None:
+        self.countries[p.country] = self.countries.get(p.country, 0) + 1
+        if p.admin1:
+            self.admin1.add((p.country, p.admin1))
+        if p.fcode not in ("PCLI", "ADM1") and p.precision < 3:
+            self.points.append((p.lat, p.lon))
+
+    def nearest_km(self, p: GazPlace) -> float:
+        best = 1e9
+        for lat, lon in self.points:
+            d = _km(lat, lon, p.lat, p.lon)
+            if 0.5 < d < best:  # the place itself is not its own evidence
+                best = d
+        return best
+
+
+def _score(m: Mention, c: GazPlace, ctx: _Context | None) -> float:
+    s = TYPE_PRIOR.get(c.fcode or "", 2.5 if c.source == "curated" else 1.0)
+    s += 0.35 * math.log10(c.population + 1)
+    if c.country in CORE_COUNTRIES:
+        s += 0.5
+    if m.folded:
+        s -= 1.0
+    if m.head:
+        classes, codes = HEAD_MATCH[m.head]
+        if c.fclass in classes and (not codes or (c.fcode or "").startswith(codes)):
+            s += 3.0
+        else:
+            s -= 2.0
+    if m.relation in ("rural", "direction", "between") and m.head is None:
+        if c.fclass == "P" or c.fcode in ("PCLI", "ADM1") or c.source == "curated":
+            s += 1.0
+    if ctx is not None:
+        if c.country in ctx.countries:
+            s += 1.5
+        if c.admin1 and (c.country, c.admin1) in ctx.admin1:
+            s += 1.5
+        d = ctx.nearest_km(c) if c.fclass != "A" else 1e9  # an area's centroid says little about nearness
+        if d < 1e8:
+            s += 2.5 * math.exp(-d / 60.0)
+    return s
+
+
+def _distinct(scored: list[tuple[float, GazPlace]]) -> list[tuple[float, GazPlace]]:
+    """Best-scored row per location (a city, its district and sub-district often share a point)."""
+    out: list[tuple[float, GazPlace]] = []
+    for s, p in scored:
+        if all(_km(p.lat, p.lon, q.lat, q.lon) > 25 for _, q in out):
+            out.append((s, p))
+    return out
+
+
+def _important(p: GazPlace, ctx: "_Context | None" = None) -> bool:
+    """Known enough to be taken from its name alone."""
+    if p.source == "curated" or p.fcode in ("PCLI", "PPLC"):
+        return True
+    familiar = p.country in CORE_COUNTRIES or (ctx is not None and p.country in ctx.countries)
+    return familiar and (p.fcode in IMPORTANT_CODES or p.population >= 50000)
+
+
+def _acceptable(m: Mention, best: GazPlace, ctx: _Context | None) -> bool:
+    if "loc" in m.support:
+        return True
+    single = m.end_tok - m.start_tok == 1 or m.key.count(" ") == 0
+    if m.key in COMMON_WORDS or fold_key(m.key) in COMMON_WORDS or len(m.key) <= 2:
+        return m.head_word in SINGULAR_HEADS
+    if m.relation == "border":
+        return best.fcode == "PCLI"
+    near = ctx is not None and (
+        ((best.country, best.admin1) in ctx.admin1 and best.admin1) or ctx.nearest_km(best) < 40)
+    if m.folded:
+        return bool(near) and ("head" in m.support or "prep" in m.support or m.relation is not None)
+    if _important(best, ctx):
+        return True
+    if not single and (best.country in CORE_COUNTRIES or (ctx is not None and best.country in ctx.countries)):
+        return True
+    if "head" in m.support:
+        return True
+    return bool(near) and ("prep" in m.support or m.relation is not None)
+
+
+# ---------------------------------------------------------------- output
+
+def _to_place(text: str, m: Mention) -> Place:
+    c = m.chosen
+    assert c is not None
+    precision = c.precision
+    if m.relation in ("rural", "direction", "between"):
+        precision = 3 if c.precision >= 3 else 2
+    if m.head == "province":
+        precision = 3
+    elif m.head in ("district", "subdistrict") and c.fclass == "A":
+        precision = 2
+    if m.relation == "border":
+        precision = 3
+    best_score = m.scores[0][0]
+    alternatives = [
+        {"name_en": p.name_en, "lat": p.lat, "lon": p.lon, "country": p.country, "admin1": p.admin1,
+         "score": round(s, 2)}
+        for s, p in m.scores[1:] if best_score - s <= ALTERNATIVE_MARGIN
+    ][:5]
+    margin = best_score - m.scores[1][0] if len(m.scores) > 1 else 3.0
+    confidence = 1 / (1 + math.exp(-(margin - 0.5)))
+    if m.folded:
+        confidence *= 0.7
+    if not m.support and m.end_tok - m.start_tok == 1 and not _important(c):
+        confidence *= 0.8
+    return Place(start=m.start, end=m.end, text=text[m.start:m.end], name_ar=c.name_ar, name_en=c.name_en,
+                 lat=c.lat, lon=c.lon, country=c.country, admin1=c.admin1, admin2=c.admin2,
+                 geonameid=c.geonameid, feature_class=c.fclass, feature_code=c.fcode, precision=precision,
+                 direction=m.direction, confidence=round(confidence, 3), alternatives=alternatives)
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p = math.pi / 180
+    a = (math.sin((lat2 - lat1) * p / 2) ** 2
+         + math.cos(lat1 * p) * math.cos(lat2 * p) * math.sin((lon2 - lon1) * p / 2) ** 2)
+    return 12742 * math.asin(math.sqrt(min(1.0, a)))

@@ -1,0 +1,170 @@
+"""Geoparser: gazetteer lookups, relative expressions, context choice, scoring."""
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from rasd.evaluate.places import score_places
+from rasd.model import Document, Entity
+from rasd.nlp.arabic import split_sentences, tokenize
+from rasd.resolve.places import Gazetteer, resolve_places
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO.parent / "shared" / "samples" / "scraped-article-sputnik.txt"
+SYRIA_BOX = (32.3, 37.4, 35.6, 42.5)  # lat min, lat max, lon min, lon max
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return Gazetteer.load()
+
+
+def analyse(text: str, gaz: Gazetteer, entities=()) -> Document:
+    doc = Document(raw=text, text=text)
+    doc.tokens = tokenize(text)
+    doc.sentences = split_sentences(text)
+    doc.entities = list(entities)
+    resolve_places(doc, gaz)
+    return doc
+
+
+def place_for(doc: Document, surface: str):
+    hits = [p for p in doc.places if surface in p.text]
+    assert hits, f"{surface!r} not resolved; got {[p.text for p in doc.places]}"
+    return hits[0]
+
+
+@pytest.fixture(scope="module")
+def sample(gaz) -> Document:
+    if not SAMPLE.exists():
+        pytest.skip("shared sample article not present")
+    return analyse(SAMPLE.read_text(encoding="utf-8"), gaz)
+
+
+def test_load_is_fast(gaz):
+    t0 = time.perf_counter()
+    Gazetteer.load()
+    assert time.perf_counter() - t0 < 1.0
+    assert len(gaz.countries) > 200
+
+
+def test_sample_jisr_al_shughur(sample):
+    p = place_for(sample, "جسر الشغور")
+    assert p.text == "جسر الشغور" and sample.text[p.start:p.end] == p.text
+    assert (p.country, p.admin1, p.precision) == ("SY", "Idlib", 1)
+    assert abs(p.lat - 35.81) < 0.03 and abs(p.lon - 36.32) < 0.03
+
+
+def test_sample_janudiyah_near_jisr(sample):
+    p = place_for(sample, "الجانودية")
+    assert p.country == "SY" and p.precision == 1
+    assert abs(p.lat - 35.81) < 0.15 and abs(p.lon - 36.32) < 0.15
+
+
+def test_sample_ghab_plain(sample):
+    p = place_for(sample, "سهل الغاب")
+    assert p.text == "سهل الغاب" and p.feature_code == "PLN" and p.precision in (2, 3)
+    assert 35.3 < p.lat < 35.8 and 36.2 < p.lon < 36.5
+
+
+def test_sample_kabani_folds_to_kabanah(sample):
+    p = place_for(sample, "كباني")
+    assert p.admin1 == "Latakia" and p.name_en == "Kabanah"
+    assert abs(p.lat - 35.717) < 0.01 and abs(p.lon - 36.233) < 0.01
+    assert p.confidence < 0.9  # a spelling-variant match is less sure
+
+
+def test_sample_rural_hama_northwest(sample):
+    p = place_for(sample, "ريف حماة الشمالي الغربي")
+    assert p.text == "ريف حماة الشمالي الغربي"
+    assert (p.admin1, p.direction, p.precision, p.feature_class) == ("Hama", "NW", 2, "P")
+
+
+def test_sample_northwest_syria(sample):
+    p = place_for(sample, "شمال غربي سوريا")
+    assert p.text == "شمال غربي سوريا"
+    assert (p.country, p.feature_code, p.direction, p.precision) == ("SY", "PCLI", "NW", 3)
+
+
+def test_sample_places_in_syria_except_named_countries(sample):
+    lat0, lat1, lon0, lon1 = SYRIA_BOX
+    for p in sample.places:
+        if p.feature_code == "PCLI":
+            continue  # "روسيا", "تركيا" are named in the text as countries
+        assert lat0 < p.lat < lat1 and lon0 < p.lon < lon1, (p.text, p.name_en, p.lat, p.lon)
+    # "قوات سوريا"/"هيئة تحرير الشام" style names never become places; adjectives like "السورية" neither
+    assert not any(p.text in ("الشام", "سورية", "الوسطى") for p in sample.places)
+    assert {p.country for p in sample.places if p.feature_code == "PCLI"} <= {"SY", "RU", "TR"}
+
+
+def test_clitics_are_stripped_from_spans(gaz):
+    doc = analyse("قصفت الطائرات مواقع وبريف إدلب الجنوبي، ووصلت تعزيزات لمدينة حلب، وسقطت قذائف بحماة.", gaz)
+    rural = place_for(doc, "ريف إدلب")
+    assert rural.text == "ريف إدلب الجنوبي" and rural.direction == "S" and rural.precision == 2
+    assert place_for(doc, "حلب").name_en == "Aleppo" and place_for(doc, "حلب").feature_class == "P"
+    hama = place_for(doc, "حماة")
+    assert hama.admin1 == "Hama" and hama.feature_class == "P" and hama.precision == 1
+
+
+def test_city_and_province_of_the_same_name(gaz):
+    doc = analyse("دارت اشتباكات في الرقة، وأعلنت محافظة الرقة حظر التجول.", gaz)
+    city, province = doc.places
+    assert (city.text, city.feature_class, city.precision) == ("الرقة", "P", 1)
+    assert (province.text, province.feature_code, province.precision) == ("محافظة الرقة", "ADM1", 3)
+    assert abs(city.lat - 35.95) < 0.05
+
+
+def test_two_country_name_follows_document_context(gaz):
+    libya = analyse("اندلعت اشتباكات في طرابلس بعد خلاف بين مجموعات مسلحة في ليبيا قرب مصراتة.", gaz)
+    lebanon = analyse("اندلعت اشتباكات في طرابلس بعد خلاف بين عائلتين في شمال لبنان قرب عكار.", gaz)
+    assert place_for(libya, "طرابلس").country == "LY"
+    assert place_for(lebanon, "طرابلس").country == "LB"
+    bare = place_for(analyse("اشتباكات في طرابلس.", gaz), "طرابلس")
+    assert bare.country == "LY" and bare.feature_code == "PPLC"
+    assert [a["country"] for a in bare.alternatives] == ["LB"], "a close call lists the other Tripoli"
+
+
+def test_between_two_places(gaz):
+    doc = analyse("وقع الكمين على الطريق بين تدمر ودير الزور.", gaz)
+    first, second = doc.places
+    assert first.text == "بين تدمر" and first.precision == 2 and first.name_en == "Tadmur"
+    assert second.precision == 2 and second.admin1 == "Deir ez-Zor"
+
+
+def test_common_words_and_organisations_are_not_places(gaz):
+    doc = analyse("دعت قوات سوريا الديمقراطية إلى السلام والحرية، وقال قيادي في هيئة تحرير الشام إن النصر قريب.", gaz)
+    assert doc.places == []
+    # an NER entity marking an organisation blocks its words too
+    text = "أعلن جيش العاصفة الحلبي مسؤوليته."
+    org = Entity(start=0 + text.index("جيش"), end=text.index(" مسؤوليته"), text="جيش العاصفة الحلبي", label="ORG")
+    assert analyse(text, gaz, [org]).places == []
+
+
+def test_village_named_like_a_common_word_needs_a_head_word(gaz):
+    doc = analyse("قتل مدنيان في قرية الكرامة شرق الرقة.", gaz)
+    assert place_for(doc, "الكرامة").admin1 == "Raqqa"
+
+
+def test_score_places_counts_distance_and_precision():
+    gold = [{"id": "a", "text": "في حماة وحلب", "places": [
+        {"start": 3, "end": 7, "lat": 35.13, "lon": 36.75, "precision": 1},
+        {"start": 9, "end": 12, "lat": 36.20, "lon": 37.15, "precision": 1}]}]
+    predicted = [{"id": "a", "places": [
+        {"start": 3, "end": 7, "lat": 35.14, "lon": 36.76, "precision": 1, "name_en": "Hama"},
+        {"start": 8, "end": 12, "lat": 36.20, "lon": 36.15, "precision": 2, "name_en": "Elsewhere"}]}]
+    s = score_places(gold, predicted)
+    assert (s["gold"], s["matched"], s["within_25km"], s["precision_correct"]) == (2, 2, 1, 1)
+    assert s["within_25km_share"] == 0.5 and s["misses"][0]["text"] == "حلب"
+
+
+def test_gold_file_shape():
+    lines = (REPO / "gold" / "places_dev.jsonl").read_text(encoding="utf-8").splitlines()
+    docs = [json.loads(x) for x in lines]
+    assert len(docs) >= 40 and sum(len(d["places"]) for d in docs) >= 170
+    for d in docs:
+        assert set(d) == {"id", "text", "published", "outlet", "places"}
+        for p in d["places"]:
+            assert 0 <= p["start"] < p["end"] <= len(d["text"]) and p["precision"] in (1, 2, 3)

@@ -1,0 +1,470 @@
+"""Build src/rasd/resources/gazetteer.sqlite from the shared data folder.
+
+Sources (see DATA_LICENSES_places.md): Natural Earth 50m countries (Arabic country
+names, label points), GeoNames countryInfo / admin1 / admin2 / cities500 / cities15000,
+Who's On First MENA tables, OpenSyria admin units, HOT OSM Sudan populated places and
+OCHA Sudan admin points, plus the curated natural_features.tsv and the small table of
+world capitals below.  Only rows usable for Arabic text are indexed by name; every
+country and every admin-1 in the world is stored (the latter often without an Arabic
+name, then reachable only by id).
+
+Usage: python tools/build_gazetteer.py [--data ../shared/data] [--out src/rasd/resources/gazetteer.sqlite]
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import re
+import sqlite3
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "src"))
+
+from rasd.resolve.gazetteer import SCHEMA, fold_key, name_key  # noqa: E402
+
+csv.field_size_limit(10_000_000)
+
+# Key world capitals and cities that Arabic news names often; the data holds only MENA
+# cities.  Coordinates are the cities' commonly published centre points (rounded).
+WORLD_CITIES = [
+    # iso2, arabic names (first preferred), english, lat, lon, feature code
+    ("US", "واشنطن", "Washington", 38.895, -77.036, "PPLC"),
+    ("US", "نيويورك", "New York", 40.713, -74.006, "PPL"),
+    ("RU", "موسكو", "Moscow", 55.756, 37.617, "PPLC"),
+    ("RU", "سوتشي", "Sochi", 43.585, 39.723, "PPL"),
+    ("GB", "لندن", "London", 51.507, -0.128, "PPLC"),
+    ("FR", "باريس", "Paris", 48.857, 2.352, "PPLC"),
+    ("DE", "برلين", "Berlin", 52.520, 13.405, "PPLC"),
+    ("DE", "ميونخ", "Munich", 48.137, 11.575, "PPL"),
+    ("CN", "بكين|بيجين", "Beijing", 39.904, 116.407, "PPLC"),
+    ("UA", "كييف|كييف", "Kyiv", 50.450, 30.523, "PPLC"),
+    ("BE", "بروكسل", "Brussels", 50.847, 4.357, "PPLC"),
+    ("CH", "جنيف", "Geneva", 46.204, 6.143, "PPL"),
+    ("CH", "برن", "Bern", 46.948, 7.447, "PPLC"),
+    ("AT", "فيينا", "Vienna", 48.208, 16.373, "PPLC"),
+    ("IT", "روما", "Rome", 41.893, 12.483, "PPLC"),
+    ("ES", "مدريد", "Madrid", 40.417, -3.704, "PPLC"),
+    ("NL", "أمستردام", "Amsterdam", 52.373, 4.893, "PPLC"),
+    ("NL", "لاهاي", "The Hague", 52.080, 4.310, "PPLG"),
+    ("SE", "ستوكهولم", "Stockholm", 59.329, 18.069, "PPLC"),
+    ("NO", "أوسلو", "Oslo", 59.913, 10.752, "PPLC"),
+    ("DK", "كوبنهاغن", "Copenhagen", 55.676, 12.568, "PPLC"),
+    ("GR", "أثينا", "Athens", 37.984, 23.728, "PPLC"),
+    ("CY", "نيقوسيا", "Nicosia", 35.176, 33.364, "PPLC"),
+    ("PL", "وارسو", "Warsaw", 52.230, 21.012, "PPLC"),
+    ("JP", "طوكيو", "Tokyo", 35.690, 139.692, "PPLC"),
+    ("IN", "نيودلهي", "New Delhi", 28.614, 77.209, "PPLC"),
+    ("PK", "إسلام آباد|اسلام اباد", "Islamabad", 33.684, 73.048, "PPLC"),
+    ("AF", "كابل", "Kabul", 34.528, 69.172, "PPLC"),
+    ("AZ", "باكو", "Baku", 40.409, 49.867, "PPLC"),
+    ("AM", "يريفان", "Yerevan", 40.179, 44.499, "PPLC"),
+    ("GE", "تبليسي", "Tbilisi", 41.715, 44.827, "PPLC"),
+    ("KZ", "أستانا|استانا", "Astana", 51.169, 71.449, "PPLC"),
+    ("ET", "أديس أبابا", "Addis Ababa", 9.025, 38.747, "PPLC"),
+    ("ER", "أسمرة", "Asmara", 15.322, 38.925, "PPLC"),
+    ("SS", "جوبا", "Juba", 4.859, 31.571, "PPLC"),
+    ("TD", "نجامينا|انجامينا", "N'Djamena", 12.107, 15.044, "PPLC"),
+    ("NE", "نيامي", "Niamey", 13.512, 2.113, "PPLC"),
+    ("ML", "باماكو", "Bamako", 12.639, -8.003, "PPLC"),
+    ("NG", "أبوجا", "Abuja", 9.058, 7.496, "PPLC"),
+    ("KE", "نيروبي", "Nairobi", -1.286, 36.817, "PPLC"),
+    ("CA", "أوتاوا", "Ottawa", 45.421, -75.697, "PPLC"),
+    ("BR", "برازيليا", "Brasilia", -15.794, -47.882, "PPLC"),
+    ("KR", "سول|سيول", "Seoul", 37.567, 126.978, "PPLC"),
+    ("KP", "بيونغ يانغ", "Pyongyang", 39.039, 125.763, "PPLC"),
+    ("MY", "كوالالمبور", "Kuala Lumpur", 3.139, 101.687, "PPLC"),
+    ("ID", "جاكرتا", "Jakarta", -6.209, 106.846, "PPLC"),
+    ("AU", "كانبيرا", "Canberra", -35.281, 149.130, "PPLC"),
+    ("HU", "بودابست", "Budapest", 47.498, 19.040, "PPLC"),
+    ("RO", "بوخارست", "Bucharest", 44.427, 26.103, "PPLC"),
+    ("BG", "صوفيا", "Sofia", 42.698, 23.322, "PPLC"),
+    ("RS", "بلغراد", "Belgrade", 44.787, 20.457, "PPLC"),
+    ("IE", "دبلن", "Dublin", 53.350, -6.260, "PPLC"),
+    ("PT", "لشبونة", "Lisbon", 38.722, -9.139, "PPLC"),
+    ("VE", "كاراكاس", "Caracas", 10.481, -66.904, "PPLC"),
+    ("TM", "عشق آباد|عشق اباد", "Ashgabat", 37.960, 58.326, "PPLC"),
+    ("UZ", "طشقند", "Tashkent", 41.300, 69.240, "PPLC"),
+]
+
+# Arabic country names that Natural Earth's single name_ar lacks.
+COUNTRY_ALIASES = {
+    "SY": ["سورية", "الجمهورية العربية السورية"], "US": ["أمريكا", "أميركا", "الولايات المتحدة الأمريكية",
+    "الولايات المتحدة الأميركية"], "GB": ["بريطانيا", "المملكة المتحدة"], "AE": ["الإمارات"],
+    "SA": ["المملكة العربية السعودية"], "OM": ["عمان", "عُمان"], "PS": ["الأراضي الفلسطينية"],
+    "IE": ["أيرلندا", "ايرلندا"], "CD": ["الكونغو الديمقراطية"], "CZ": ["تشيكيا"], "NL": ["هولندا"],
+    "KR": ["كوريا الجنوبية"], "KP": ["كوريا الشمالية"], "CI": ["كوت ديفوار"], "MM": ["بورما"],
+    "RU": ["روسيا الاتحادية"], "DE": ["المانيا"], "IR": ["الجمهورية الإسلامية الإيرانية"],
+    "MA": ["المملكة المغربية"], "JO": ["المملكة الأردنية"],
+    "EG": ["جمهورية مصر العربية"], "IQ": ["جمهورية العراق"], "YE": ["الجمهورية اليمنية"],
+    "UA": ["اوكرانيا"], "CN": ["جمهورية الصين الشعبية"], "MK": ["مقدونيا"], "SZ": ["سوازيلاند"],
+}
+
+ARABIC_ONLY = re.compile(r"[^\u0621-\u063a\u0641-\u064a\u064b-\u065f\u0670\u0671-\u06d3\u06fa-\u06ff ]")
+ARABIC_LETTER = re.compile(r"[\u0621-\u063a\u0641-\u064a\u0671-\u06d3]")
+# Generic heads that the resolver reads as words in the text, not as part of a name.
+GENERIC_PREFIX = re.compile(r"^(محافظ[ةه]|منطق[ةه]|ناحي[ةه]|مدين[ةه]|ولاي[ةه]|قضاء|مركز|لواء|مديري[ةه]|إقليم|اقليم|بلدي[ةه]|قري[ةه]|بلد[ةه]) ")
+
+
+def clean_arabic(name: str) -> str:
+    if not name or not ARABIC_LETTER.search(name):
+        return ""
+    return re.sub(r"\s+", " ", ARABIC_ONLY.sub(" ", name)).strip()
+
+
+class Builder:
+    def __init__(self) -> None:
+        self.places: list[dict] = []
+        self.names: dict[int, set[str]] = defaultdict(set)
+        self.by_gn: dict[int, int] = {}
+
+    def add(self, **row) -> int:
+        idx = len(self.places)
+        row.setdefault("population", 0)
+        self.places.append(row)
+        if row.get("geonameid"):
+            self.by_gn.setdefault(row["geonameid"], idx)
+        return idx
+
+    def add_names(self, idx: int, names) -> None:
+        for n in names:
+            n = clean_arabic(n)
+            if not n:
+                continue
+            stripped = GENERIC_PREFIX.sub("", n)
+            # "محافظة حماة" is read as head word + name by the resolver: index the name only
+            self.names[idx].add(stripped if len(stripped) > 2 else n)
+
+
+def read_tsv(path: Path):
+    with path.open(encoding="utf-8") as f:
+        yield from csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+
+
+def num(s, cast=float, default=0):
+    try:
+        return cast(s)
+    except (TypeError, ValueError):
+        return default
+
+
+def haversine_km(lat1, lon1, lat2, lon2) -> float:
+    p = math.pi / 180
+    a = (math.sin((lat2 - lat1) * p / 2) ** 2
+         + math.cos(lat1 * p) * math.cos(lat2 * p) * math.sin((lon2 - lon1) * p / 2) ** 2)
+    return 12742 * math.asin(math.sqrt(a))
+
+
+def build(data: Path, out: Path, features_tsv: Path) -> dict:
+    b = Builder()
+    gn = data / "geonames"
+
+    # Countries: countryInfo (english, population, capital) + NE 50m (arabic, label point).
+    country_info = {}
+    for line in (gn / "countryInfo.txt").open(encoding="utf-8"):
+        f = line.rstrip("\n").split("\t")
+        if line.startswith("#") or len(f) < 17:
+            continue
+        country_info[f[0]] = {"name": f[4], "capital": f[5].strip(), "population": num(f[7], int),
+                              "geonameid": num(f[16], int, None)}
+    ne = json.loads((data / "naturalearth" / "ne_50m_admin_0_countries.geojson").read_text(encoding="utf-8"))
+    ne_by_iso = {}
+    for feat in ne["features"]:
+        p = feat["properties"]
+        iso = p.get("iso_a2_eh") if p.get("iso_a2") in (None, "-99") else p["iso_a2"]
+        if iso and iso != "-99":
+            ne_by_iso.setdefault(iso, p)
+    country_idx = {}
+    for iso, ci in country_info.items():
+        p = ne_by_iso.get(iso)
+        if p is None:
+            continue  # no coordinate for this territory anywhere in the data
+        idx = b.add(name_en=ci["name"], name_ar=clean_arabic(p.get("name_ar") or ""), lat=p["label_y"],
+                    lon=p["label_x"], country=iso, geonameid=ci["geonameid"], fclass="A", fcode="PCLI",
+                    population=ci["population"], precision=3, source="naturalearth+geonames",
+                    source_id=f"country:{iso}")
+        country_idx[iso] = idx
+        b.add_names(idx, [p.get("name_ar") or ""] + COUNTRY_ALIASES.get(iso, []))
+
+    # Admin-1 for the whole world (geonames names); MENA ones get WOF/OpenSyria arabic + coordinates below.
+    admin1_by_code = {}
+    admin1_by_gn = {}
+    for line in (gn / "admin1CodesASCII.txt").open(encoding="utf-8"):
+        code, name, ascii_name, gid = line.rstrip("\n").split("\t")
+        cc = code.split(".")[0]
+        if cc not in country_idx:
+            continue
+        c = b.places[country_idx[cc]]
+        idx = b.add(name_en=name, name_ar="", lat=c["lat"], lon=c["lon"], country=cc, admin1=name,
+                    geonameid=int(gid), fclass="A", fcode="ADM1", precision=3, source="geonames",
+                    source_id=f"gn:{gid}", coord="country label point")
+        admin1_by_code[code] = idx
+        admin1_by_gn[int(gid)] = idx
+    ne1 = json.loads((data / "naturalearth" / "ne_10m_admin_1_label_points_mena.geojson").read_text(encoding="utf-8"))
+    ne1_points = defaultdict(list)
+    for feat in ne1["features"]:
+        p = feat["properties"]
+        lon, lat = feat["geometry"]["coordinates"]
+        ne1_points[p.get("iso_a2")].append((p["name"].lower(), lat, lon))
+    for code, idx in admin1_by_code.items():
+        row = b.places[idx]
+        for name, lat, lon in ne1_points.get(row["country"], []):
+            if name == row["name_en"].lower():
+                row.update(lat=lat, lon=lon, coord="natural earth admin-1 label point")
+
+    # Syria admin units: OpenSyria (arabic + english + centroid).
+    osy = data / "opensyria-geography"
+    gov_by_id = {}
+    for g in json.loads((osy / "governorates.json").read_text(encoding="utf-8")):
+        gid = num(g["externalIds"].get("geonames"), int, None)
+        idx = admin1_by_gn.get(gid)
+        fields = dict(name_en=g["name"]["en"], name_ar=g["name"]["ar"], lat=g["centroid"]["latitude"],
+                      lon=g["centroid"]["longitude"], country="SY", admin1=g["name"]["en"], geonameid=gid,
+                      fclass="A", fcode="ADM1", precision=3, population=num((g.get("population") or {}).get("value"), int),
+                      source="opensyria", source_id=f"osy:{g['id']}", coord="opensyria centroid")
+        if idx is None:
+            idx = b.add(**fields)
+        else:
+            b.places[idx].update(fields)
+        gov_by_id[g["id"]] = idx
+        b.add_names(idx, [g["name"]["ar"]] + [a["value"] for a in g["aliases"] if a["language"] == "ar"])
+    district_by_id = {}
+    for level, fname, fcode in (("district", "districts.json", "ADM2"), ("subdistrict", "subdistricts.json", "ADM3")):
+        for d in json.loads((osy / fname).read_text(encoding="utf-8")):
+            gov = b.places[gov_by_id[d["governorateId"]]]
+            admin2 = b.places[district_by_id[d["districtId"]]]["name_en"] if level == "subdistrict" else d["name"]["en"]
+            idx = b.add(name_en=d["name"]["en"], name_ar=d["name"]["ar"], lat=d["centroid"]["latitude"],
+                        lon=d["centroid"]["longitude"], country="SY", admin1=gov["name_en"], admin2=admin2,
+                        geonameid=num(d["externalIds"].get("geonames"), int, None), fclass="A", fcode=fcode,
+                        precision=2, population=num((d.get("population") or {}).get("value"), int),
+                        source="opensyria", source_id=f"osy:{d['id']}", coord="opensyria centroid")
+            if level == "district":
+                district_by_id[d["id"]] = idx
+            # "مركز X" subdistricts share the town's name: index them only under their full name.
+            aliases = [a["value"] for a in d["aliases"] if a["language"] == "ar"]
+            b.add_names(idx, [n for n in [d["name"]["ar"]] + aliases if not n.startswith(("مركز", "ناحية مركز"))])
+
+    # cities500 (MENA): population and arabic alternate names, keyed by geonameid for merging.
+    c500 = {int(r["geonameid"]): r for r in read_tsv(gn / "cities500_mena.tsv")}
+    fcode15 = {}
+    for line in (gn / "cities15000_mena.txt").open(encoding="utf-8"):
+        f = line.rstrip("\n").split("\t")
+        fcode15[int(f[0])] = f[7]
+
+    # WOF: regions/counties/localities with arabic names.
+    wof_region = {}
+    for path in sorted((data / "wof-mena").glob("wof_*.tsv")):
+        rows = list(read_tsv(path))
+        for r in rows:
+            cc = r["country"]
+            pt = r["placetype"]
+            if cc not in country_idx or pt == "country":
+                if pt == "country" and cc in country_idx:
+                    b.add_names(country_idx[cc], [r["name_ar"]] + [n for n in r["names_ar_all"].split("|")
+                                                                   if n not in ("الشام",)])
+                continue
+            if cc == "SY" and pt in ("region", "county"):
+                continue  # OpenSyria covers Syria's admin units
+            names = [r["name_ar"]] + r["names_ar_all"].split("|")
+            gid = num(r["gn_id"], int, None) or None
+            lat, lon = num(r["latitude"]), num(r["longitude"])
+            if pt == "region":
+                idx = admin1_by_gn.get(gid) if gid else None
+                fields = dict(name_en=r["name"], name_ar=clean_arabic(r["name_ar"]), lat=lat, lon=lon,
+                              country=cc, admin1=r["name"], fclass="A", fcode="ADM1", precision=3,
+                              population=num(r["gn_population"], int), source="wof",
+                              source_id=f"wof:{r['wof_id']}", coord="wof label centroid")
+                if idx is None:
+                    idx = b.add(geonameid=gid, **fields)
+                else:
+                    b.places[idx].update(fields)
+                wof_region[(cc, r["name"])] = idx
+                b.add_names(idx, names)
+                continue
+            if not clean_arabic(r["name_ar"]):
+                continue
+            if pt == "county":
+                fclass, fcode, precision = "A", "ADM2", 2
+            elif pt == "campus":
+                fclass, fcode, precision = "S", "AIRP" if "airport" in r["name"].lower() else "BLDG", 1
+            else:
+                fclass, fcode, precision = "P", r["gn_feature_code"] or ("PPLX" if pt in ("neighbourhood", "microhood") else "PPL"), 1
+            pop = num(r["gn_population"], int)
+            c = c500.pop(gid, None) if gid else None
+            if c is not None:
+                pop = max(pop, num(c["population"], int))
+                names += c["alternatenames"].split(",")
+            if gid in fcode15:
+                fcode = fcode15[gid]
+            region = r["region"] or None
+            county = r["county"] or None
+            name_en = r["name"]
+            if ARABIC_LETTER.search(name_en):
+                latin = [n for n in r["names_en_variants"].split("|") if n and not ARABIC_LETTER.search(n)]
+                name_en = c["name"] if c is not None else (latin[0] if latin else name_en)
+            idx = b.add(name_en=name_en, name_ar=clean_arabic(r["name_ar"]), lat=lat, lon=lon, country=cc,
+                        admin1=region, admin2=county, geonameid=gid, fclass=fclass, fcode=fcode,
+                        population=pop, precision=precision, source="wof", source_id=f"wof:{r['wof_id']}",
+                        coord="wof label centroid", region_key=(cc, region))
+            b.add_names(idx, names)
+
+    # cities500 rows that WOF lacks.
+    for gid, r in c500.items():
+        cc = r["country_code"]
+        a1 = admin1_by_code.get(f"{cc}.{r['admin1_code']}")
+        names = [n for n in r["alternatenames"].split(",") if clean_arabic(n)]
+        if not names or cc not in country_idx:
+            continue
+        idx = b.add(name_en=r["name"], name_ar=clean_arabic(names[0]), lat=num(r["latitude"]), lon=num(r["longitude"]),
+                    country=cc, admin1=b.places[a1]["name_en"] if a1 is not None else None, geonameid=gid,
+                    fclass="P", fcode=fcode15.get(gid, "PPL"), population=num(r["population"], int), precision=1,
+                    source="geonames", source_id=f"gn:{gid}", coord="geonames")
+        b.add_names(idx, names)
+
+    # Sudan: OCHA admin points, then OSM populated places not already known.
+    ocha = json.loads((data / "hotosm-sdn" / "sdn_adminpoints_ocha.geojson").read_text(encoding="utf-8"))
+    ocha_localities = []
+    sd_rows = [i for i, p in enumerate(b.places) if p["country"] == "SD"]
+    for feat in ocha["features"]:
+        p = feat["properties"]
+        level = p["admin_level"]
+        if level == 0:
+            continue
+        lon, lat = feat["geometry"]["coordinates"]
+        name_ar = clean_arabic(p.get("name1") or "")
+        if level == 1:
+            match = [i for i in sd_rows if b.places[i]["fcode"] == "ADM1"
+                     and b.places[i].get("name_ar") and fold_key(name_key(b.places[i]["name_ar"])) == fold_key(name_key(name_ar))]
+            if match:
+                b.add_names(match[0], [name_ar])
+                continue
+        idx = b.add(name_en=p["name"], name_ar=name_ar, lat=lat, lon=lon, country="SD", admin1=p.get("adm1_name"),
+                    admin2=p.get("adm2_name") if level == 2 else None, fclass="A", fcode=f"ADM{level}",
+                    precision=3 if level == 1 else 2, source="ocha", source_id=f"ocha:{p.get(f'adm{level}_pcode')}",
+                    coord="ocha admin point")
+        b.add_names(idx, [name_ar])
+        if level == 2:
+            ocha_localities.append((lat, lon, p.get("adm1_name"), p.get("adm2_name")))
+    known_sd = defaultdict(list)
+    for i in sd_rows:
+        for n in b.names.get(i, ()):
+            known_sd[name_key(n)].append(i)
+    osm_rank = {"city": ("PPLA2", 100000), "town": ("PPL", 10000), "village": ("PPL", 1000),
+                "hamlet": ("PPL", 100), "isolated_dwelling": ("PPL", 10)}
+    for r in read_tsv(data / "hotosm-sdn" / "hotosm_sdn_populated_places_named.tsv"):
+        name_ar = clean_arabic(r["name_ar"]) or clean_arabic(r["name"])
+        if not name_ar or r["place"] not in osm_rank:
+            continue
+        lat, lon = num(r["latitude"]), num(r["longitude"])
+        if any(haversine_km(lat, lon, b.places[i]["lat"], b.places[i]["lon"]) < 5 for i in known_sd.get(name_key(name_ar), ())):
+            continue
+        near = min(ocha_localities, key=lambda o: (o[0] - lat) ** 2 + (o[1] - lon) ** 2)
+        fcode, default_pop = osm_rank[r["place"]]
+        idx = b.add(name_en=r["name_en"] or r["name"], name_ar=name_ar, lat=lat, lon=lon, country="SD",
+                    admin1=near[2], admin2=near[3], fclass="P", fcode=fcode,
+                    population=num(r["population"], int) or default_pop // 10, precision=1, source="osm",
+                    source_id=f"osm:{r['osm_type'][0]}{r['osm_id']}", coord="openstreetmap point")
+        b.add_names(idx, {r["name_ar"], r["name"]})
+
+    # Key world capitals / cities outside the MENA data.
+    for iso, names, name_en, lat, lon, fcode in WORLD_CITIES:
+        idx = b.add(name_en=name_en, name_ar=names.split("|")[0], lat=lat, lon=lon, country=iso, fclass="P",
+                    fcode=fcode, population=1_000_000, precision=1, source="curated",
+                    source_id=f"city:{name_en}", coord="published city centre")
+        b.add_names(idx, names.split("|"))
+
+    # Curated natural features, crossings, bases.
+    for r in read_tsv(features_tsv):
+        names = [r["name_ar"]] + [n for n in r["aliases_ar"].split("|") if n]
+        idx = b.add(name_en=r["name_en"], name_ar=r["name_ar"], lat=float(r["lat"]), lon=float(r["lon"]),
+                    country=r["country"], admin1=r["admin1"] or None, fclass=r["feature_class"],
+                    fcode=r["feature_code"], precision=int(r["precision"]), population=0, source="curated",
+                    source_id=f"nf:{r['name_en']}", coord=r["coord_method"])
+        b.add_names(idx, names)
+
+    # Admin-1 display names: localities carry WOF region names; use the admin-1 row's english name.
+    region_name = {k: b.places[i]["name_en"] for k, i in wof_region.items()}
+    for p in b.places:
+        key = p.pop("region_key", None)
+        if key and key in region_name:
+            p["admin1"] = region_name[key]
+        if p["country"] == "SY" and p.get("admin1"):
+            p["admin1"] = SY_WOF_REGION.get(p["admin1"], p["admin1"])
+
+    fill_missing_admin(b.places)
+    return write(b, out)
+
+
+def fill_missing_admin(places: list[dict]) -> None:
+    """Some WOF localities lack a region: take admin-1/2 from the nearest same-country locality that has one."""
+    cell = defaultdict(list)
+    for p in places:
+        if p["fclass"] == "P" and p.get("admin1"):
+            cell[(p["country"], round(p["lat"] * 4), round(p["lon"] * 4))].append(p)
+    for p in places:
+        if p["fclass"] != "P" or p.get("admin1"):
+            continue
+        cy, cx = round(p["lat"] * 4), round(p["lon"] * 4)
+        near = [q for dy in (-1, 0, 1) for dx in (-1, 0, 1) for q in cell.get((p["country"], cy + dy, cx + dx), ())]
+        if near:
+            q = min(near, key=lambda q: (q["lat"] - p["lat"]) ** 2 + (q["lon"] - p["lon"]) ** 2)
+            p["admin1"], p["admin2"] = q["admin1"], p.get("admin2") or q.get("admin2")
+
+
+# WOF spells Syria's governorates differently from OpenSyria; one spelling on output.
+SY_WOF_REGION = {"Lattakia": "Latakia", "Ar Raqqah": "Raqqa", "Hamah": "Hama", "Homs (Hims)": "Homs",
+                 "Hasaka (Al Haksa)": "Al-Hasakah", "Days Az Zawr": "Deir ez-Zor", "As Suwayda'": "As-Suwayda",
+                 "Dar`a": "Daraa", "Hama": "Hama"}
+
+
+def write(b: Builder, out: Path) -> dict:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(".tmp")
+    tmp.unlink(missing_ok=True)
+    con = sqlite3.connect(tmp)
+    con.executescript(SCHEMA)
+    keys: dict[str, set[int]] = defaultdict(set)
+    folded: dict[str, set[int]] = defaultdict(set)
+    rows = []
+    for idx, p in enumerate(b.places):
+        rows.append((idx, p["name_en"], p.get("name_ar") or "", round(p["lat"], 5), round(p["lon"], 5), p["country"],
+                     p.get("admin1"), p.get("admin2"), p.get("geonameid"), p.get("fclass"), p.get("fcode"),
+                     int(p.get("population") or 0), p["precision"], p["source"], p["source_id"], p.get("coord", "")))
+        for n in b.names.get(idx, ()):
+            k = name_key(n)
+            if len(k.replace(" ", "")) < 2:
+                continue
+            keys[k].add(idx)
+            folded[fold_key(k)].add(idx)
+    con.executemany("INSERT INTO place VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    index_text = "\n".join(f"{k}\t{','.join(map(str, sorted(v)))}" for k, v in sorted(keys.items()))
+    folded_text = "\n".join(f"{k}\t{','.join(map(str, sorted(v)))}" for k, v in sorted(folded.items()))
+    con.execute("INSERT INTO blob VALUES ('names', ?)", (index_text,))
+    con.execute("INSERT INTO blob VALUES ('folded', ?)", (folded_text,))
+    con.commit()
+    con.execute("VACUUM")
+    con.close()
+    tmp.replace(out)
+    return {"places": len(rows), "name_keys": len(keys), "folded_keys": folded_text.count("\n") + 1,
+            "size_mb": round(out.stat().st_size / 1e6, 1)}
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
+    ap.add_argument("--out", type=Path, default=REPO / "src" / "rasd" / "resources" / "gazetteer.sqlite")
+    ap.add_argument("--features", type=Path, default=REPO / "src" / "rasd" / "resources" / "natural_features.tsv")
+    args = ap.parse_args(argv)
+    t0 = time.time()
+    stats = build(args.data, args.out, args.features)
+    print(json.dumps({**stats, "seconds": round(time.time() - t0, 1)}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
