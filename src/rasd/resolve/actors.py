@@ -1,0 +1,303 @@
+"""The canonical actor registry and the stage that links names in a document to it.
+
+Names are indexed by token tuples in the same normalised form as `Document.tokens`,
+so linking is a dict lookup per token: the first token of a name is looked up under
+each of its clitic-stripped forms ("وهيئة" → "هيئة"), later tokens under their
+normalised form with the article dropped, so "لواء سلطان مراد" and "لواء السلطان
+مراد" are one key.  The longest name starting at a token wins.
+"""
+from __future__ import annotations
+
+import bisect
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from rasd.model import Document, Entity, Token
+from rasd.nlp.arabic import clitic_variants, normalize, strip_article, tokenize
+
+REGISTRY_PATH = Path(__file__).resolve().parent.parent / "resources" / "actors.jsonl"
+
+ACTOR_TYPES = ("state_forces", "rebel_group", "political_militia", "identity_militia", "government",
+               "political_party", "international_org", "ngo", "outlet", "monitor", "person")
+_KEPT_LABELS = ("ORG", "PER", "NORP")
+_MAX_SUCCESSOR_HOPS = 10
+
+Key = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Outlet:
+    country: str | None
+    ownership: str  # state | private | party | militia | independent | ngo
+    kind: str  # agency | tv | newspaper | website | monitor
+    affiliation: str
+    reliability_prior: float  # prior share of its conflict claims that hold
+    signature_names: tuple[str, ...] = ()  # short names that are ordinary words: only trusted in a byline
+
+
+@dataclass(frozen=True)
+class FormerName:
+    name_en: str
+    names_ar: tuple[str, ...]
+    until: str
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: str
+    name_en: str
+    type: str
+    names_ar: tuple[str, ...]
+    aliases_en: tuple[str, ...] = ()
+    former_names: tuple[FormerName, ...] = ()
+    successor: str | None = None
+    acled_inter: int | None = None
+    country: str | None = None
+    wikidata: str | None = None
+    active_until: str | None = None  # YYYY or YYYY-MM
+    member_of: str | None = None  # persons: the actor they lead or belong to
+    outlet: Outlet | None = None
+
+    @property
+    def is_outlet(self) -> bool:
+        return self.outlet is not None
+
+    @property
+    def is_person(self) -> bool:
+        return self.type == "person"
+
+    def all_names_ar(self) -> tuple[str, ...]:
+        """Current and former Arabic names: a former name still refers to this actor."""
+        return self.names_ar + tuple(n for f in self.former_names for n in f.names_ar)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Actor":
+        out = d.get("outlet")
+        return cls(
+            id=d["id"], name_en=d["name_en"], type=d["type"], names_ar=tuple(d.get("names_ar", ())),
+            aliases_en=tuple(d.get("aliases_en", ())),
+            former_names=tuple(FormerName(f["name_en"], tuple(f.get("names_ar", ())), f["until"])
+                               for f in d.get("former_names", ())),
+            successor=d.get("successor"), acled_inter=d.get("acled_inter"), country=d.get("country"),
+            wikidata=d.get("wikidata"), active_until=d.get("active_until"), member_of=d.get("member_of"),
+            outlet=Outlet(out["country"], out["ownership"], out["kind"], out["affiliation"],
+                          float(out["reliability_prior"]), tuple(out.get("signature_names", ())))
+            if out else None,
+        )
+
+
+def _loose(norm: str) -> str:
+    """A non-initial name token with its article dropped; short words (الله) are left whole."""
+    return strip_article(norm) if len(norm) >= 5 else norm
+
+
+@lru_cache(maxsize=200_000)
+def _first_forms(norm: str) -> tuple[str, ...]:
+    """Forms the first token of a name may take once proclitics are stripped.
+
+    A form that only drops an article ("الحماس" → "حماس") is not offered: names
+    written without the article never take one in running text.
+    """
+    variants = clitic_variants(norm)
+    return tuple(v for v in variants if v.startswith("ال") or "ال" + v not in variants)
+
+
+def name_key(name: str) -> Key:
+    """The index key of a name as written in the registry."""
+    norms = [t.norm for t in tokenize(name)]
+    return (norms[0],) + tuple(_loose(n) for n in norms[1:]) if norms else ()
+
+
+class _NameIndex:
+    """Token-tuple keys → actor, with the longest key length per first token."""
+
+    _CACHE_LIMIT = 500_000
+
+    def __init__(self) -> None:
+        self.keys: dict[Key, Actor] = {}
+        self.max_len: dict[str, int] = {}
+        # keys whose every name ends in a word with the article: in text that word must keep it,
+        # since an indefinite last word is in construct with what follows ("جيش أحرار الشرقية")
+        self.definite_end: set[Key] = set()
+        # token norm → its first-token forms that begin some name, with their longest name length
+        self._starts: dict[str, tuple[tuple[str, int], ...]] = {}
+
+    def add(self, name: str, actor: Actor) -> None:
+        key = name_key(name)
+        if not key:
+            return
+        last = tokenize(name)[-1].norm if len(key) > 1 else ""
+        if key not in self.keys:
+            self.keys[key] = actor
+            if last.startswith("ال") and last != key[-1]:
+                self.definite_end.add(key)
+        elif not (last.startswith("ال") and last != key[-1]):
+            self.definite_end.discard(key)
+        self.max_len[key[0]] = max(self.max_len.get(key[0], 0), len(key))
+        self._starts.clear()
+
+    def _starts_of(self, norm: str) -> tuple[tuple[str, int], ...]:
+        if len(self._starts) > self._CACHE_LIMIT:
+            self._starts.clear()
+        found = tuple((f, self.max_len[f]) for f in _first_forms(norm) if f in self.max_len)
+        self._starts[norm] = found
+        return found
+
+    def scan(self, text: str, tokens: list[Token]) -> list[tuple[int, int, Actor]]:
+        """(start, end, actor) of the longest name at each position, left to right."""
+        keys, starts, definite_end = self.keys, self._starts, self.definite_end
+        n = len(tokens)
+        out = []
+        resume = 0
+        for i, tok in enumerate(tokens):
+            if i < resume:
+                continue
+            cands = starts.get(tok.norm)
+            if cands is None:
+                cands = self._starts_of(tok.norm)
+            if not cands:
+                continue
+            best: tuple[int, Actor, str] | None = None
+            for form, longest in cands:
+                for length in range(min(longest, n - i), 0, -1):
+                    if best is not None and length <= best[0]:
+                        break
+                    key = (form,) + tuple(_loose(t.norm) for t in tokens[i + 1:i + length])
+                    actor = keys.get(key)
+                    if actor is None:
+                        continue
+                    last = tokens[i + length - 1]
+                    if key in definite_end and not last.norm.startswith("ال"):
+                        continue
+                    if "\n" not in text[tok.end:last.start]:
+                        best = (length, actor, form)
+                        break
+            if best is not None:
+                length, actor, form = best
+                out.append((_form_start(tok, form), tokens[i + length - 1].end, actor))
+                resume = i + length
+        return out
+
+
+def _form_start(tok: Token, form: str) -> int:
+    """Where `form` (a clitic-stripped form of the token) begins in the text.
+
+    The span drops the proclitics only: "وهيئة" → "هيئة"; for "للحزب" (ل + ال with
+    the alef elided) the article's lam stays, giving "لحزب".
+    """
+    if form == tok.norm:
+        return tok.start
+    kept = len(form) if tok.norm.endswith(form) else len(form) - 1
+    pos = len(tok.text)
+    while kept > 0 and pos > 0:
+        pos -= 1
+        if normalize(tok.text[pos]):
+            kept -= 1
+    return tok.start + pos
+
+
+class ActorRegistry:
+    def __init__(self, actors: list[Actor], meta: dict | None = None):
+        self.meta = meta or {}
+        self.actors = actors
+        self._by_id = {a.id: a for a in actors}
+        self._by_name = {a.name_en: a for a in actors}
+        self._names = _NameIndex()
+        self._outlet_names = _NameIndex()
+        for actor in actors:
+            for name in actor.all_names_ar():
+                self._names.add(name, actor)
+            if actor.outlet:
+                for name in (actor.all_names_ar() + actor.outlet.signature_names
+                             + (actor.name_en,) + actor.aliases_en):
+                    self._outlet_names.add(name, actor)
+
+    @classmethod
+    def load(cls, path: Path | str | None = None) -> "ActorRegistry":
+        meta: dict = {}
+        actors: list[Actor] = []
+        with open(path or REGISTRY_PATH, encoding="utf-8") as f:
+            for line in f:
+                if not line.strip():
+                    continue
+                d = json.loads(line)
+                if "_meta" in d:
+                    meta = d["_meta"]
+                else:
+                    actors.append(Actor.from_dict(d))
+        return cls(actors, meta)
+
+    def __len__(self) -> int:
+        return len(self.actors)
+
+    def get(self, name_en: str) -> Actor | None:
+        return self._by_name.get(name_en)
+
+    def by_id(self, actor_id: str) -> Actor | None:
+        return self._by_id.get(actor_id)
+
+    def current(self, actor: Actor, date: str | None = None) -> Actor:
+        """The actor that carries on `actor`'s role: its successor chain followed to the end,
+        or, given an ISO `date`, only past actors that had ceased to exist by then."""
+        for _ in range(_MAX_SUCCESSOR_HOPS):
+            nxt = self._by_id.get(actor.successor) if actor.successor else None
+            if nxt is None:
+                break
+            if date is not None and not (actor.active_until and date[:len(actor.active_until)] > actor.active_until):
+                break
+            actor = nxt
+        return actor
+
+    def find_outlet(self, text: str) -> Actor | None:
+        """The first outlet or monitor named in `text` (a byline, signature or source line)."""
+        for _, _, actor in self._outlet_names.scan(text, tokenize(text)):
+            return actor
+        return None
+
+    def matches(self, doc: Document) -> list[tuple[int, int, Actor]]:
+        """Registry names in the document, longest first at each token, as (start, end, actor)."""
+        return self._names.scan(doc.text, doc.tokens)
+
+
+def link_actors(doc: Document, registry: ActorRegistry) -> None:
+    """Stage entry point: tag registry names in `doc` and attach canonical names to entities.
+
+    A name of an actor that had ceased to exist when the document was published links
+    to its successor ("الجيش السوري" in 2025 is the new army, not Assad's).
+    """
+    matches = registry.matches(doc)
+    if not matches:
+        return
+    existing = sorted(doc.entities, key=lambda e: e.start)
+    ends = [e.end for e in existing]  # ascending too: entities do not overlap
+    replaced: set[int] = set()
+    added: list[Entity] = []
+    for start, end, actor in matches:
+        if doc.published and actor.active_until:
+            actor = registry.current(actor, doc.published)
+        j = bisect.bisect_right(ends, start)
+        overlapping = []
+        while j < len(existing) and existing[j].start < end:
+            overlapping.append(existing[j])
+            j += 1
+        added.extend(_link(doc.text, start, end, actor, overlapping, replaced))
+    doc.entities = sorted([e for e in existing if id(e) not in replaced] + added, key=lambda e: e.start)
+
+
+def _link(text: str, start: int, end: int, actor: Actor, overlapping: list[Entity], replaced: set[int]) -> list[Entity]:
+    """New entities for one match; entities the match covers are marked in `replaced`,
+    entities that reach beyond it keep their span and take the actor."""
+    default_label = "PER" if actor.is_person else "ORG"
+    if not overlapping:
+        return [Entity(start, end, text[start:end], default_label, actor=actor.name_en, source="lexicon")]
+    if all(start <= e.start and e.end <= end for e in overlapping):
+        first = overlapping[0]
+        label = first.label if first.label in _KEPT_LABELS else default_label
+        replaced.update(id(e) for e in overlapping)
+        return [Entity(start, end, text[start:end], label, actor=actor.name_en, source=first.source)]
+    for e in overlapping:
+        if e.actor is None and e.label in _KEPT_LABELS:
+            e.actor = actor.name_en
+    return []
