@@ -4,6 +4,8 @@ from __future__ import annotations
 from copy import deepcopy
 from dataclasses import dataclass, field
 
+import lxml.etree
+import lxml.html
 import trafilatura
 from trafilatura.settings import DEFAULT_CONFIG
 
@@ -14,7 +16,7 @@ _CONFIG = deepcopy(DEFAULT_CONFIG)
 _CONFIG["DEFAULT"]["EXTRACTION_TIMEOUT"] = "0"
 _CONFIG["DEFAULT"]["MIN_EXTRACTED_SIZE"] = "100"
 _CONFIG["DEFAULT"]["MIN_OUTPUT_SIZE"] = "20"
-MAX_TREE_SIZE = 200_000  # elements; deeper pages are malformed or hostile
+_CONFIG["DEFAULT"]["MAX_TREE_SIZE"] = "200000"  # elements; bigger pages are malformed or hostile
 MAX_LOGGED_BOILERPLATE = 60  # lines of dropped page chrome kept in the removal log
 
 
@@ -36,7 +38,7 @@ def extract_html(html: str) -> Page:
     """Main text, title, date, site and URL of a page; the page text left out is logged as html_boilerplate."""
     try:
         result = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=True,
-                                             max_tree_size=MAX_TREE_SIZE, config=_CONFIG)
+                                             config=_CONFIG)
     except (ValueError, TypeError) as e:
         raise HtmlError(f"HTML could not be parsed: {e}") from None
     if result is None or not (result.text or "").strip():
@@ -52,15 +54,23 @@ def extract_html(html: str) -> Page:
 
 
 def _dropped_lines(html: str, kept_text: str) -> list[Removal]:
-    all_text = trafilatura.html2txt(html) or ""
-    kept = {line.strip() for line in kept_text.splitlines() if line.strip()}
+    """Visible text pieces of the page that the main text does not contain (menus, sidebars, footers)."""
+    try:
+        tree = lxml.html.fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return []
+    for bad in tree.xpath("//script|//style|//noscript|//template|//head"):
+        bad.drop_tree()
     dropped = []
-    for line in all_text.splitlines():
-        line = line.strip()
-        if line and line not in kept and not any(line in k for k in kept):
-            dropped.append(Removal("html_boilerplate", line))
-            if len(dropped) >= MAX_LOGGED_BOILERPLATE:
-                break
+    seen = set()
+    for piece in tree.itertext():
+        piece = " ".join(piece.split())
+        if len(piece) < 2 or piece in seen or piece in kept_text:
+            continue
+        seen.add(piece)
+        dropped.append(Removal("html_boilerplate", piece))
+        if len(dropped) >= MAX_LOGGED_BOILERPLATE:
+            break
     return dropped
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import math
+from dataclasses import dataclass, field
 from datetime import date
 
 from rasd.events.attribution import SentenceContext, framing_markers, hedges, sentence_attribution
@@ -26,7 +27,8 @@ from rasd.nlp.numbers import parse_number
 
 __all__ = ["extract_events", "EventLexicon"]
 
-MODALITY_WINDOW = 6  # words before a trigger whose cues set its modality
+MODALITY_WINDOW = 8  # words before a trigger whose cues set its modality
+HISTORY_DAYS = 31  # events dated further back than this are background, not news
 ACTOR_WINDOW = 14  # words around a trigger searched for its actors
 TWO_SIDED = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
 SOURCE_SCORE = {"anonymous": 0.25, "organisation": 0.45, "agency": 0.45, "outlet": 0.45, "official": 0.55,
@@ -42,7 +44,7 @@ def extract_events(doc: Document, res) -> None:
     paragraph_breaks = _paragraph_starts(doc)
     outlet_link = _outlet_link(doc, registry)
 
-    candidates: list[tuple[Event, int, str]] = []  # (event, paragraph index, trigger pattern)
+    candidates: list[Candidate] = []
     claims: list[Claim] = []
     doc.framing = []
     earlier_anonymous: str | None = None
@@ -81,16 +83,25 @@ def extract_events(doc: Document, res) -> None:
 
         events_here: list[int] = []
         for match in lex.triggers.find(words):
-            event = _event_from_trigger(doc, ctx, lex, registry, match, sentence, published, when)
-            if event is None:
+            made = _event_from_trigger(doc, ctx, lex, registry, match, sentence, published, when)
+            if made is None:
                 continue
+            event, specificity = made
             event.sources = attribution
+            target = _same_sentence(candidates, event, sentence.start)
+            if target is None:
+                target = _referent(candidates, event, words[match.start].norm, match)
+            if target is not None:  # another word for an event already coded: "تفجير انتحاري استهدف", "الهجوم"
+                _absorb(candidates[target], Candidate(event, paragraph, sentence.start, match.trigger.pattern, specificity))
+                events_here.append(target)
+                continue
             events_here.append(len(candidates))
-            candidates.append((event, paragraph, match.trigger.pattern))
+            candidates.append(Candidate(event, paragraph, sentence.start, match.trigger.pattern, specificity))
         sentence_quantities = [q for q in doc.quantities if sentence.start <= q.start < sentence.end]
         if own or events_here or sentence_quantities and paragraph_attribution:
             claims.append(Claim(sentence.start, sentence.end, attribution, sentence_quantities, events_here))
 
+    _fold_arrests_into_protests(candidates)
     events, remap = _merge(candidates)
     for claim in claims:
         claim.events = sorted({remap[i] for i in claim.events})
@@ -108,12 +119,10 @@ def extract_events(doc: Document, res) -> None:
 # --- one trigger → one candidate event -------------------------------------------------------------------
 
 def _event_from_trigger(doc: Document, ctx: SentenceContext, lex: EventLexicon, registry, match: TriggerMatch,
-                        sentence, published: date | None, when: tuple[date, int] | None) -> Event | None:
+                        sentence, published: date | None, when: tuple[date, int] | None) -> tuple[Event, int] | None:
     words = ctx.words
     actors = _actors_near(ctx, registry, match)
-    etype, stype = _classify(ctx, lex, match, actors, registry)
-    if etype is None:
-        return None
+    etype, stype, specificity = _classify(ctx, lex, match, actors)
     start, end = words[match.start].start, words[match.end - 1].end
     event = Event(event_type=etype, sub_event_type=stype, evidence=[(sentence.start, sentence.end)],
                   trigger=doc.text[start:end], modality=_modality(ctx, lex, match))
@@ -126,67 +135,105 @@ def _event_from_trigger(doc: Document, ctx: SentenceContext, lex: EventLexicon, 
     event.fatalities, event.civilian_fatalities = _fatalities(ctx, lex)
     event.quantities = [q for q in doc.quantities if sentence.start <= q.start < sentence.end]
     event.weapons = list(dict.fromkeys(e.text for e in ctx.entities if e.label == "WEAPON"))
-    return event
+    if event.modality == "asserted" and published and when and (published - when[0]).days > HISTORY_DAYS:
+        event.modality = "reference"  # an event months back, recalled as background
+    return event, specificity
 
 
-def _classify(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch, actors, registry) -> tuple[str | None, str | None]:
+VIOLENT = ("Battles", "Explosions/Remote violence", "Violence against civilians")
+
+
+def _referent(candidates: list["Candidate"], event: Event, head: str, match: TriggerMatch) -> int | None:
+    """The earlier event a definite noun ("الهجوم", "التفجير", "الاشتباكات") refers back to."""
+    definite = any(v.startswith("ال") for v in (head, head[1:], head[2:]))
+    if not (definite and match.trigger.pos == "noun") or event.modality != "asserted":
+        return None
+    for i in range(len(candidates) - 1, -1, -1):
+        earlier = candidates[i].event
+        if earlier.modality == "asserted" and _family(earlier) == _family(event) or (
+                earlier.event_type in VIOLENT and event.event_type in VIOLENT and match.trigger.event_type.startswith("?")):
+            return i
+    return None
+
+
+def _same_sentence(candidates: list["Candidate"], event: Event, sentence_start: int) -> int | None:
+    """An event of the same type already read from this sentence: several words for one act."""
+    for i in range(len(candidates) - 1, -1, -1):
+        c = candidates[i]
+        if c.sentence != sentence_start:
+            break
+        if c.event.modality == event.modality and (c.event.event_type == event.event_type or _family(c.event) == _family(event)):
+            return i
+    return None
+
+
+def _classify(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch, actors) -> tuple[str, str, int]:
+    """(event type, sub-event type, specificity): 3 the trigger names the sub-type, 2 the sentence's cue words
+    decided it, 1 a default for a generic word ("قصف", "هجوم", "تفجير")."""
     t = match.trigger
-    words = ctx.words
-    has = lambda name: lex.has(name, words)  # noqa: E731
+    if not t.event_type.startswith("?"):
+        return t.event_type, t.sub_event_type, 3
+    has = lambda name: lex.has(name, ctx.words)  # noqa: E731
+    if t.event_type in ("?strike", "?explosion", "?attack"):
+        if has("suicide_words"):
+            return "Explosions/Remote violence", "Suicide bomb", 2
+        if has("air_words"):
+            return "Explosions/Remote violence", "Air/drone strike", 2
+        if has("ied_words") and t.event_type != "?explosion":
+            return "Explosions/Remote violence", "Remote explosive/landmine/IED", 2
+    if t.event_type == "?explosion":
+        if has("artillery_words"):
+            return "Explosions/Remote violence", "Shelling/artillery/missile attack", 2
+        return "Explosions/Remote violence", "Remote explosive/landmine/IED", 1
     if t.event_type == "?strike":
-        if has("suicide_words"):
-            return "Explosions/Remote violence", "Suicide bomb"
-        if has("air_words"):
-            return "Explosions/Remote violence", "Air/drone strike"
-        if has("ied_words"):
-            return "Explosions/Remote violence", "Remote explosive/landmine/IED"
-        if has("artillery_words") or ctx.words[match.start].norm.endswith("قصف") or "قصف" in ctx.words[match.start].norm:
-            return "Explosions/Remote violence", "Shelling/artillery/missile attack"
+        if has("artillery_words"):
+            return "Explosions/Remote violence", "Shelling/artillery/missile attack", 2
         if has("fire_words") or has("civilian_words"):
-            return "Violence against civilians", "Attack"
-        return "Explosions/Remote violence", "Shelling/artillery/missile attack"
+            return "Violence against civilians", "Attack", 2
+        return "Explosions/Remote violence", "Shelling/artillery/missile attack", 1
     if t.event_type == "?attack":
-        if has("suicide_words"):
-            return "Explosions/Remote violence", "Suicide bomb"
-        if has("ied_words"):
-            return "Explosions/Remote violence", "Remote explosive/landmine/IED"
-        if has("air_words"):
-            return "Explosions/Remote violence", "Air/drone strike"
+        if has("protester_words"):
+            return "Protests", "Excessive force against protesters", 2
         armed = [a for a in actors if a[1] is not None and a[1].acled_inter in (1, 2, 3, 4, 8)]
         if has("civilian_words") and len(armed) < 2:
-            return "Violence against civilians", "Attack"
-        return "Battles", "Armed clash"
+            return "Violence against civilians", "Attack", 2
+        return "Battles", "Armed clash", 1
     if t.event_type == "?territory":
         first = actors[0][1] if actors and actors[0][1] is not None else None
         if first is not None and first.acled_inter == 1:
-            return "Battles", "Government regains territory"
-        return "Battles", "Non-state actor overtakes territory"
-    if t.event_type == "?protest":
-        if has("protest_force_words"):
-            return "Protests", "Excessive force against protesters"
-        if has("riot_words"):
-            return "Riots", "Violent demonstration"
-        if has("protest_intervention_words"):
-            return "Protests", "Protest with intervention"
-        return "Protests", "Peaceful protest"
-    return t.event_type, t.sub_event_type
+            return "Battles", "Government regains territory", 2
+        return "Battles", "Non-state actor overtakes territory", 2
+    # ?protest
+    if has("protest_force_words"):
+        return "Protests", "Excessive force against protesters", 2
+    if has("riot_words"):
+        return "Riots", "Violent demonstration", 2
+    if has("protest_intervention_words"):
+        return "Protests", "Protest with intervention", 2
+    return "Protests", "Peaceful protest", 1
 
 
 def _modality(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch) -> str:
+    """asserted, or why the statement is not a past event: negated, future, conditional, hypothetical, or a
+    reference to an earlier event or agreement ("بموجب اتفاق", "خرق الهدنة")."""
     words = ctx.words
+    head = words[match.start].norm
+    if match.trigger.pos == "noun" and head.startswith("ل") and not head.startswith("ال") and not head.startswith("لل"):
+        return "hypothetical"  # ل + verbal noun states a purpose: "لشن هجوم", "لاستهداف"
     lo = max(0, match.start - MODALITY_WINDOW)
     window = words[lo:match.start + 1]
-    exceptions = {normalize(w) for w in lex.cues["modality"]["negation_exceptions"]}
     found = None
     for s, e, kind in lex.phrase_sets["modality"].find(window):
-        if kind == "negated" and lo + e < len(words) and words[lo + e].norm in exceptions:
+        if kind == "negated" and lo + e < len(words) and words[lo + e].norm in lex.normalized["negation_exceptions"]:
             continue  # "لم يتسن التحقق", "لم تعلن أي جهة": a hedge, not a negated event
         found = kind
     if found:
-        return {"negated": "negated", "future": "future", "conditional": "conditional"}.get(found, "hypothetical")
+        return found
     after = words[match.last:match.last + 4]
-    if any(w.norm in {normalize(x) for x in lex.cues["modality"]["future_after"]} for w in after):
+    if any(w.norm in lex.normalized["future_after"] for w in after):
         return "future"
+    if lex.has("habitual_after", after):
+        return "habitual"  # "احتجاجات متكررة كل صيف": a pattern, not an event
     return "asserted"
 
 
@@ -215,6 +262,8 @@ def _actors_near(ctx: SentenceContext, registry, match: TriggerMatch) -> list[tu
 
 def _assign_actors(event: Event, actors, ctx: SentenceContext, lex: EventLexicon, registry, doc: Document) -> None:
     country = _country_hint(doc)
+    if len(actors) < 2:
+        actors = actors + _generic_forces(ctx, lex, registry, doc, {a.actor for a, _ in actors})
     if event.event_type in ("Protests", "Riots"):
         event.actor1 = f"Protesters ({country})" if event.event_type == "Protests" else f"Rioters ({country})"
         event.inter1 = 6 if event.event_type == "Protests" else 5
@@ -235,19 +284,45 @@ def _assign_actors(event: Event, actors, ctx: SentenceContext, lex: EventLexicon
         event.interaction = pair[0] * 10 + (pair[1] if len(pair) > 1 else 0)
 
 
+def _generic_forces(ctx: SentenceContext, lex: EventLexicon, registry, doc: Document, known: set[str]):
+    """"قوات الأمن", "الشرطة", "الجيش" without a country name: the state forces of the country the article is about."""
+    iso = _country_iso(doc)
+    if iso is None:
+        return []
+    out = []
+    for s, e, kind in lex.phrase_sets["generic_forces"].find(ctx.words):
+        actor = _state_force(registry, iso, kind, doc.published)
+        if actor is not None and actor.name_en not in known:
+            known.add(actor.name_en)
+            w0, w1 = ctx.words[s], ctx.words[e - 1]
+            out.append((Entity(w0.start, w1.end, ctx.doc.text[w0.start:w1.end], "ORG", actor.name_en, "rule"), actor))
+    return out
+
+
+def _state_force(registry, iso: str, kind: str, published: str | None):
+    prefix = f"{kind} Forces of "
+    options = [a for a in registry.actors if a.country == iso and a.type == "state_forces" and a.name_en.startswith(prefix)]
+    if not options:
+        return None
+    return registry.current(min(options, key=lambda a: len(a.name_en)), published)
+
+
 def _inter(actor) -> int | None:
     return getattr(actor, "acled_inter", None)
 
 
-def _country_hint(doc: Document) -> str:
-    """The country most places of the document are in, by its English name as ACLED writes it."""
+def _country_iso(doc: Document) -> str | None:
+    """The country most places of the document are in."""
     counts: dict[str, int] = {}
     for p in doc.places:
         counts[p.country] = counts.get(p.country, 0) + 1
-    if not counts:
-        return "Unknown"
-    iso = max(counts, key=counts.get)
-    return countries().get(iso, {}).get("name", iso)
+    return max(counts, key=counts.get) if counts else None
+
+
+def _country_hint(doc: Document) -> str:
+    """The article's country by its English name, as ACLED writes it in "Civilians (Syria)"."""
+    iso = _country_iso(doc)
+    return countries().get(iso, {}).get("name", iso) if iso else "Unknown"
 
 
 # --- where, how many --------------------------------------------------------------------------------------
@@ -264,37 +339,49 @@ def _location(doc: Document, ctx: SentenceContext, match: TriggerMatch, sentence
     return None
 
 
+_PERSON_DUALS = ("شخصين", "شخصان", "طفلين", "طفلان", "جنديين", "جنديان", "عنصرين", "عنصران", "مدنيان")
+_SINGLE_PERSON = ("شخص", "مدني", "طفل", "طفله", "جندي", "عنصر", "مواطن", "امراه", "سيده", "رجل")
+
+
 def _fatalities(ctx: SentenceContext, lex: EventLexicon) -> tuple[int | None, int | None]:
-    """Deaths reported in the sentence: numbers next to a fatality word, with civilians counted apart."""
+    """Deaths reported in the sentence: numbers next to a fatality word, with civilians counted apart.
+
+    "مقتل خمسة مسلحين", "مقتل 3 مدنيين و2 من عناصر الأمن", "سقوط 4 قتلى", "قتل متظاهران" (a dual is two),
+    "مقتل شخص" (one).  Counting stops at the wounded: "قتل متظاهران وأصيب 17 آخرون" is two dead.
+    """
     words = ctx.words
+    injured = {s for s, _, _ in lex.phrase_sets["injury_words"].find(words)}
     total = civilians = 0
     found = False
     for s, e, _ in lex.phrase_sets["fatality_words"].find(words):
-        # "مقتل خمسة مسلحين", "مقتل 3 مدنيين و2 من عناصر الأمن", "سقوط 4 قتلى", "مقتل شخصين"
-        spans = []
+        counts: list[tuple[float, int]] = []  # (value, index of the counted noun)
         k = e
-        while k < len(words) and k < e + 8:
+        while k < len(words) and k < e + 8 and k not in injured:
+            norm = words[k].norm
             parsed = parse_number([x.text for x in words[k:k + 4]])
             if parsed:
-                spans.append((parsed[0], k + parsed[1]))
+                counts.append((parsed[0], k + parsed[1]))
                 k += parsed[1]
                 continue
-            if words[k].norm.endswith(("ين", "ان")) and words[k].norm in ("شخصين", "شخصان", "مدنيين", "طفلين", "جنديين", "عنصرين") and not spans:
-                spans.append((2.0, k))
-            if not (words[k].norm.startswith("و") or words[k].norm in ("من", "بينهم", "منهم")) and spans:
+            if not counts and k == e and (norm in _PERSON_DUALS or (norm.endswith("ان") and len(norm) >= 6)):
+                counts.append((2.0, k))
+                break
+            if not counts and k == e and norm in _SINGLE_PERSON:
+                counts.append((1.0, k))
+                break
+            if counts and not (norm.startswith("و") or norm in ("من", "بينهم", "منهم")):
                 break
             k += 1
-        if not spans and s > 0:
+        if not counts and s > 0:
             parsed = parse_number([words[s - 1].text])
             if parsed:
-                spans.append((parsed[0], s))
-        if not spans and words[e - 1].norm in ("شخص", "مدني", "قتيل", "قتيلا", "شهيد", "شهيدا") or (
-                not spans and e < len(words) and words[e].norm in ("شخص", "مدني", "طفل", "جندي", "عنصر", "مواطن")):
-            spans.append((1.0, e + 1))
-        for value, after in spans:
+                counts.append((parsed[0], s))
+        if not counts and words[e - 1].norm in ("قتيل", "قتيلا", "شهيد", "شهيدا"):
+            counts.append((1.0, e))
+        for value, noun in counts:
             found = True
             total += int(value)
-            if lex.has("civilian_words", words[max(0, after - 1):after + 2]):
+            if lex.has("civilian_words", words[noun:noun + 2]):
                 civilians += int(value)
     if not found:
         return None, None
@@ -303,35 +390,54 @@ def _fatalities(ctx: SentenceContext, lex: EventLexicon) -> tuple[int | None, in
 
 # --- merging and confidence -------------------------------------------------------------------------------
 
-def _merge(candidates: list[tuple[Event, int, str]]) -> tuple[list[Event], dict[int, int]]:
-    """Mentions of one event become one: same sub-type and modality, compatible day and place, and either
-    the same paragraph or the same trigger wording (a later "the clashes" refers back to "clashes broke out").
+@dataclass
+class Candidate:
+    """An event read from one trigger, with what merging needs to know about where it was read."""
 
-    Later mentions add evidence, actors, counts and a more precise place or date.
-    """
-    merged: list[Event] = []
-    mentions: list[tuple[set[str], set[int]]] = []  # per merged event: trigger rows and paragraphs it was read from
+    event: Event
+    paragraph: int
+    sentence: int
+    pattern: str
+    specificity: int
+    patterns: set[str] = field(default_factory=set)
+    paragraphs: set[int] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.patterns.add(self.pattern)
+        self.paragraphs.add(self.paragraph)
+
+
+def _merge(candidates: list[Candidate]) -> tuple[list[Event], dict[int, int]]:
+    """Mentions of one event become one: same family and modality, compatible day and place, and the same
+    paragraph or the same trigger wording (a later "clashes" repeats an earlier "clashes broke out").
+    Demonstrations merge across the article: one protest is described sentence by sentence."""
+    merged: list[Candidate] = []
     remap: dict[int, int] = {}
-    for i, (ev, paragraph, trigger_row) in enumerate(candidates):
-        target = next((j for j, m in enumerate(merged) if _same_event(m, ev) and (
-            trigger_row in mentions[j][0] or paragraph in mentions[j][1])), None)
+    for i, c in enumerate(candidates):
+        target = next((j for j, m in enumerate(merged) if _same_event(m.event, c.event) and (
+            c.pattern in m.patterns or c.paragraph in m.paragraphs or _family(c.event) == "demonstration")), None)
         if target is None:
             remap[i] = len(merged)
-            merged.append(ev)
-            mentions.append(({trigger_row}, {paragraph}))
+            merged.append(c)
         else:
             remap[i] = target
-            _absorb(merged[target], ev)
-            mentions[target][0].add(trigger_row)
-            mentions[target][1].add(paragraph)
-    return merged, remap
+            _absorb(merged[target], c)
+    return [m.event for m in merged], remap
+
+
+def _fold_arrests_into_protests(candidates: list[Candidate]) -> None:
+    """Police arresting demonstrators is the intervention in a protest, not an event of its own."""
+    protest_paragraphs = {c.paragraph for c in candidates if c.event.event_type == "Protests" and c.event.modality == "asserted"}
+    for c in candidates:
+        if c.event.sub_event_type == "Arrests" and c.paragraph in protest_paragraphs:
+            c.event.event_type, c.event.sub_event_type = "Protests", "Protest with intervention"
 
 
 SAME_PLACE_KM = 30.0
 
 
 def _same_event(a: Event, b: Event) -> bool:
-    if (a.sub_event_type, a.modality) != (b.sub_event_type, b.modality):
+    if a.modality != b.modality or _family(a) != _family(b):
         return False
     if a.event_date != b.event_date:
         da, db = parse_iso(a.event_date), parse_iso(b.event_date)
@@ -350,14 +456,31 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
-def _absorb(into: Event, other: Event) -> None:
+# Sub-types of one family describe one event at different severities; a merged event takes the gravest.
+SEVERITY = {"Peaceful protest": 0, "Protest with intervention": 1, "Violent demonstration": 2,
+            "Excessive force against protesters": 3, "Mob violence": 2}
+
+
+def _family(e: Event) -> str:
+    return "demonstration" if e.event_type in ("Protests", "Riots") else e.sub_event_type
+
+
+def _absorb(into_c: Candidate, other_c: Candidate) -> None:
+    into, other = into_c.event, other_c.event
+    if other_c.specificity > into_c.specificity or (
+            other_c.specificity == into_c.specificity
+            and SEVERITY.get(other.sub_event_type, -1) > SEVERITY.get(into.sub_event_type, -1)):
+        into.event_type, into.sub_event_type = other.event_type, other.sub_event_type
+        into_c.specificity = other_c.specificity
+    into_c.patterns |= other_c.patterns
+    into_c.paragraphs |= other_c.paragraphs
     for span in other.evidence:
         if span not in into.evidence:
             into.evidence.append(span)
     into.evidence.sort()
-    for field in ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2", "inter1", "inter2", "interaction", "location"):
-        if getattr(into, field) is None and getattr(other, field) is not None:
-            setattr(into, field, getattr(other, field))
+    for name in ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2", "inter1", "inter2", "interaction", "location"):
+        if getattr(into, name) is None and getattr(other, name) is not None:
+            setattr(into, name, getattr(other, name))
     if other.location and into.location and other.location.precision < into.location.precision:
         into.location = other.location
     if other.fatalities is not None:

@@ -192,16 +192,21 @@ class EventLexicon:
             "hedges": PhraseSet({h: h for h in cues["hedges"]}),
             "framing": PhraseSet({w: kind for kind, words in cues["framing"].items() for w in words}),
             "modality": PhraseSet({w: kind for kind, words in cues["modality"].items()
-                                   if kind not in ("negation_exceptions", "future_after") for w in words}),
+                                   if kind not in ("negation_exceptions", "future_after", "habitual_after") for w in words}),
+            "habitual_after": PhraseSet(dict.fromkeys(cues["modality"]["habitual_after"], True)),
+            "generic_forces": PhraseSet({w: kind for kind, words in cues["generic_forces"].items() for w in words}),
             "fatality_words": PhraseSet(dict.fromkeys(cues["fatality_words"], True)),
         }
         for name in ("civilian_words", "air_words", "artillery_words", "ied_words", "suicide_words", "fire_words",
                      "protest_force_words", "protest_intervention_words", "riot_words", "anonymous_heads",
+                     "injury_words", "protester_words",
                      "official_heads", "agency_heads"):
             sets[name] = PhraseSet(dict.fromkeys(cues[name], True))
         with open(RESOURCE_DIR / "acled_codebook.json", encoding="utf-8") as fh:
             codebook = json.load(fh)
-        normalized = {"reporting_verbs": frozenset(normalize(v) for v in cues["reporting_verbs"])}
+        normalized = {"reporting_verbs": frozenset(normalize(v) for v in cues["reporting_verbs"]),
+                      "negation_exceptions": frozenset(normalize(v) for v in cues["modality"]["negation_exceptions"]),
+                      "future_after": frozenset(normalize(v) for v in cues["modality"]["future_after"])}
         return cls(TriggerSet(triggers), cues, sets, normalized, codebook)
 
     def has(self, name: str, words: list[Token]) -> bool:

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from rasd.model import Token
 from rasd.nlp.arabic import normalize
-from rasd.nlp.dates import WEEKDAYS, parse_explicit_date
+from rasd.nlp.dates import MONTH_BY_NAME, WEEKDAYS, parse_explicit_date
 
 _WEEKDAY_BY_NORM = {normalize(k): v for k, v in WEEKDAYS.items()}
 # (words, days before publication, precision), longest first when scanning
@@ -33,6 +33,15 @@ def resolve_date(words: list[Token], text: str, published: date | None) -> tuple
         for phrase, days_back, precision in _RELATIVE:
             if tuple(_strip(n) for n in norms[i:i + len(phrase)]) == phrase:
                 return (published - timedelta(days=days_back), precision) if explicit is None else explicit
+        month = MONTH_BY_NAME.get(_strip(norms[i]))
+        if month is None and i + 1 < len(norms):
+            month = MONTH_BY_NAME.get(_strip(norms[i]) + " " + norms[i + 1])  # "تشرين الثاني"
+            step = 2
+        else:
+            step = 1
+        if month and explicit is None and i + step < len(norms) and norms[i + step] in ("الماضي", "المنصرم"):
+            year = published.year if month < published.month else published.year - 1
+            return date(year, month, 1), 3  # "حزيران الماضي": the last June before publication
         weekday = _WEEKDAY_BY_NORM.get(_strip(norms[i]))
         if weekday is not None and explicit is None:
             back = (published.weekday() - weekday) % 7

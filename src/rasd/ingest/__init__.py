@@ -88,7 +88,7 @@ def _items_from_file(p: Path) -> Iterator[InputItem]:
             return
         if size > MAX_DOCUMENT_BYTES:
             key = input_key(path, f"size={size};mtime={p.stat().st_mtime_ns}".encode())
-            yield _fail(key, path, f"file too large for one article: {size / 1e6:.1f} MB > {MAX_DOCUMENT_BYTES / 1e6:.0f} MB limit")
+            yield _fail(key, path, f"file too large for one article: {size / 2**20:.1f} MiB > {MAX_DOCUMENT_BYTES / 2**20:.0f} MiB limit")
             return
         data = p.read_bytes()
     except OSError as e:
@@ -101,7 +101,7 @@ def _items_from_file(p: Path) -> Iterator[InputItem]:
 def _items_from_bytes(origin: str, path: str, data: bytes, html_hint: bool = False) -> Iterator[InputItem]:
     key = input_key(origin, data)
     if len(data) > MAX_DOCUMENT_BYTES:
-        yield _fail(key, path, f"input too large for one article: {len(data) / 1e6:.1f} MB")
+        yield _fail(key, path, f"input too large for one article: {len(data) / 2**20:.1f} MiB")
         return
     try:
         text, encoding = decode_bytes(data)
@@ -123,7 +123,7 @@ def _items_from_jsonl(p: Path) -> Iterator[InputItem]:
                 origin = f"{path}:{line_no}"
                 if line is None:
                     yield _fail(input_key(origin, b"overlong"), origin,
-                                f"line longer than {MAX_DOCUMENT_BYTES / 1e6:.0f} MB")
+                                f"line longer than {MAX_DOCUMENT_BYTES / 2**20:.0f} MiB")
                     continue
                 if not line.strip():
                     continue

@@ -45,14 +45,15 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 text without a BOM shows NUL in every other byte for ASCII and Arabic (U+06xx) alike."""
+    """UTF-16 without a BOM: one byte of every pair is 0x00 (ASCII, spaces) or 0x06 (Arabic letters, U+06xx)."""
     sample = data[:4096]
     if len(sample) < 8:
         return None
     even, odd = sample[0::2], sample[1::2]
-    if odd.count(0) > 0.3 * len(odd) and even.count(0) < 0.05 * len(even):
+    share = lambda b: (b.count(0) + b.count(6)) / len(b)  # noqa: E731
+    if share(odd) > 0.7 and share(even) < 0.2 and odd.count(0):
         return "utf-16-le"
-    if even.count(0) > 0.3 * len(even) and odd.count(0) < 0.05 * len(odd):
+    if share(even) > 0.7 and share(odd) < 0.2 and even.count(0):
         return "utf-16-be"
     return None
 

@@ -1,0 +1,132 @@
+"""`rasd eval --gold FILE.jsonl`: score the pipeline against hand-annotated articles.
+
+The gold text is already clean, so the pipeline runs from the language stage on
+with the gold text as the clean text: gold offsets and predicted offsets then
+refer to the same string.  An article scores only the parts it annotates: a
+gold line without "events" adds nothing to the event figures.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from rasd.cli import CliError
+from rasd.clean import document_id
+from rasd.evaluate.entities import score_entities
+from rasd.evaluate.events import score_events
+from rasd.evaluate.places import score_places
+from rasd.model import Document
+from rasd.runner.pipeline import STAGES, Pipeline, Stage
+from rasd.runner.resources import Resources
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--gold", required=True, nargs="+", metavar="FILE", help="gold JSONL file(s)")
+    p.add_argument("--json", action="store_true", help="end with one JSON object of all figures")
+    p.add_argument("--errors", action="store_true", help="list the misses and spurious predictions")
+
+
+def load_gold(paths: list[str]) -> list[dict[str, Any]]:
+    gold = []
+    for path in paths:
+        try:
+            lines = Path(path).read_text(encoding="utf-8").splitlines()
+        except OSError as e:
+            raise CliError(f"cannot read {path}: {e.strerror}") from None
+        for n, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise CliError(f"{path}:{n}: not JSON: {e}") from None
+            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                raise CliError(f"{path}:{n}: a gold line needs a 'text' string")
+            gold.append(record)
+    return gold
+
+
+def predict(gold: list[dict[str, Any]], resources: Resources | None = None) -> list[Document]:
+    """Run every stage after cleaning on the gold texts."""
+    import rasd.runner.stages  # noqa: F401  (registers the stages)
+
+    pipeline = Pipeline([Stage(name, STAGES[name]) for name in
+                         ("language", "segment", "entities", "actors", "places", "events")], resources or Resources())
+    out = []
+    for g in gold:
+        doc = Document(raw=g["text"], id=g.get("id"), published=g.get("published"), outlet=g.get("outlet"))
+        doc.text = doc.source_text = g["text"]
+        doc.id = doc.id or document_id(doc.text)
+        if doc.outlet:
+            doc.outlet = pipeline.resources.outlet_name(doc.outlet) or doc.outlet
+        out.append(pipeline(doc))
+    return out
+
+
+def evaluate(gold: list[dict[str, Any]], predicted: list[Document]) -> dict[str, Any]:
+    pairs = list(zip(gold, predicted))
+    result: dict[str, Any] = {"articles": len(gold)}
+    with_entities = [(g, p) for g, p in pairs if "entities" in g]
+    if with_entities:
+        result["entities"] = score_entities([g for g, _ in with_entities], [p for _, p in with_entities])
+    with_places = [(g, p) for g, p in pairs if "places" in g]
+    if with_places:
+        result["places"] = score_places([g for g, _ in with_places], [p for _, p in with_places])
+    with_events = [(g, p) for g, p in pairs if "events" in g]
+    if with_events:
+        result["events"] = score_events([g for g, _ in with_events], [p for _, p in with_events])
+    return result
+
+
+def run(args: argparse.Namespace) -> int:
+    gold = load_gold(args.gold)
+    if not gold:
+        raise CliError("the gold file(s) hold no articles")
+    result = evaluate(gold, predict(gold))
+    _print(result, args.errors)
+    if args.json:
+        print(json.dumps(_without_lists(result), ensure_ascii=False))
+    return 0
+
+
+def _without_lists(d: Any) -> Any:
+    """The figures only: error lists are for reading, not for the JSON summary."""
+    if isinstance(d, dict):
+        return {k: _without_lists(v) for k, v in d.items() if not (isinstance(v, list) and v and isinstance(v[0], dict))}
+    return d
+
+
+def _print(result: dict[str, Any], errors: bool) -> None:
+    print(f"articles: {result['articles']}")
+    if "entities" in result:
+        e = result["entities"]
+        print(f"entities (exact span and label): P {e['micro']['precision']:.3f}  R {e['micro']['recall']:.3f}  "
+              f"F1 {e['micro']['f1']:.3f}  (gold {e['micro']['gold']}, predicted {e['micro']['predicted']})")
+        for label, s in sorted(e["per_label"].items()):
+            print(f"  {label:<9} P {s['precision']:.3f}  R {s['recall']:.3f}  F1 {s['f1']:.3f}  (gold {s['gold']})")
+        print(f"  actor linking accuracy over gold actor mentions: {e['actor_accuracy']:.3f} ({e['actor_gold']})")
+    if "places" in result:
+        p = result["places"]
+        print(f"places: {p['within_25km']}/{p['gold']} gold mentions within 25 km ({p['within_25km_share']:.3f}), "
+              f"found {p['found_share']:.3f}, precision-level accuracy {p['precision_accuracy']:.3f}, "
+              f"spurious {p['spurious']}/{p['predicted']}")
+        if errors:
+            for m in p["misses"]:
+                print(f"  miss {m['id']}: {m['text']} ({m['reason']}{', got ' + str(m.get('predicted')) if m.get('predicted') else ''})")
+            for s in p["spurious_places"]:
+                print(f"  spurious {s['id']}: {s['text']} → {s['name_en']} ({s['country']})")
+    if "events" in result:
+        ev = result["events"]
+        for level in ("event_type", "sub_event_type"):
+            s = ev[level]
+            print(f"events by {level}: P {s['precision']:.3f}  R {s['recall']:.3f}  F1 {s['f1']:.3f}  "
+                  f"(gold {s['gold']}, predicted {s['predicted']}, matched {s['matched']})")
+        print(f"  over matched events: actor F1 {ev['actor_f1']:.3f}, date accuracy {ev['date_accuracy']:.3f}, "
+              f"fatalities accuracy {ev['fatalities_accuracy']:.3f}")
+        if errors:
+            for m in ev["misses"]:
+                print(f"  miss {m['id']}: {m['event_type']} / {m['sub_event_type']}")
+            for s in ev["spurious_events"]:
+                print(f"  spurious {s['id']}: {s['event_type']} / {s['sub_event_type']} from “{s['trigger']}”")
