@@ -50,6 +50,7 @@ def extract_events(doc: Document, res) -> None:
     earlier_anonymous: str | None = None
     paragraph_attribution: Attribution | None = None
     paragraph_date: tuple[date, int] | None = None
+    last_date: tuple[date, int] | None = None  # the article's most recent date: undated later paragraphs keep it
     current_paragraph = -1
     w = 0
     for sentence in doc.sentences:
@@ -76,19 +77,22 @@ def extract_events(doc: Document, res) -> None:
         attribution = _complete_chain(own or paragraph_attribution, outlet_link)
         attribution.hedges = hedges(ctx, lex)
         attribution.framing = markers
-        sentence_date = resolve_date(words, doc.text[sentence.start:sentence.end], published)
+        sentence_date = resolve_date(words, doc.text[sentence.start:sentence.end], published, last_date)
         if sentence_date:
-            paragraph_date = sentence_date
-        when = sentence_date or paragraph_date
+            paragraph_date = last_date = sentence_date
+        when = sentence_date or paragraph_date or last_date
 
         events_here: list[int] = []
+        blocked = {k for b0, b1, _ in lex.phrase_sets["trigger_blockers"].find(words) for k in range(b0 + 1, b1)}
         for match in lex.triggers.find(words):
+            if match.start in blocked:
+                continue  # "قوات مكافحة الشغب" names riot police, not a riot
             made = _event_from_trigger(doc, ctx, lex, registry, match, sentence, published, when)
             if made is None:
                 continue
             event, specificity = made
             event.sources = attribution
-            target = _same_sentence(candidates, event, sentence.start)
+            target = _same_sentence(candidates, event, specificity, sentence.start)
             if target is None:
                 target = _referent(candidates, event, words[match.start].norm, match)
             if target is not None:  # another word for an event already coded: "تفجير انتحاري استهدف", "الهجوم"
@@ -102,9 +106,10 @@ def extract_events(doc: Document, res) -> None:
             claims.append(Claim(sentence.start, sentence.end, attribution, sentence_quantities, events_here))
 
     _fold_arrests_into_protests(candidates)
+    _drop_transfers_won_in_battle(candidates)
     events, remap = _merge(candidates)
     for claim in claims:
-        claim.events = sorted({remap[i] for i in claim.events})
+        claim.events = sorted({remap[i] for i in claim.events if i in remap})
     for event in events:
         paragraphs = {_paragraph_of(start, paragraph_breaks) for start, _ in event.evidence}
         event.sources.framing = [m for m in doc.framing if _paragraph_of(m.start, paragraph_breaks) in paragraphs]
@@ -126,8 +131,8 @@ def _event_from_trigger(doc: Document, ctx: SentenceContext, lex: EventLexicon, 
     start, end = words[match.start].start, words[match.end - 1].end
     event = Event(event_type=etype, sub_event_type=stype, evidence=[(sentence.start, sentence.end)],
                   trigger=doc.text[start:end], modality=_modality(ctx, lex, match))
-    _assign_actors(event, actors, ctx, lex, registry, doc)
-    event.location = _location(doc, ctx, match, sentence)
+    _assign_actors(event, actors, ctx, lex, registry, doc, match)
+    event.location = _location(doc, ctx, lex, match, sentence)
     if when:
         event.event_date, event.time_precision = when[0].isoformat(), when[1]
     elif published:
@@ -156,15 +161,23 @@ def _referent(candidates: list["Candidate"], event: Event, head: str, match: Tri
     return None
 
 
-def _same_sentence(candidates: list["Candidate"], event: Event, sentence_start: int) -> int | None:
+def _same_sentence(candidates: list["Candidate"], event: Event, specificity: int, sentence_start: int) -> int | None:
     """An event of the same type already read from this sentence: several words for one act."""
     for i in range(len(candidates) - 1, -1, -1):
         c = candidates[i]
         if c.sentence != sentence_start:
             break
-        if c.event.modality == event.modality and (c.event.event_type == event.event_type or _family(c.event) == _family(event)):
+        if c.event.modality != event.modality:
+            continue
+        if c.event.event_type == event.event_type or _family(c.event) == _family(event):
             return i
+        if (specificity <= 1 or c.specificity <= 1) and _violent_or_weak(c.event) and _violent_or_weak(event):
+            return i  # "قتلوا مدنيين خلال مداهمات": one act, coded by its most specific word
     return None
+
+
+def _violent_or_weak(e: Event) -> bool:
+    return e.event_type in VIOLENT or e.event_type in ("Protests", "Riots") or e.sub_event_type == "Arrests"
 
 
 def _classify(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch, actors) -> tuple[str, str, int]:
@@ -174,8 +187,15 @@ def _classify(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch, acto
     if not t.event_type.startswith("?"):
         return t.event_type, t.sub_event_type, 3
     has = lambda name: lex.has(name, ctx.words)  # noqa: E731
+    if t.event_type == "?raid":
+        return "Strategic developments", "Arrests", 1
+    if t.event_type == "?kill":
+        if has("protester_words"):
+            return "Protests", "Excessive force against protesters", 1
+        return "Violence against civilians", "Attack", 1
     if t.event_type in ("?strike", "?explosion", "?attack"):
-        if has("suicide_words"):
+        drones = any(w.norm in ("مسيره", "مسيرات", "المسيره", "المسيرات", "بالطائرات", "طائره") for w in ctx.words)
+        if has("suicide_words") and not drones:
             return "Explosions/Remote violence", "Suicide bomb", 2
         if has("air_words"):
             return "Explosions/Remote violence", "Air/drone strike", 2
@@ -195,14 +215,17 @@ def _classify(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch, acto
         if has("protester_words"):
             return "Protests", "Excessive force against protesters", 2
         armed = [a for a in actors if a[1] is not None and a[1].acled_inter in (1, 2, 3, 4, 8)]
+        if has("riot_words") and not armed:
+            return "Riots", "Violent demonstration", 2
         if has("civilian_words") and len(armed) < 2:
             return "Violence against civilians", "Attack", 2
         return "Battles", "Armed clash", 1
     if t.event_type == "?territory":
         first = actors[0][1] if actors and actors[0][1] is not None else None
+        # territory changing hands outranks the fighting that took it (ACLED codes the takeover)
         if first is not None and first.acled_inter == 1:
-            return "Battles", "Government regains territory", 2
-        return "Battles", "Non-state actor overtakes territory", 2
+            return "Battles", "Government regains territory", 4
+        return "Battles", "Non-state actor overtakes territory", 4
     # ?protest
     if has("protest_force_words"):
         return "Protests", "Excessive force against protesters", 2
@@ -260,9 +283,13 @@ def _actors_near(ctx: SentenceContext, registry, match: TriggerMatch) -> list[tu
     return [(e, a) for e, a, _ in out]
 
 
-def _assign_actors(event: Event, actors, ctx: SentenceContext, lex: EventLexicon, registry, doc: Document) -> None:
+def _assign_actors(event: Event, actors, ctx: SentenceContext, lex: EventLexicon, registry, doc: Document,
+                   match: TriggerMatch) -> None:
     country = _country_hint(doc)
-    if len(actors) < 2:
+    foreign = _foreign_forces(ctx, lex, registry, doc, match)
+    if foreign:  # "طائرة مسيرة تركية": the attacker is that state's military
+        actors = [foreign] + [a for a in actors if a[0].actor != foreign[0].actor]
+    elif len(actors) < 2:
         actors = actors + _generic_forces(ctx, lex, registry, doc, {a.actor for a, _ in actors})
     if event.event_type in ("Protests", "Riots"):
         event.actor1 = f"Protesters ({country})" if event.event_type == "Protests" else f"Rioters ({country})"
@@ -271,7 +298,7 @@ def _assign_actors(event: Event, actors, ctx: SentenceContext, lex: EventLexicon
         if forces and event.sub_event_type != "Peaceful protest":
             event.actor2, event.inter2 = forces[0][0].actor, 1
     else:
-        chosen = sorted(actors[:2], key=lambda x: x[0].start)
+        chosen = actors[:2] if foreign else sorted(actors[:2], key=lambda x: x[0].start)
         if chosen:
             event.actor1, event.inter1 = chosen[0][0].actor, _inter(chosen[0][1])
         if len(chosen) > 1 and (event.event_type in TWO_SIDED or event.sub_event_type in ("Agreement", "Arrests")):
@@ -282,6 +309,23 @@ def _assign_actors(event: Event, actors, ctx: SentenceContext, lex: EventLexicon
     if event.inter1 is not None:
         pair = sorted(x for x in (event.inter1, event.inter2) if x is not None)
         event.interaction = pair[0] * 10 + (pair[1] if len(pair) > 1 else 0)
+
+
+NATIONALITY_REACH = 4  # words after a trigger within which "تركية" qualifies it
+
+
+def _foreign_forces(ctx: SentenceContext, lex: EventLexicon, registry, doc: Document, match: TriggerMatch):
+    """A nationality adjective right after a strike word ("غارات إسرائيلية", "مسيرة تركية") names the attacker."""
+    if match.trigger.event_type not in ("?strike", "?attack", "?explosion", "Explosions/Remote violence"):
+        return None
+    words = ctx.words
+    window = words[match.start:min(len(words), match.last + NATIONALITY_REACH)]
+    for s, e, iso in lex.phrase_sets["nationality_adjectives"].find(window):
+        actor = _state_force(registry, iso, "Military", doc.published)
+        if actor is not None:
+            w0, w1 = window[s], window[e - 1]
+            return Entity(w0.start, w1.end, ctx.doc.text[w0.start:w1.end], "NORP", actor.name_en, "rule"), actor
+    return None
 
 
 def _generic_forces(ctx: SentenceContext, lex: EventLexicon, registry, doc: Document, known: set[str]):
@@ -327,16 +371,30 @@ def _country_hint(doc: Document) -> str:
 
 # --- where, how many --------------------------------------------------------------------------------------
 
-def _location(doc: Document, ctx: SentenceContext, match: TriggerMatch, sentence) -> Place | None:
-    """The most precise place of the sentence, nearest after the trigger; else the last place named before it."""
+def _location(doc: Document, ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch, sentence) -> Place | None:
+    """The sentence's place the event happened at: precise, introduced as a location ("في", "قرب", "ريف"),
+    near the trigger; else the last place named before the sentence."""
     trig = ctx.words[match.start].start
     here = [p for p in doc.places if sentence.start <= p.start < sentence.end]
     if here:
-        return min(here, key=lambda p: (p.precision, 0 if p.start >= trig else 1, abs(p.start - trig)))
+        locative = _locative_starts(ctx, lex)
+        return min(here, key=lambda p: (p.precision + (0 if _introduced_as_location(p, ctx, locative) else 1.5),
+                                        0 if p.start >= trig else 1, abs(p.start - trig)))
     before = [p for p in doc.places if p.end <= sentence.start]
-    if before:
-        return before[-1]
-    return None
+    return before[-1] if before else None
+
+
+def _locative_starts(ctx: SentenceContext, lex: EventLexicon) -> set[int]:
+    """Offsets where a word introducing a location ends: the place that follows is where something happened."""
+    return {ctx.words[e - 1].end for _, e, _ in lex.phrase_sets["locative_cues"].find(ctx.words)}
+
+
+def _introduced_as_location(place: Place, ctx: SentenceContext, locative: set[int]) -> bool:
+    head = place.text.split()[0] if place.text else ""
+    if head[:1] in "بو" and len(head) > 3 or head.startswith(("ريف", "محافظة", "مدينة", "بلدة", "قرية")):
+        return True
+    gap = ctx.doc.text[max(0, place.start - 12):place.start]
+    return any(place.start - off <= 12 and not ctx.doc.text[off:place.start].strip(" \u201c\u201d\"«»(") for off in locative) or gap.rstrip().endswith(("في", "قرب"))
 
 
 _PERSON_DUALS = ("شخصين", "شخصان", "طفلين", "طفلان", "جنديين", "جنديان", "عنصرين", "عنصران", "مدنيان")
@@ -401,6 +459,7 @@ class Candidate:
     specificity: int
     patterns: set[str] = field(default_factory=set)
     paragraphs: set[int] = field(default_factory=set)
+    dropped: bool = False  # folded into another event's account; kept so that indexes stay stable
 
     def __post_init__(self) -> None:
         self.patterns.add(self.pattern)
@@ -414,6 +473,8 @@ def _merge(candidates: list[Candidate]) -> tuple[list[Event], dict[int, int]]:
     merged: list[Candidate] = []
     remap: dict[int, int] = {}
     for i, c in enumerate(candidates):
+        if c.dropped:
+            continue
         target = next((j for j, m in enumerate(merged) if _same_event(m.event, c.event) and (
             c.pattern in m.patterns or c.paragraph in m.paragraphs or _family(c.event) == "demonstration")), None)
         if target is None:
@@ -431,6 +492,14 @@ def _fold_arrests_into_protests(candidates: list[Candidate]) -> None:
     for c in candidates:
         if c.event.sub_event_type == "Arrests" and c.paragraph in protest_paragraphs:
             c.event.event_type, c.event.sub_event_type = "Protests", "Protest with intervention"
+
+
+def _drop_transfers_won_in_battle(candidates: list[Candidate]) -> None:
+    """A withdrawal reported alongside the battle that forced it is that battle's outcome, not a peaceful handover."""
+    battle_days = {c.event.event_date for c in candidates if c.event.event_type == "Battles" and c.event.modality == "asserted"}
+    for c in candidates:
+        if c.event.sub_event_type == "Non-violent transfer of territory" and c.event.event_date in battle_days:
+            c.dropped = True
 
 
 SAME_PLACE_KM = 30.0

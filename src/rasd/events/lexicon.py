@@ -194,6 +194,9 @@ class EventLexicon:
             "modality": PhraseSet({w: kind for kind, words in cues["modality"].items()
                                    if kind not in ("negation_exceptions", "future_after", "habitual_after") for w in words}),
             "habitual_after": PhraseSet(dict.fromkeys(cues["modality"]["habitual_after"], True)),
+            "trigger_blockers": PhraseSet(dict.fromkeys(cues["trigger_blockers"], True)),
+            "locative_cues": PhraseSet(dict.fromkeys(cues["locative_cues"], True)),
+            "nationality_adjectives": PhraseSet({w: iso for iso, words in cues["nationality_adjectives"].items() for w in words}),
             "generic_forces": PhraseSet({w: kind for kind, words in cues["generic_forces"].items() for w in words}),
             "fatality_words": PhraseSet(dict.fromkeys(cues["fatality_words"], True)),
         }

@@ -23,13 +23,20 @@ _RELATIVE = sorted([
 ], key=lambda r: -len(r[0]))
 
 
-def resolve_date(words: list[Token], text: str, published: date | None) -> tuple[date, int] | None:
-    """The first date expression in a sentence, resolved; None when it has none or no anchor."""
+_SAME_DAY = {("اليوم", "نفسه"), ("اليوم", "ذاته"), ("الوقت", "نفسه"), ("الوقت", "ذاته")}
+
+
+def resolve_date(words: list[Token], text: str, published: date | None,
+                 previous: tuple[date, int] | None = None) -> tuple[date, int] | None:
+    """The first date expression in a sentence, resolved; None when it has none or no anchor.
+    "في اليوم نفسه" takes the date the article gave last (`previous`)."""
     if published is None:
         return None
     explicit = parse_explicit_date(text, published)
     norms = [w.norm for w in words]
     for i in range(len(norms)):
+        if previous and (_strip(norms[i]), norms[i + 1] if i + 1 < len(norms) else "") in _SAME_DAY:
+            return previous
         for phrase, days_back, precision in _RELATIVE:
             if tuple(_strip(n) for n in norms[i:i + len(phrase)]) == phrase:
                 return (published - timedelta(days=days_back), precision) if explicit is None else explicit
