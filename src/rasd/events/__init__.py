@@ -187,6 +187,10 @@ def _classify(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch, acto
     if not t.event_type.startswith("?"):
         return t.event_type, t.sub_event_type, 3
     has = lambda name: lex.has(name, ctx.words)  # noqa: E731
+    if t.event_type == "?arson":
+        if has("protester_words"):
+            return "Riots", "Violent demonstration", 2
+        return "Strategic developments", "Looting/property destruction", 2
     if t.event_type == "?raid":
         return "Strategic developments", "Arrests", 1
     if t.event_type == "?kill":
@@ -475,8 +479,7 @@ def _merge(candidates: list[Candidate]) -> tuple[list[Event], dict[int, int]]:
     for i, c in enumerate(candidates):
         if c.dropped:
             continue
-        target = next((j for j, m in enumerate(merged) if _same_event(m.event, c.event) and (
-            c.pattern in m.patterns or c.paragraph in m.paragraphs or _family(c.event) == "demonstration")), None)
+        target = next((j for j, m in enumerate(merged) if _mergeable(m, c)), None)
         if target is None:
             remap[i] = len(merged)
             merged.append(c)
@@ -484,6 +487,19 @@ def _merge(candidates: list[Candidate]) -> tuple[list[Event], dict[int, int]]:
             remap[i] = target
             _absorb(merged[target], c)
     return [m.event for m in merged], remap
+
+
+def _mergeable(m: Candidate, c: Candidate) -> bool:
+    if c.paragraph in m.paragraphs:
+        return _same_event(m.event, c.event)
+    # across paragraphs a repeated wording (or a protest told sentence by sentence) must also agree on the place:
+    # "وفي مدينة مصراتة، خرج المئات في اليوم ذاته" is a second protest, not more of the first
+    if not (c.pattern in m.patterns or _family(c.event) == "demonstration"):
+        return False
+    a, b = m.event.location, c.event.location
+    if (a is None) != (b is None):
+        return False
+    return _same_event(m.event, c.event) and (a is None or haversine_km(a.lat, a.lon, b.lat, b.lon) <= SAME_PLACE_KM)
 
 
 def _fold_arrests_into_protests(candidates: list[Candidate]) -> None:

@@ -138,7 +138,7 @@ class TriggerSet:
                         best = TriggerMatch(i, head_end, last, t)
             if best:
                 out.append(best)
-                i = best.end
+                i = best.last  # "تفكيك أربع عبوات ناسفة": the object of a trigger starts no event of its own
             else:
                 i += 1
         return out
