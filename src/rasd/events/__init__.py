@@ -84,6 +84,8 @@ def extract_events(doc: Document, res) -> None:
 
         events_here: list[int] = []
         blocked = {k for b0, b1, _ in lex.phrase_sets["trigger_blockers"].find(words) for k in range(b0 + 1, b1)}
+        blocked |= {k for k, wd in enumerate(words)  # "منظمة حظر الأسلحة الكيميائية" is a name, not a chemical attack
+                    if any(e.start <= wd.start < e.end and e.label == "ORG" for e in ents)}
         for match in lex.triggers.find(words):
             if match.start in blocked:
                 continue  # "قوات مكافحة الشغب" names riot police, not a riot
@@ -94,13 +96,15 @@ def extract_events(doc: Document, res) -> None:
             event.sources = attribution
             target = _same_sentence(candidates, event, specificity, sentence.start)
             if target is None:
-                target = _referent(candidates, event, words[match.start].norm, match)
+                target = _referent(candidates, event, words[match.start].norm, match, specificity)
             if target is not None:  # another word for an event already coded: "تفجير انتحاري استهدف", "الهجوم"
                 _absorb(candidates[target], Candidate(event, paragraph, sentence.start, match.trigger.pattern, specificity))
                 events_here.append(target)
                 continue
             events_here.append(len(candidates))
             candidates.append(Candidate(event, paragraph, sentence.start, match.trigger.pattern, specificity))
+        if candidates and lex.has("responsibility_words", words):
+            _credit_perpetrator(candidates, ctx, registry)
         sentence_quantities = [q for q in doc.quantities if sentence.start <= q.start < sentence.end]
         if own or events_here or sentence_quantities and paragraph_attribution:
             claims.append(Claim(sentence.start, sentence.end, attribution, sentence_quantities, events_here))
@@ -148,10 +152,21 @@ def _event_from_trigger(doc: Document, ctx: SentenceContext, lex: EventLexicon, 
 VIOLENT = ("Battles", "Explosions/Remote violence", "Violence against civilians")
 
 
-def _referent(candidates: list["Candidate"], event: Event, head: str, match: TriggerMatch) -> int | None:
-    """The earlier event a definite noun ("الهجوم", "التفجير", "الاشتباكات") refers back to."""
-    definite = any(v.startswith("ال") for v in (head, head[1:], head[2:]))
-    if not (definite and match.trigger.pos == "noun") or event.modality != "asserted":
+def _referent(candidates: list["Candidate"], event: Event, head: str, match: TriggerMatch, specificity: int) -> int | None:
+    """The earlier event a later mention refers back to: a definite noun ("الهجوم", "التفجير", "الاشتباكات"),
+    or a generic verb with nothing new ("زاعماً أنه استهدف ..." after the bombing was reported)."""
+    if event.modality != "asserted":
+        return None
+    definite = any(v.startswith("ال") for v in (head, head[1:], head[2:])) and match.trigger.pos == "noun"
+    if not definite and specificity <= 1 and event.event_type in VIOLENT:
+        for i in range(len(candidates) - 1, -1, -1):
+            earlier = candidates[i].event
+            if earlier.modality == "asserted" and earlier.event_type in VIOLENT and (
+                    event.location is None or event.location.precision == 3 or (earlier.location and haversine_km(
+                        earlier.location.lat, earlier.location.lon, event.location.lat, event.location.lon) <= SAME_PLACE_KM)):
+                return i
+        return None
+    if not definite:
         return None
     for i in range(len(candidates) - 1, -1, -1):
         earlier = candidates[i].event
@@ -159,6 +174,27 @@ def _referent(candidates: list["Candidate"], event: Event, head: str, match: Tri
                 earlier.event_type in VIOLENT and event.event_type in VIOLENT and match.trigger.event_type.startswith("?")):
             return i
     return None
+
+
+ARMED = (1, 2, 3, 4, 8)
+
+
+def _credit_perpetrator(candidates: list["Candidate"], ctx: SentenceContext, registry) -> None:
+    """"وتبنى تنظيم القاعدة الهجوم": the claimant of an attack is its actor1."""
+    claimant = next((registry.get(e.actor) for e in ctx.entities if e.actor and registry.get(e.actor) is not None
+                     and registry.get(e.actor).acled_inter in ARMED and registry.get(e.actor).type != "state_forces"), None)
+    if claimant is None:
+        return
+    event = next((c.event for c in reversed(candidates) if c.event.event_type in VIOLENT and c.event.modality == "asserted"), None)
+    if event is None or event.actor1 == claimant.name_en:
+        return
+    if event.actor2 is None or event.actor2 == event.actor1:
+        event.actor2, event.inter2 = event.actor1, event.inter1
+    elif event.actor1 and event.actor1.startswith(("Military Forces", "Police Forces")) and event.actor1 != event.actor2:
+        pass  # a generic state force read from the sentence was a guess; the claimant replaces it
+    event.actor1, event.inter1 = claimant.name_en, claimant.acled_inter
+    pair = sorted(x for x in (event.inter1, event.inter2) if x is not None)
+    event.interaction = pair[0] * 10 + (pair[1] if len(pair) > 1 else 0) if pair else None
 
 
 def _same_sentence(candidates: list["Candidate"], event: Event, specificity: int, sentence_start: int) -> int | None:
@@ -197,6 +233,8 @@ def _classify(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch, acto
         if has("protester_words"):
             return "Protests", "Excessive force against protesters", 1
         return "Violence against civilians", "Attack", 1
+    if t.event_type in ("?strike", "?explosion", "?attack") and has("chemical_words"):
+        return "Explosions/Remote violence", "Chemical weapon", 3
     if t.event_type in ("?strike", "?explosion", "?attack"):
         drones = any(w.norm in ("مسيره", "مسيرات", "المسيره", "المسيرات", "بالطائرات", "طائره") for w in ctx.words)
         if has("suicide_words") and not drones:
@@ -339,6 +377,9 @@ def _generic_forces(ctx: SentenceContext, lex: EventLexicon, registry, doc: Docu
         return []
     out = []
     for s, e, kind in lex.phrase_sets["generic_forces"].find(ctx.words):
+        follow = ctx.words[e:e + 3]
+        if follow and any(ent.actor and follow[0].start <= ent.start <= follow[-1].start for ent in ctx.entities):
+            continue  # "جنود من قوات الحزام الأمني": the named force is the actor
         actor = _state_force(registry, iso, kind, doc.published)
         if actor is not None and actor.name_en not in known:
             known.add(actor.name_en)
