@@ -96,7 +96,7 @@ def extract_events(doc: Document, res) -> None:
             event.sources = attribution
             target = _same_sentence(candidates, event, specificity, sentence.start)
             if target is None:
-                target = _referent(candidates, event, words[match.start].norm, match, specificity)
+                target = _referent(candidates, event, ctx, lex, match, specificity)
             if target is not None:  # another word for an event already coded: "تفجير انتحاري استهدف", "الهجوم"
                 _absorb(candidates[target], Candidate(event, paragraph, sentence.start, match.trigger.pattern, specificity))
                 events_here.append(target)
@@ -132,6 +132,8 @@ def _event_from_trigger(doc: Document, ctx: SentenceContext, lex: EventLexicon, 
     words = ctx.words
     actors = _actors_near(ctx, registry, match)
     etype, stype, specificity = _classify(ctx, lex, match, actors)
+    if etype is None:
+        return None
     start, end = words[match.start].start, words[match.end - 1].end
     event = Event(event_type=etype, sub_event_type=stype, evidence=[(sentence.start, sentence.end)],
                   trigger=doc.text[start:end], modality=_modality(ctx, lex, match))
@@ -152,12 +154,17 @@ def _event_from_trigger(doc: Document, ctx: SentenceContext, lex: EventLexicon, 
 VIOLENT = ("Battles", "Explosions/Remote violence", "Violence against civilians")
 
 
-def _referent(candidates: list["Candidate"], event: Event, head: str, match: TriggerMatch, specificity: int) -> int | None:
+def _referent(candidates: list["Candidate"], event: Event, ctx: SentenceContext, lex: EventLexicon,
+              match: TriggerMatch, specificity: int) -> int | None:
     """The earlier event a later mention refers back to: a definite noun ("الهجوم", "التفجير", "الاشتباكات"),
-    or a generic verb with nothing new ("زاعماً أنه استهدف ..." after the bombing was reported)."""
-    if event.modality != "asserted":
+    a condemnation ("دانت الجمعية الاعتداء"), or a generic verb with nothing new ("زاعماً أنه استهدف ...")."""
+    if event.modality != "asserted" or not candidates:
         return None
+    head = ctx.words[match.start].norm
     definite = any(v.startswith("ال") for v in (head, head[1:], head[2:])) and match.trigger.pos == "noun"
+    window = ctx.words[max(0, match.start - MODALITY_WINDOW):match.start]
+    if definite and lex.has("condemnation_words", window):
+        return next((i for i in range(len(candidates) - 1, -1, -1) if candidates[i].event.modality == "asserted"), None)
     if not definite and specificity <= 1 and event.event_type in VIOLENT:
         for i in range(len(candidates) - 1, -1, -1):
             earlier = candidates[i].event
@@ -216,13 +223,22 @@ def _violent_or_weak(e: Event) -> bool:
     return e.event_type in VIOLENT or e.event_type in ("Protests", "Riots") or e.sub_event_type == "Arrests"
 
 
-def _classify(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch, actors) -> tuple[str, str, int]:
+CUE_REACH = 6  # words on either side of a trigger whose cue words decide its sub-type
+
+
+def _classify(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch, actors) -> tuple[str | None, str | None, int]:
     """(event type, sub-event type, specificity): 3 the trigger names the sub-type, 2 the sentence's cue words
     decided it, 1 a default for a generic word ("قصف", "هجوم", "تفجير")."""
     t = match.trigger
     if not t.event_type.startswith("?"):
         return t.event_type, t.sub_event_type, 3
-    has = lambda name: lex.has(name, ctx.words)  # noqa: E731
+    near = ctx.words[max(0, match.start - CUE_REACH):match.last + CUE_REACH]
+    has = lambda name: lex.has(name, near)  # noqa: E731
+    if t.event_type == "?agreement":
+        # an agreement reached, signed or in force, not one merely mentioned
+        if lex.has("agreement_verbs", ctx.words):
+            return "Strategic developments", "Agreement", 3
+        return None, None, 0
     if t.event_type == "?arson":
         if has("protester_words"):
             return "Riots", "Violent demonstration", 2
@@ -246,12 +262,14 @@ def _classify(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch, acto
     if t.event_type == "?explosion":
         if has("artillery_words"):
             return "Explosions/Remote violence", "Shelling/artillery/missile attack", 2
-        return "Explosions/Remote violence", "Remote explosive/landmine/IED", 1
+        return "Explosions/Remote violence", "Remote explosive/landmine/IED", 2 if has("ied_words") else 1
     if t.event_type == "?strike":
         if has("artillery_words"):
             return "Explosions/Remote violence", "Shelling/artillery/missile attack", 2
         if has("fire_words") or has("civilian_words"):
             return "Violence against civilians", "Attack", 2
+        if "قصف" not in ctx.words[match.start].norm and not lex.has("strike_cues", ctx.words):
+            return None, None, 0  # "استهدفت الحملة شبكة تمويل": targeting, but nothing was struck
         return "Explosions/Remote violence", "Shelling/artillery/missile attack", 1
     if t.event_type == "?attack":
         if has("protester_words"):
@@ -278,13 +296,18 @@ def _classify(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch, acto
     return "Protests", "Peaceful protest", 1
 
 
+def _pluperfect(window: list[Token], lex: EventLexicon) -> bool:
+    heads = [i for i, _, _ in lex.phrase_sets["pluperfect_heads"].find(window)]
+    return any(w.norm == "قد" for h in heads for w in window[h + 1:h + 5])
+
+
 def _modality(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch) -> str:
     """asserted, or why the statement is not a past event: negated, future, conditional, hypothetical, or a
     reference to an earlier event or agreement ("بموجب اتفاق", "خرق الهدنة")."""
     words = ctx.words
     head = words[match.start].norm
-    if match.trigger.pos == "noun" and head.startswith("ل") and not head.startswith("ال") and not head.startswith("لل"):
-        return "hypothetical"  # ل + verbal noun states a purpose: "لشن هجوم", "لاستهداف"
+    if match.trigger.pos == "noun" and head.startswith("ل") and not head.startswith("ال"):
+        return "hypothetical"  # ل + verbal noun states a purpose: "لشن هجوم", "لاستهداف", "معدة للتفجير"
     lo = max(0, match.start - MODALITY_WINDOW)
     window = words[lo:match.start + 1]
     found = None
@@ -294,6 +317,8 @@ def _modality(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch) -> s
         found = kind
     if found:
         return found
+    if _pluperfect(window, lex):
+        return "reference"  # "وكانت قوات الدعم السريع قد سيطرت": background told in the pluperfect
     after = words[match.last:match.last + 4]
     if any(w.norm in lex.normalized["future_after"] for w in after):
         return "future"

@@ -18,6 +18,7 @@ from rasd.runner.resources import RESOURCE_DIR
 
 EVENT_DIR = RESOURCE_DIR / "events"
 MAX_GAP = 3  # words that may stand between two segments of a trigger ("…" in triggers.tsv)
+MAX_GAP_AFTER_VERB = 8  # "فككت وحدة الهندسة في الجيش أمس عبوة": the subject stands between verb and object
 
 
 def is_word(token: Token) -> bool:
@@ -133,7 +134,7 @@ class TriggerSet:
                 if head_end is None:
                     continue
                 for t in triggers:  # type: ignore[attr-defined]
-                    last = _rest_end(words, head_end, t.segments[1:])
+                    last = _rest_end(words, head_end, t.segments[1:], MAX_GAP_AFTER_VERB if t.pos == "verb" else MAX_GAP)
                     if last is not None and (best is None or (head_end, last) > (best.end, best.last)):
                         best = TriggerMatch(i, head_end, last, t)
             if best:
@@ -144,10 +145,10 @@ class TriggerSet:
         return out
 
 
-def _rest_end(words: list[Token], pos: int, segments: tuple[tuple[tuple[str, ...], ...], ...]) -> int | None:
+def _rest_end(words: list[Token], pos: int, segments: tuple[tuple[tuple[str, ...], ...], ...], gap: int) -> int | None:
     for alternatives in segments:
         found = None
-        for start in range(pos, min(len(words), pos + MAX_GAP + 1)):
+        for start in range(pos, min(len(words), pos + gap + 1)):
             for alt in alternatives:
                 end = _sequence_end(words, start, alt)
                 if end is not None and (found is None or end > found):
@@ -203,6 +204,7 @@ class EventLexicon:
         for name in ("civilian_words", "air_words", "artillery_words", "ied_words", "suicide_words", "fire_words",
                      "protest_force_words", "protest_intervention_words", "riot_words", "anonymous_heads",
                      "injury_words", "protester_words", "chemical_words", "responsibility_words",
+                     "agreement_verbs", "condemnation_words", "pluperfect_heads", "strike_cues",
                      "official_heads", "agency_heads"):
             sets[name] = PhraseSet(dict.fromkeys(cues[name], True))
         with open(RESOURCE_DIR / "acled_codebook.json", encoding="utf-8") as fh:
