@@ -220,7 +220,7 @@ def _same_sentence(candidates: list["Candidate"], event: Event, specificity: int
 
 
 def _violent_or_weak(e: Event) -> bool:
-    return e.event_type in VIOLENT or e.event_type in ("Protests", "Riots") or e.sub_event_type == "Arrests"
+    return e.event_type in VIOLENT or e.sub_event_type == "Arrests"
 
 
 CUE_REACH = 6  # words on either side of a trigger whose cue words decide its sub-type
@@ -240,7 +240,7 @@ def _classify(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch, acto
             return "Strategic developments", "Agreement", 3
         return None, None, 0
     if t.event_type == "?arson":
-        if has("protester_words"):
+        if has("protester_words") or has("crowd_words"):
             return "Riots", "Violent demonstration", 2
         return "Strategic developments", "Looting/property destruction", 2
     if t.event_type == "?raid":
@@ -272,6 +272,9 @@ def _classify(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch, acto
             return None, None, 0  # "استهدفت الحملة شبكة تمويل": targeting, but nothing was struck
         return "Explosions/Remote violence", "Shelling/artillery/missile attack", 1
     if t.event_type == "?attack":
+        subject = ctx.words[match.end:match.end + 2]
+        if lex.has("crowd_words", subject) or lex.has("protester_words", subject):
+            return "Riots", "Violent demonstration", 2  # "اقتحم محتجون غاضبون المبنى": the crowd attacks
         if has("protester_words"):
             return "Protests", "Excessive force against protesters", 2
         armed = [a for a in actors if a[1] is not None and a[1].acled_inter in (1, 2, 3, 4, 8)]
@@ -283,6 +286,8 @@ def _classify(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch, acto
     if t.event_type == "?territory":
         first = actors[0][1] if actors and actors[0][1] is not None else None
         # territory changing hands outranks the fighting that took it (ACLED codes the takeover)
+        if lex.has("peaceful_transfer_words", ctx.words):
+            return "Strategic developments", "Non-violent transfer of territory", 4
         if first is not None and first.acled_inter == 1:
             return "Battles", "Government regains territory", 4
         return "Battles", "Non-state actor overtakes territory", 4

@@ -204,7 +204,8 @@ class EventLexicon:
         for name in ("civilian_words", "air_words", "artillery_words", "ied_words", "suicide_words", "fire_words",
                      "protest_force_words", "protest_intervention_words", "riot_words", "anonymous_heads",
                      "injury_words", "protester_words", "chemical_words", "responsibility_words",
-                     "agreement_verbs", "condemnation_words", "pluperfect_heads", "strike_cues",
+                     "agreement_verbs", "condemnation_words", "pluperfect_heads", "strike_cues", "crowd_words",
+                     "peaceful_transfer_words",
                      "official_heads", "agency_heads"):
             sets[name] = PhraseSet(dict.fromkeys(cues[name], True))
         with open(RESOURCE_DIR / "acled_codebook.json", encoding="utf-8") as fh:

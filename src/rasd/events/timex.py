@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from rasd.model import Token
 from rasd.nlp.arabic import normalize
-from rasd.nlp.dates import MONTH_BY_NAME, WEEKDAYS, parse_explicit_date
+from rasd.nlp.dates import MONTH_BY_NAME, WEEKDAYS, find_explicit_date
 
 _WEEKDAY_BY_NORM = {normalize(k): v for k, v in WEEKDAYS.items()}
 # (words, days before publication, precision), longest first when scanning
@@ -32,25 +32,29 @@ def resolve_date(words: list[Token], text: str, published: date | None,
     "في اليوم نفسه" takes the date the article gave last (`previous`)."""
     if published is None:
         return None
-    explicit = parse_explicit_date(text, published)
+    found = find_explicit_date(text, published)
+    explicit = (found[0], found[1]) if found else None
+    explicit_at = words[0].start + found[2] if found and words else None  # approximate: normalising drops marks
     norms = [w.norm for w in words]
     for i in range(len(norms)):
+        if explicit_at is not None and words[i].start >= explicit_at:
+            return explicit  # the explicit date is written before any relative expression
         if previous and (_strip(norms[i]), norms[i + 1] if i + 1 < len(norms) else "") in _SAME_DAY:
             return previous
         for phrase, days_back, precision in _RELATIVE:
             if tuple(_strip(n) for n in norms[i:i + len(phrase)]) == phrase:
-                return (published - timedelta(days=days_back), precision) if explicit is None else explicit
+                return published - timedelta(days=days_back), precision
         month = MONTH_BY_NAME.get(_strip(norms[i]))
         if month is None and i + 1 < len(norms):
             month = MONTH_BY_NAME.get(_strip(norms[i]) + " " + norms[i + 1])  # "تشرين الثاني"
             step = 2
         else:
             step = 1
-        if month and explicit is None and i + step < len(norms) and norms[i + step] in ("الماضي", "المنصرم"):
+        if month and i + step < len(norms) and norms[i + step] in ("الماضي", "المنصرم"):
             year = published.year if month < published.month else published.year - 1
             return date(year, month, 1), 3  # "حزيران الماضي": the last June before publication
         weekday = _WEEKDAY_BY_NORM.get(_strip(norms[i]))
-        if weekday is not None and explicit is None:
+        if weekday is not None:
             back = (published.weekday() - weekday) % 7
             return published - timedelta(days=back), 1
     return explicit

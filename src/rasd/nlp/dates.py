@@ -61,7 +61,13 @@ def parse_iso(value: str | None) -> date | None:
 
 
 def parse_explicit_date(text: str, reference: date | None = None) -> tuple[date, int] | None:
-    """The first explicit date in `text` and its ACLED time precision (1 day, 3 month).
+    """The first explicit date in `text` and its ACLED time precision (1 day, 3 month)."""
+    found = find_explicit_date(text, reference)
+    return (found[0], found[1]) if found else None
+
+
+def find_explicit_date(text: str, reference: date | None = None) -> tuple[date, int, int] | None:
+    """Like parse_explicit_date, with the offset in the normalised text where the date was written.
 
     A day and month without a year take the reference's year, or the previous
     year when that would put the date after the reference (news reports the past).
@@ -71,29 +77,29 @@ def parse_explicit_date(text: str, reference: date | None = None) -> tuple[date,
     if m:
         d = _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         if d:
-            return d, 1
+            return d, 1, m.start()
     m = _HIJRI.search(t)
     if m:
         d = hijri_to_gregorian(int(m.group(3)), HIJRI_BY_NAME[m.group(2)], int(m.group(1)))
         if d:
-            return d, 1
+            return d, 1, m.start()
     m = _DAY_MONTH_YEAR.search(t)
     if m:
         day, month = int(m.group(1)), MONTH_BY_NAME[m.group(2)]
         year = int(m.group(3)) if m.group(3) else _infer_year(month, day, reference)
         d = _safe_date(year, month, day) if year else None
         if d:
-            return d, 1
+            return d, 1, m.start()
     m = _DMY_NUMERIC.search(t)
     if m:
         d = _safe_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
         if d:
-            return d, 1
+            return d, 1, m.start()
     m = _MONTH_YEAR.search(t)
     if m:
         d = _safe_date(int(m.group(2)), MONTH_BY_NAME[m.group(1)], 1)
         if d:
-            return d, 3
+            return d, 3, m.start()
     return None
 
 
