@@ -1,0 +1,78 @@
+"""`rasd serve`: the JSON API and the web UI over one database, read-only.
+
+On a loopback address anyone on this machine may use it; on any other address
+POST /analyze would let the network run the pipeline, so a token is required.
+"""
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from rasd.cli import EXIT_USAGE, CliError
+from rasd.store import DEFAULT_DB
+
+LOOPBACK_NAMES = {"localhost"}
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--db", default=DEFAULT_DB, help=f"database file (default {DEFAULT_DB})")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--token", default=None,
+                   help="token POST /analyze requires (default $RASD_TOKEN); required off loopback")
+
+
+def run(args: argparse.Namespace) -> int:
+    token = args.token or os.environ.get("RASD_TOKEN") or None
+    if not is_loopback(args.host) and not token:
+        raise CliError(f"refusing to listen on {args.host} without a token: pass --token or set RASD_TOKEN",
+                       EXIT_USAGE)
+    if not 0 < args.port < 65536:
+        raise CliError(f"--port must be between 1 and 65535, got {args.port}", EXIT_USAGE)
+    import uvicorn
+
+    from rasd.serve.app import create_app
+
+    try:
+        app = create_app(args.db, token=token)
+    except FileNotFoundError as e:
+        raise CliError(str(e)) from None
+    print(f"rasd serve: {args.db} on http://{args.host}:{args.port}/ (API docs at /docs)", file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+@contextmanager
+def background_server(app, timeout: float = 20.0) -> Iterator[str]:
+    """Serve `app` on 127.0.0.1 and a free port from a thread (tests, benchmarks); yields the base URL."""
+    import uvicorn
+
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.02)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
