@@ -34,6 +34,7 @@ run: setup
 	$(BIN)/rasd export --format geojson --db $(OUT)/rasd.db -o $(OUT)/events.geojson
 
 test: setup-test
+	sh tools/install_chromium.sh
 	$(BIN)/python -m pytest -q
 
 clean:

@@ -163,6 +163,3 @@ def benchmark(n_events: int = 100_000, map_events: int = 10_000, seed: int = 0) 
         result["map_page"] = {"events": map_events, **time_map_page(small)}
     return result
 
-
-if __name__ == "__main__":
-    print(json.dumps(benchmark(), indent=2))

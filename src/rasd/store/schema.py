@@ -99,6 +99,11 @@ MIGRATIONS: list[str] = [
     -- `stems`, so that a search for حماة finds بحماة and the phrase positions of both columns agree.
     CREATE VIRTUAL TABLE documents_fts USING fts5(doc_id UNINDEXED, title, body, stems, tokenize = 'unicode61');
     """,
+    # 2: filtered event listings in stable (event_date, id) order
+    """
+    CREATE INDEX events_country_date ON events(country, event_date, id);
+    CREATE INDEX events_outlet_date ON events(outlet, event_date, id);
+    """,
 ]
 
 
