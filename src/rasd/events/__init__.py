@@ -111,6 +111,7 @@ def extract_events(doc: Document, res) -> None:
 
     _fold_arrests_into_protests(candidates)
     _drop_transfers_won_in_battle(candidates)
+    _fold_fire_into_battles(candidates)
     events, remap = _merge(candidates)
     for claim in claims:
         claim.events = sorted({remap[i] for i in claim.events if i in remap})
@@ -161,11 +162,11 @@ def _referent(candidates: list["Candidate"], event: Event, ctx: SentenceContext,
     if event.modality != "asserted" or not candidates:
         return None
     head = ctx.words[match.start].norm
-    definite = any(v.startswith("ال") for v in (head, head[1:], head[2:])) and match.trigger.pos == "noun"
+    definite = any(v.startswith("ال") for v in (head, head[1:], head[2:]))
     window = ctx.words[max(0, match.start - MODALITY_WINDOW):match.start]
     if definite and lex.has("condemnation_words", window):
         return next((i for i in range(len(candidates) - 1, -1, -1) if candidates[i].event.modality == "asserted"), None)
-    if not definite and specificity <= 1 and event.event_type in VIOLENT:
+    if not definite and specificity <= 1 and match.trigger.event_type == "?strike":
         for i in range(len(candidates) - 1, -1, -1):
             earlier = candidates[i].event
             if earlier.modality == "asserted" and earlier.event_type in VIOLENT and (
@@ -232,7 +233,8 @@ def _classify(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch, acto
     t = match.trigger
     if not t.event_type.startswith("?"):
         return t.event_type, t.sub_event_type, 3
-    near = ctx.words[max(0, match.start - CUE_REACH):match.last + CUE_REACH]
+    # cue words around the trigger, not the trigger's own words ("قذائف" must not vouch for itself)
+    near = ctx.words[max(0, match.start - CUE_REACH):match.start] + ctx.words[match.last:match.last + CUE_REACH]
     has = lambda name: lex.has(name, near)  # noqa: E731
     if t.event_type == "?agreement":
         # an agreement reached, signed or in force, not one merely mentioned
@@ -311,8 +313,9 @@ def _modality(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch) -> s
     reference to an earlier event or agreement ("بموجب اتفاق", "خرق الهدنة")."""
     words = ctx.words
     head = words[match.start].norm
-    if match.trigger.pos == "noun" and head.startswith("ل") and not head.startswith("ال"):
-        return "hypothetical"  # ل + verbal noun states a purpose: "لشن هجوم", "لاستهداف", "معدة للتفجير"
+    if match.trigger.pos == "noun" and head.startswith("ل") and not head.startswith("ال") and not (
+            match.start and lex.has("subjected_to", words[match.start - 1:match.start])):
+        return "hypothetical"  # ل + verbal noun states a purpose ("لشن هجوم", "معدة للتفجير"), but "تعرض لهجوم" happened
     lo = max(0, match.start - MODALITY_WINDOW)
     window = words[lo:match.start + 1]
     found = None
@@ -587,6 +590,24 @@ def _drop_transfers_won_in_battle(candidates: list[Candidate]) -> None:
     for c in candidates:
         if c.event.sub_event_type == "Non-violent transfer of territory" and c.event.event_date in battle_days:
             c.dropped = True
+
+
+def _fold_fire_into_battles(candidates: list[Candidate]) -> None:
+    """Shelling and drone strikes told in the paragraph of a clash between the same sides are that battle's
+    weapons (one event per action, place and day), unless they killed people of their own."""
+    battles = [c for c in candidates if c.event.event_type == "Battles" and c.event.modality == "asserted" and not c.dropped]
+    for c in candidates:
+        e = c.event
+        if e.event_type != "Explosions/Remote violence" or e.modality != "asserted" or e.fatalities or c.dropped:
+            continue
+        battle = next((b for b in battles if b.paragraph == c.paragraph and _compatible_day(b.event, e)), None)
+        if battle is not None:
+            battle.event.evidence = sorted(set(battle.event.evidence) | set(e.evidence))
+            c.dropped = True
+
+
+def _compatible_day(a: Event, b: Event) -> bool:
+    return a.event_date == b.event_date or max(a.time_precision or 3, b.time_precision or 3) >= 2
 
 
 SAME_PLACE_KM = 30.0
