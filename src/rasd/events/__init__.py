@@ -109,7 +109,7 @@ def extract_events(doc: Document, res) -> None:
         if own or events_here or sentence_quantities and paragraph_attribution:
             claims.append(Claim(sentence.start, sentence.end, attribution, sentence_quantities, events_here))
 
-    _fold_arrests_into_protests(candidates)
+    _fold_arrests_into_protests(candidates, doc, lex)
     _drop_transfers_won_in_battle(candidates)
     _fold_fire_into_battles(candidates)
     events, remap = _merge(candidates)
@@ -576,11 +576,14 @@ def _mergeable(m: Candidate, c: Candidate) -> bool:
     return _same_event(m.event, c.event) and (a is None or haversine_km(a.lat, a.lon, b.lat, b.lon) <= SAME_PLACE_KM)
 
 
-def _fold_arrests_into_protests(candidates: list[Candidate]) -> None:
+def _fold_arrests_into_protests(candidates: list[Candidate], doc: Document, lex: EventLexicon) -> None:
     """Police arresting demonstrators is the intervention in a protest, not an event of its own."""
-    protest_paragraphs = {c.paragraph for c in candidates if c.event.event_type == "Protests" and c.event.modality == "asserted"}
+    protests = [c for c in candidates if c.event.event_type == "Protests" and c.event.modality == "asserted"]
     for c in candidates:
-        if c.event.sub_event_type == "Arrests" and c.paragraph in protest_paragraphs:
+        if c.event.sub_event_type != "Arrests" or not protests:
+            continue
+        sentence = [t for t in doc.tokens if c.sentence <= t.start < c.event.evidence[0][1]]
+        if c.paragraph in {p.paragraph for p in protests} or lex.has("protester_words", sentence):
             c.event.event_type, c.event.sub_event_type = "Protests", "Protest with intervention"
 
 
