@@ -18,6 +18,7 @@ from rasd.runner.resources import RESOURCE_DIR
 
 EVENT_DIR = RESOURCE_DIR / "events"
 MAX_GAP = 3  # words that may stand between two segments of a trigger ("…" in triggers.tsv)
+CANDIDATE_CACHE = 200_000  # distinct words remembered per phrase set
 MAX_GAP_AFTER_VERB = 8  # "فككت وحدة الهندسة في الجيش أمس عبوة": the subject stands between verb and object
 
 
@@ -60,15 +61,22 @@ class PhraseSet:
             table = self.prefix if first.endswith("*") else self.exact
             table.setdefault(first.strip("*="), []).append((specs, value))
         self.prefix_lengths = sorted({len(k) for k in self.prefix})
+        self._seen: dict[str, list[tuple[tuple[str, ...], object]]] = {}  # word → candidates, most words: none
 
     def candidates(self, token: Token) -> list[tuple[tuple[str, ...], object]]:
         """Phrases whose first word may match `token` (verified by _sequence_end)."""
-        out = []
+        found = self._seen.get(token.norm)
+        if found is not None:
+            return found
+        out: list[tuple[tuple[str, ...], object]] = []
         for v in clitic_variants(token.norm):
             out.extend(self.exact.get(v, ()))
             for n in self.prefix_lengths:
                 if n <= len(v):
                     out.extend(self.prefix.get(v[:n], ()))
+        if len(self._seen) > CANDIDATE_CACHE:
+            self._seen.clear()
+        self._seen[token.norm] = out
         return out
 
     def match_at(self, words: list[Token], i: int) -> tuple[int, object] | None:

@@ -26,38 +26,45 @@ _RELATIVE = sorted([
 _SAME_DAY = {("اليوم", "نفسه"), ("اليوم", "ذاته"), ("الوقت", "نفسه"), ("الوقت", "ذاته")}
 
 
+_RELATIVE_BY_FIRST: dict[str, list[tuple[tuple[str, ...], int, int]]] = {}
+for _phrase, _days, _precision in _RELATIVE:
+    _RELATIVE_BY_FIRST.setdefault(_phrase[0], []).append((_phrase, _days, _precision))
+
+
 def resolve_date(words: list[Token], text: str, published: date | None,
                  previous: tuple[date, int] | None = None) -> tuple[date, int] | None:
     """The first date expression in a sentence, resolved; None when it has none or no anchor.
     "في اليوم نفسه" takes the date the article gave last (`previous`)."""
     if published is None:
         return None
-    found = find_explicit_date(text, published)
+    found = find_explicit_date(text, published) if _may_hold_explicit_date(words) else None
     explicit = (found[0], found[1]) if found else None
     explicit_at = words[0].start + found[2] if found and words else None  # approximate: normalising drops marks
-    norms = [w.norm for w in words]
-    for i in range(len(norms)):
+    norms = [_strip(w.norm) for w in words]
+    for i, norm in enumerate(norms):
         if explicit_at is not None and words[i].start >= explicit_at:
             return explicit  # the explicit date is written before any relative expression
-        if previous and (_strip(norms[i]), norms[i + 1] if i + 1 < len(norms) else "") in _SAME_DAY:
+        following = norms[i + 1] if i + 1 < len(norms) else ""
+        if previous and (norm, following) in _SAME_DAY:
             return previous
-        for phrase, days_back, precision in _RELATIVE:
-            if tuple(_strip(n) for n in norms[i:i + len(phrase)]) == phrase:
+        for phrase, days_back, precision in _RELATIVE_BY_FIRST.get(norm, ()):
+            if tuple(norms[i:i + len(phrase)]) == phrase:
                 return published - timedelta(days=days_back), precision
-        month = MONTH_BY_NAME.get(_strip(norms[i]))
-        if month is None and i + 1 < len(norms):
-            month = MONTH_BY_NAME.get(_strip(norms[i]) + " " + norms[i + 1])  # "تشرين الثاني"
-            step = 2
-        else:
-            step = 1
+        month, step = MONTH_BY_NAME.get(norm), 1
+        if month is None and following:
+            month, step = MONTH_BY_NAME.get(f"{norm} {following}"), 2  # "تشرين الثاني"
         if month and i + step < len(norms) and norms[i + step] in ("الماضي", "المنصرم"):
             year = published.year if month < published.month else published.year - 1
             return date(year, month, 1), 3  # "حزيران الماضي": the last June before publication
-        weekday = _WEEKDAY_BY_NORM.get(_strip(norms[i]))
+        weekday = _WEEKDAY_BY_NORM.get(norm)
         if weekday is not None:
-            back = (published.weekday() - weekday) % 7
-            return published - timedelta(days=back), 1
+            return published - timedelta(days=(published.weekday() - weekday) % 7), 1
     return explicit
+
+
+def _may_hold_explicit_date(words: list[Token]) -> bool:
+    """Explicit dates need a number and a month name or a date-like token; most sentences have neither."""
+    return any(w.norm[:1].isdigit() for w in words)
 
 
 def _strip(norm: str) -> str:
