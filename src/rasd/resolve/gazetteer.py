@@ -77,6 +77,9 @@ class Gazetteer:
         self._names = names
         self._folded = folded
         self.max_words = max(k.count(" ") for k in names) + 1 if names else 1
+        # every word-prefix of every name, so a scan stops as soon as no name can continue
+        self._prefixes = {" ".join(words[:k]) for words in (key.split(" ") for key in names)
+                          for k in range(1, len(words) + 1)}
         self.countries = {p.country: p for p in self._query("fcode = 'PCLI'")}
         self.admin1 = {(p.country, p.admin1): p for p in self._query("fcode = 'ADM1'")}
 
@@ -93,6 +96,9 @@ class Gazetteer:
 
     def has(self, key: str) -> bool:
         return key in self._names
+
+    def is_prefix(self, key: str) -> bool:
+        return key in self._prefixes
 
     def has_folded(self, key: str) -> bool:
         return key in self._folded

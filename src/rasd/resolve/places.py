@@ -195,21 +195,10 @@ def _find_mentions(text, words, gaz: Gazetteer, blocked, loc_tokens) -> list[Men
             continue
         relation_word = _is_relation_word(tok.norm)
         found = None
-        max_n = min(gaz.max_words, n_words - i)
-        for n in range(max_n, 1 if relation_word else 0, -1):
-            if words[i + n - 1].norm in STOPWORDS:
-                continue
-            if n > 1 and not all(_adjacent(text, words[i + k], words[i + k + 1]) and (i + k + 1) not in blocked
-                                 for k in range(n - 1)):
-                continue
-            rest = " ".join(w.norm for w in words[i + 1:i + n])
-            for variant in _variants(tok.norm):
-                key = f"{variant} {rest}" if rest else variant
-                if gaz.has(key):
-                    found = (n, variant, key, False)
-                    break
-            if found:
-                break
+        for variant in _variants(tok.norm):  # the longest name starting here; the first variant wins a tie
+            longest = _longest_name(text, words, i, variant, gaz, blocked, 2 if relation_word else 1)
+            if longest and (found is None or longest[0] > found[0]):
+                found = (longest[0], variant, longest[1], False)
         if found is None and not relation_word:
             for variant in _variants(tok.norm):
                 if len(variant) >= 4 and not _is_relation_word(variant) and gaz.has_folded(fold_key(variant)):
@@ -227,6 +216,20 @@ def _find_mentions(text, words, gaz: Gazetteer, blocked, loc_tokens) -> list[Men
         mentions.append(m)
         i += n
     return mentions
+
+
+def _longest_name(text, words, i: int, variant: str, gaz: Gazetteer, blocked, min_words: int) -> tuple[int, str] | None:
+    """(words, key) of the longest gazetteer name that starts with `variant` at words[i], growing the key one
+    adjacent word at a time while it is still the beginning of some name."""
+    key, n, best = variant, 1, None
+    while gaz.is_prefix(key):
+        if n >= min_words and gaz.has(key) and words[i + n - 1].norm not in STOPWORDS:
+            best = (n, key)
+        nxt = i + n
+        if nxt >= len(words) or nxt in blocked or not _adjacent(text, words[nxt - 1], words[nxt]):
+            break
+        key, n = f"{key} {words[nxt].norm}", n + 1
+    return best
 
 
 def _is_relation_word(norm: str) -> bool:
