@@ -458,8 +458,9 @@ def _important(p: GazPlace, ctx: "_Context | None" = None) -> bool:
 
 
 def _acceptable(m: Mention, best: GazPlace, ctx: _Context | None) -> bool:
-    if "loc" in m.support:
-        return True
+    ordinary_word = m.key in COMMON_WORDS or fold_key(m.key) in COMMON_WORDS or m.key in MEASURED_COMMON_WORDS
+    if "loc" in m.support and not ordinary_word:
+        return True  # the NER says it is a place; for a word like "سكني" (residential) it needs a head word too
     single = m.end_tok - m.start_tok == 1 or m.key.count(" ") == 0
     if m.key in COMMON_WORDS or fold_key(m.key) in COMMON_WORDS or len(m.key) <= 2:
         return m.head_word in SINGULAR_HEADS
