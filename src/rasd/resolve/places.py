@@ -208,6 +208,9 @@ def _find_mentions(text, words, gaz: Gazetteer, blocked, loc_tokens) -> list[Men
             i += 1
             continue
         n, variant, key, folded = found
+        if key.split(" ")[0] in RURAL and n > 1 and i + n < n_words and words[i + n].norm in DIRECTION_ADJECTIVES:
+            i += 1  # "ريف دمشق الجنوبي الغربي" is Damascus's countryside to the south-west, not the province
+            continue
         candidates = gaz.lookup_folded(key) if folded else gaz.lookup(key)
         start = tok.start + _prefix_chars(tok.text, len(tok.norm) - len(variant))
         m = Mention(i, i + n, start, words[i + n - 1].end, key, candidates, folded)
@@ -354,7 +357,10 @@ def _disambiguate(mentions: list[Mention], gaz: Gazetteer) -> None:
         distinct = _distinct(sorted(((_score(m, c, None), c) for c in m.candidates), key=lambda x: -x[0]))
         if not distinct:
             continue
-        clear = len(distinct) == 1 or distinct[0][0] - distinct[1][0] >= 2.0
+        close = [p for sc, p in distinct if distinct[0][0] - sc < 2.0]
+        # clear: one reading stands out, or the close readings agree on country and province
+        # (for "ريف دمشق" the province and its capital district tell the same thing about the document)
+        clear = len(close) == 1 or all((p.country, p.admin1) == (close[0].country, close[0].admin1) for p in close)
         if clear and _acceptable(m, distinct[0][1], None):
             anchors[idx] = distinct[0][1]
     # Pass 2: every mention, with the countries, provinces and places the rest of the document names
