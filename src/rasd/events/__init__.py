@@ -166,7 +166,7 @@ def _referent(candidates: list["Candidate"], event: Event, ctx: SentenceContext,
     window = ctx.words[max(0, match.start - MODALITY_WINDOW):match.start]
     if definite and lex.has("condemnation_words", window):
         return next((i for i in range(len(candidates) - 1, -1, -1) if candidates[i].event.modality == "asserted"), None)
-    if not definite and specificity <= 1 and match.trigger.event_type == "?strike":
+    if not definite and specificity <= 1 and match.trigger.event_type in ("?strike", "?explosion"):
         for i in range(len(candidates) - 1, -1, -1):
             earlier = candidates[i].event
             if earlier.modality == "asserted" and earlier.event_type in VIOLENT and (
@@ -241,8 +241,8 @@ def _classify(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch, acto
         if lex.has("agreement_verbs", ctx.words):
             return "Strategic developments", "Agreement", 3
         return None, None, 0
-    if t.event_type == "?arson":
-        if has("protester_words") or has("crowd_words"):
+    if t.event_type == "?arson":  # whoever set the fire, the sentence says who they were
+        if lex.has("protester_words", ctx.words) or lex.has("crowd_words", ctx.words):
             return "Riots", "Violent demonstration", 2
         return "Strategic developments", "Looting/property destruction", 2
     if t.event_type == "?raid":
@@ -303,9 +303,19 @@ def _classify(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch, acto
     return "Protests", "Peaceful protest", 1
 
 
-def _pluperfect(window: list[Token], lex: EventLexicon) -> bool:
-    heads = [i for i, _, _ in lex.phrase_sets["pluperfect_heads"].find(window)]
-    return any(w.norm == "قد" for h in heads for w in window[h + 1:h + 5])
+AGGREGATE_MIN = 10
+
+
+def _aggregate_count(before: list[Token]) -> bool:
+    """A count of ten or more (or "dozens", "hundreds") right before the trigger word."""
+    parsed = parse_number([w.text for w in before[-1:]])
+    return parsed is not None and parsed[0] >= AGGREGATE_MIN
+
+
+def _pluperfect(words: list[Token], lo: int, trigger: int, lex: EventLexicon) -> bool:
+    """"وكانت المواجهات قد أسفرت", "وكان الجيش قد سيطر": كان before the trigger, قد within four words of it."""
+    heads = [lo + i for i, _, _ in lex.phrase_sets["pluperfect_heads"].find(words[lo:trigger + 1])]
+    return any(w.norm == "قد" for h in heads for w in words[h + 1:h + 5])
 
 
 def _modality(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch) -> str:
@@ -325,8 +335,10 @@ def _modality(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch) -> s
         found = kind
     if found:
         return found
-    if _pluperfect(window, lex):
+    if _pluperfect(words, lo, match.start, lex):
         return "reference"  # "وكانت قوات الدعم السريع قد سيطرت": background told in the pluperfect
+    if match.start and _aggregate_count(words[max(0, match.start - 2):match.start]):
+        return "aggregate"  # "أكثر من 700 اعتداء خلال الشهر": a tally, not one event
     after = words[match.last:match.last + 4]
     if any(w.norm in lex.normalized["future_after"] for w in after):
         return "future"
