@@ -480,11 +480,12 @@ def _locative_starts(ctx: SentenceContext, lex: EventLexicon) -> set[int]:
 
 
 def _introduced_as_location(place: Place, ctx: SentenceContext, locative: set[int]) -> bool:
+    """Written as where something is: "بحلب", "ريف حماة", "مدينة إدلب", or right after "في", "قرب", "محيط"."""
     head = place.text.split()[0] if place.text else ""
-    if head[:1] in "بو" and len(head) > 3 or head.startswith(("ريف", "محافظة", "مدينة", "بلدة", "قرية")):
+    if (head[:1] in "بو" and len(head) > 3) or head.startswith(("ريف", "محافظة", "مدينة", "بلدة", "قرية")):
         return True
-    gap = ctx.doc.text[max(0, place.start - 12):place.start]
-    return any(place.start - off <= 12 and not ctx.doc.text[off:place.start].strip(" \u201c\u201d\"«»(") for off in locative) or gap.rstrip().endswith(("في", "قرب"))
+    return any(0 <= place.start - off <= 12 and not ctx.doc.text[off:place.start].strip(" \u201c\u201d\"«»(")
+               for off in locative)
 
 
 _PERSON_DUALS = ("شخصين", "شخصان", "طفلين", "طفلان", "جنديين", "جنديان", "عنصرين", "عنصران", "مدنيان")
