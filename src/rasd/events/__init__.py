@@ -92,17 +92,18 @@ def extract_events(doc: Document, res) -> None:
             made = _event_from_trigger(doc, ctx, lex, registry, match, sentence, published, when)
             if made is None:
                 continue
-            event, specificity = made
+            event, specificity, own_place = made
             event.sources = attribution
             target = _same_sentence(candidates, event, specificity, sentence.start)
             if target is None:
                 target = _referent(candidates, event, ctx, lex, match, specificity)
             if target is not None:  # another word for an event already coded: "تفجير انتحاري استهدف", "الهجوم"
-                _absorb(candidates[target], Candidate(event, paragraph, sentence.start, match.trigger.pattern, specificity))
+                _absorb(candidates[target], Candidate(event, paragraph, sentence.start, match.trigger.pattern, specificity,
+                                                      own_place))
                 events_here.append(target)
                 continue
             events_here.append(len(candidates))
-            candidates.append(Candidate(event, paragraph, sentence.start, match.trigger.pattern, specificity))
+            candidates.append(Candidate(event, paragraph, sentence.start, match.trigger.pattern, specificity, own_place))
         if candidates and lex.has("responsibility_words", words):
             _credit_perpetrator(candidates, ctx, registry)
         sentence_quantities = [q for q in doc.quantities if sentence.start <= q.start < sentence.end]
@@ -129,7 +130,7 @@ def extract_events(doc: Document, res) -> None:
 # --- one trigger → one candidate event -------------------------------------------------------------------
 
 def _event_from_trigger(doc: Document, ctx: SentenceContext, lex: EventLexicon, registry, match: TriggerMatch,
-                        sentence, published: date | None, when: tuple[date, int] | None) -> tuple[Event, int] | None:
+                        sentence, published: date | None, when: tuple[date, int] | None) -> tuple[Event, int, bool] | None:
     words = ctx.words
     actors = _actors_near(ctx, registry, match)
     etype, stype, specificity = _classify(ctx, lex, match, actors)
@@ -140,6 +141,7 @@ def _event_from_trigger(doc: Document, ctx: SentenceContext, lex: EventLexicon, 
                   trigger=doc.text[start:end], modality=_modality(ctx, lex, match))
     _assign_actors(event, actors, ctx, lex, registry, doc, match)
     event.location = _location(doc, ctx, lex, match, sentence)
+    own_place = any(sentence.start <= p.start < sentence.end for p in doc.places)
     if when:
         event.event_date, event.time_precision = when[0].isoformat(), when[1]
     elif published:
@@ -149,7 +151,7 @@ def _event_from_trigger(doc: Document, ctx: SentenceContext, lex: EventLexicon, 
     event.weapons = list(dict.fromkeys(e.text for e in ctx.entities if e.label == "WEAPON"))
     if event.modality == "asserted" and published and when and (published - when[0]).days > HISTORY_DAYS:
         event.modality = "reference"  # an event months back, recalled as background
-    return event, specificity
+    return event, specificity, own_place
 
 
 VIOLENT = ("Battles", "Explosions/Remote violence", "Violence against civilians")
@@ -324,7 +326,7 @@ def _modality(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch) -> s
     words = ctx.words
     head = words[match.start].norm
     if match.trigger.pos == "noun" and head.startswith("ل") and not head.startswith("ال") and not (
-            match.start and lex.has("subjected_to", words[match.start - 1:match.start])):
+            lex.has("subjected_to", words[:match.start])):
         return "hypothetical"  # ل + verbal noun states a purpose ("لشن هجوم", "معدة للتفجير"), but "تعرض لهجوم" happened
     lo = max(0, match.start - MODALITY_WINDOW)
     window = words[lo:match.start + 1]
@@ -548,6 +550,7 @@ class Candidate:
     sentence: int
     pattern: str
     specificity: int
+    own_place: bool  # the sentence names a place (else the location was carried over from earlier text)
     patterns: set[str] = field(default_factory=set)
     paragraphs: set[int] = field(default_factory=set)
     dropped: bool = False  # folded into another event's account; kept so that indexes stay stable
@@ -583,10 +586,13 @@ def _mergeable(m: Candidate, c: Candidate) -> bool:
     # "وفي مدينة مصراتة، خرج المئات في اليوم ذاته" is a second protest, not more of the first
     if not (c.pattern in m.patterns or _family(c.event) == "demonstration"):
         return False
+    if not c.own_place:
+        return _same_event(m.event, c.event)  # "the protesters then ..." names no new place: the same event
     a, b = m.event.location, c.event.location
-    if (a is None) != (b is None):
+    if a is None or b is None:
         return False
-    return _same_event(m.event, c.event) and (a is None or haversine_km(a.lat, a.lon, b.lat, b.lon) <= SAME_PLACE_KM)
+    # a second town named in a later paragraph is a second event, however close
+    return _same_event(m.event, c.event) and (a.name_en == b.name_en or haversine_km(a.lat, a.lon, b.lat, b.lon) <= 5)
 
 
 def _fold_arrests_into_protests(candidates: list[Candidate], doc: Document, lex: EventLexicon) -> None:
