@@ -34,7 +34,7 @@ def clean_document(doc: Document, outlet_lookup: OutletLookup | None = None) -> 
         doc.title = doc.title or page.title
         doc.published = doc.published or page.date
         doc.url = doc.url or page.url
-        doc.outlet = doc.outlet or (_canonical_outlet(page.sitename, outlet_lookup) if page.sitename else None)
+        doc.outlet = doc.outlet or page.sitename
         doc.removed.extend(page.removed)
     else:
         doc.source_text = doc.raw
@@ -46,6 +46,8 @@ def clean_document(doc: Document, outlet_lookup: OutletLookup | None = None) -> 
     kept = _drop_repeated_paragraphs(doc, kept)
     kept = _drop_signatures(doc, kept, outlet_lookup)
     _read_dateline(doc, kept, outlet_lookup)
+    if doc.outlet:  # whatever named it (metadata, signature, dateline), the registry's name is the canonical one
+        doc.outlet = _known_outlet(doc.outlet, outlet_lookup) or doc.outlet
     _assemble(doc, kept)
     if not doc.title and len(kept) > 1 and _looks_like_title(kept[0][0]):
         doc.title = kept[0][0]
@@ -95,8 +97,12 @@ def _drop_signatures(doc: Document, content: list[Line], lookup: OutletLookup | 
     kept: list[Line] = []
     for i, ln in enumerate(content):
         name = signature_name(ln[0])
-        known = _canonical_outlet(name, lookup) if name and lookup else None
-        if name and (known or (i in edges and len(content) > 2)):
+        at_edge = i in edges and len(content) > 2
+        if name is None and at_edge and len(ln[0].split()) <= 3 and not ln[0].rstrip().endswith((".", ":", "؟")):
+            name = ln[0].strip()  # an unmarked short line ("بوابة الوسط") is a signature only if it names an outlet
+            at_edge = False
+        known = _known_outlet(name, lookup) if name else None
+        if name and (known or at_edge):
             doc.removed.append(Removal("signature", ln[0]))
             doc.outlet = doc.outlet or known or name
             continue
@@ -134,10 +140,11 @@ def _drop_repeated_paragraphs(doc: Document, lines: list[Line]) -> list[Line]:
 
 
 def _read_dateline(doc: Document, lines: list[Line], lookup: OutletLookup | None) -> None:
-    for text, _ in lines[:2]:
+    """Publication date and outlet from a wire dateline in the first paragraphs."""
+    for text, _ in lines[:3]:
         date_text, outlet = dateline(text)
         if outlet and not doc.outlet:
-            doc.outlet = _canonical_outlet(outlet, lookup) or outlet
+            doc.outlet = outlet
         if date_text and not doc.published:
             parsed = parse_explicit_date(date_text)
             if parsed and parsed[1] == 1:
@@ -162,10 +169,9 @@ def _assemble(doc: Document, lines: list[Line]) -> None:
     doc.offset_map = offset_map
 
 
-def _canonical_outlet(name: str | None, lookup: OutletLookup | None) -> str | None:
-    if not name:
-        return None
-    return lookup(name) if lookup else name
+def _known_outlet(name: str, lookup: OutletLookup | None) -> str | None:
+    """The registry's name for an outlet, or None when it is not a known outlet."""
+    return lookup(name) if lookup else None
 
 
 def _looks_like_title(line: str) -> bool:

@@ -56,16 +56,20 @@ def signature_name(line: str, max_words: int = 5) -> str | None:
     return None
 
 
-_DATELINE = re.compile(r"^\s*(?P<place>[^\s\-–—()]{2,20}(?:\s[^\s\-–—()]{2,20})?)\s*[-–—]\s*"
-                       r"(?:(?P<date>[^()\-–—]{4,30}?)\s*)?\((?P<outlet>[^()]{2,25})\)\s*[-–—:]")
+_DATELINE = re.compile(
+    r"^\s*(?P<place>[^\s\-–—()\d]{2,20}(?:\s[^\s\-–—()\d]{2,20})?)"  # the city
+    r"(?:\s*[-–—]\s*|\s+)(?P<date>\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d{1,2}\s+[^\s\d()\-–—]{3,12}(?:\s[^\s\d()\-–—]{3,7})?\s+\d{4})?"
+    r"\s*(?:\((?P<outlet>[^()]{2,25})\)|(?P<agency>[^\s\d()\-–—]{2,12}))?\s*[-–—:]")
 
 
 def dateline(paragraph: str) -> tuple[str | None, str | None]:
-    """(date text, outlet) from a wire dateline such as 'دمشق - 12 تشرين الثاني 2026 (سانا) -'."""
-    m = _DATELINE.match(paragraph)
-    if not m:
+    """(date text, outlet) from a wire dateline: 'دمشق - 12 تشرين الثاني 2026 (سانا) -', 'غزة 9-7-2025 وفا-',
+    'تعز - 2 يونيو 2026 -'. A bare 'City -' gives neither."""
+    m = _DATELINE.match(paragraph[:80])
+    if not m or not (m.group("date") or m.group("outlet")):
         return None, None
-    return (m.group("date") or None), m.group("outlet").strip()
+    outlet = m.group("outlet") or (m.group("agency") if m.group("date") else None)
+    return m.group("date"), outlet.strip() if outlet else None
 
 
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)

@@ -44,7 +44,7 @@ _DAY_MONTH_YEAR = re.compile(rf"(?<!\d)(\d{{1,2}})\s+(?:من\s+)?(?:شهر\s+)?(
 _MONTH_YEAR = re.compile(rf"(?:شهر\s+)?({_month_alt})(?:\s+(?:عام|سنه)?\s*(\d{{4}}))")
 _HIJRI = re.compile(rf"(?<!\d)(\d{{1,2}})\s+({_hijri_alt})\s+(?:عام|سنه)?\s*(\d{{4}})\s*(?:ه|هـ|للهجره)?")
 _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
-_DMY_NUMERIC = re.compile(r"(?<!\d)(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?!\d)")
+_DMY_NUMERIC = re.compile(r"(?<!\d)(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})(?!\d)")
 
 
 def parse_iso(value: str | None) -> date | None:
