@@ -339,7 +339,8 @@ def _modality(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch) -> s
         return found
     if _pluperfect(words, lo, match.start, lex):
         return "reference"  # "وكانت قوات الدعم السريع قد سيطرت": background told in the pluperfect
-    if match.start and _aggregate_count(words[max(0, match.start - 2):match.start]):
+    if match.start and match.trigger.event_type != "Strategic developments" and _aggregate_count(
+            words[max(0, match.start - 2):match.start]):
         return "aggregate"  # "أكثر من 700 اعتداء خلال الشهر": a tally, not one event
     after = words[match.last:match.last + 4]
     if any(w.norm in lex.normalized["future_after"] for w in after):
