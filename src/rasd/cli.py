@@ -46,6 +46,16 @@ def main(argv: list[str] | None = None) -> int:
         return e.code
 
 
+def open_store(path: str):
+    """The database opened read-only, or a one-line error saying why it cannot be."""
+    from rasd.store import Store
+
+    try:
+        return Store(path, readonly=True)
+    except FileNotFoundError as e:
+        raise CliError(str(e)) from None
+
+
 class CliError(Exception):
     """An expected failure reported as one line, with its exit code."""
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasd.evaluate.entities import prf
-from rasd.events import haversine_km
+from rasd.resolve.geo import haversine_km
 from rasd.model import Document, Event
 
 MATCH_KM = 50.0

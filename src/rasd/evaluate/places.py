@@ -7,11 +7,11 @@ the costliest error for event data.
 """
 from __future__ import annotations
 
-import math
 from statistics import median
 from typing import Any, Iterable
 
 from rasd.model import Document
+from rasd.resolve.geo import haversine_km
 
 WITHIN_KM = 25.0
 
@@ -44,7 +44,7 @@ def score_places(gold_docs: Iterable[dict | Document], predicted_docs: Iterable[
                 continue
             best = max(overlapping, key=lambda pp: _overlap(pp, gp))
             totals["matched"] += 1
-            km = _km(gp["lat"], gp["lon"], best["lat"], best["lon"])
+            km = haversine_km(gp["lat"], gp["lon"], best["lat"], best["lon"])
             errors_km.append(km)
             if km <= WITHIN_KM:
                 totals["within_25km"] += 1
@@ -72,10 +72,3 @@ def _as_dict(d: dict | Document) -> dict[str, Any]:
 
 def _overlap(a: dict, b: dict) -> int:
     return max(0, min(a["end"], b["end"]) - max(a["start"], b["start"]))
-
-
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p = math.pi / 180
-    h = (math.sin((lat2 - lat1) * p / 2) ** 2
-         + math.cos(lat1 * p) * math.cos(lat2 * p) * math.sin((lon2 - lon1) * p / 2) ** 2)
-    return 12742 * math.asin(math.sqrt(min(1.0, h)))

@@ -12,7 +12,6 @@ evidence sentences.
 from __future__ import annotations
 
 import bisect
-import math
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -20,6 +19,7 @@ from rasd.events.attribution import SentenceContext, framing_markers, hedges, se
 from rasd.events.lexicon import EventLexicon, TriggerMatch, is_word
 from rasd.events.timex import resolve_date
 from rasd.export import countries
+from rasd.resolve.geo import haversine_km
 from rasd.model import Attribution, Claim, Document, Entity, Event, Marker, Place, SourceLink
 from rasd.nlp.arabic import normalize
 from rasd.nlp.dates import parse_iso
@@ -647,13 +647,6 @@ def _same_event(a: Event, b: Event) -> bool:
     if a.location is None or b.location is None or 3 in (a.location.precision, b.location.precision):
         return True
     return haversine_km(a.location.lat, a.location.lon, b.location.lat, b.location.lon) <= SAME_PLACE_KM
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(h))
 
 
 # Sub-types of one family describe one event at different severities; a merged event takes the gravest.

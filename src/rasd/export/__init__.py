@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from typing import IO, Any
 
-from rasd.cli import CliError
+from rasd.cli import CliError, open_store
 from rasd.runner.resources import RESOURCE_DIR
 from rasd.store import DEFAULT_DB, Store
 
@@ -154,10 +154,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        store = Store(args.db, readonly=True)
-    except FileNotFoundError as e:
-        raise CliError(str(e)) from None
+    store = open_store(args.db)
     with store, _open_output(args.output) as fh:
         n = WRITERS[args.format](store, fh)
     if args.output:

@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from rasd.model import Document, Place
 from rasd.nlp.arabic import clitic_variants, normalize, tokenize
+from rasd.resolve.geo import haversine_km
 from rasd.resolve.gazetteer import Gazetteer, GazPlace, fold_key
 
 __all__ = ["Gazetteer", "resolve_places"]
@@ -452,7 +453,7 @@ def _distinct(scored: list[tuple[float, GazPlace]]) -> list[tuple[float, GazPlac
     """Best-scored row per location (a city, its district and sub-district often share a point)."""
     out: list[tuple[float, GazPlace]] = []
     for s, p in scored:
-        if all(_km(p.lat, p.lon, q.lat, q.lon) > 25 for _, q in out):
+        if all(haversine_km(p.lat, p.lon, q.lat, q.lon) > 25 for _, q in out):
             out.append((s, p))
     return out
 
@@ -521,10 +522,3 @@ def _to_place(text: str, m: Mention) -> Place:
                  lat=c.lat, lon=c.lon, country=c.country, admin1=c.admin1, admin2=c.admin2,
                  geonameid=c.geonameid, feature_class=c.fclass, feature_code=c.fcode, precision=precision,
                  direction=m.direction, confidence=round(confidence, 3), alternatives=alternatives)
-
-
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p = math.pi / 180
-    a = (math.sin((lat2 - lat1) * p / 2) ** 2
-         + math.cos(lat1 * p) * math.cos(lat2 * p) * math.sin((lon2 - lon1) * p / 2) ** 2)
-    return 12742 * math.asin(math.sqrt(min(1.0, a)))

@@ -4,8 +4,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from rasd.cli import CliError
-from rasd.store import DEFAULT_DB, Store
+from rasd.cli import open_store
+from rasd.store import DEFAULT_DB
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -16,10 +16,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        store = Store(args.db, readonly=True)
-    except FileNotFoundError as e:
-        raise CliError(str(e)) from None
+    store = open_store(args.db)
     with store:
         hits = store.search(" ".join(args.query), limit=args.limit)
     for h in hits:

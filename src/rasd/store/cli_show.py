@@ -4,8 +4,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from rasd.cli import CliError
-from rasd.store import DEFAULT_DB, Store
+from rasd.cli import CliError, open_store
+from rasd.store import DEFAULT_DB
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -15,10 +15,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    try:
-        store = Store(args.db, readonly=True)
-    except FileNotFoundError as e:
-        raise CliError(str(e)) from None
+    store = open_store(args.db)
     with store:
         doc = store.document(args.id)
     if doc is None:

@@ -1,0 +1,110 @@
+"""`rasd eval-ner FILE`: precision, recall and F1 of the shipped recognizer on a CoNLL-style file.
+
+Counting follows conlleval: exact span and label match; an I- tag after O or after
+another type opens a new chunk.  B-PERS is PER.  The model's labels (PER ORG LOC
+MISC) are always scored; the rule labels (NORP WEAPON QUANTITY DATE) only when the
+gold file uses them, since a file that never marks them cannot judge them.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from rasd.model import Document, Sentence
+from rasd.nlp.arabic import tokenize
+from rasd.nlp.ner.corpora import MODEL_LABELS, read_conll, split_tag
+
+Chunk = tuple[int, int, str]  # first token, end token (exclusive), label
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", type=Path, help="'token TAG' or 'token ... TAG' lines, blank line between sentences")
+    parser.add_argument("--backend", default=None, help="recognizer backend (default: the shipped CRF; hf:PATH)")
+    parser.add_argument("--json", action="store_true", help="end with one JSON line of the scores")
+
+
+def run(args: argparse.Namespace) -> int:
+    from rasd.cli import CliError
+    from rasd.nlp.ner import load_recognizer
+
+    if not args.file.is_file():
+        raise CliError(f"no such file: {args.file}")
+    sentences = read_conll(args.file)
+    if not sentences:
+        raise CliError(f"no sentences in {args.file}")
+    scores = evaluate_sentences(sentences, load_recognizer(args.backend))
+    print(format_scores(scores))
+    if args.json:
+        print(json.dumps(scores, ensure_ascii=False))
+    return 0
+
+
+def chunks(tags: list[str]) -> list[Chunk]:
+    out: list[Chunk] = []
+    start, current = 0, None
+    for i, tag in enumerate(tags + ["O"]):
+        prefix, label = split_tag(tag)
+        if current is not None and (prefix != "I" or label != current):
+            out.append((start, i, current))
+            current = None
+        if label is not None and current is None:
+            start, current = i, label
+    return out
+
+
+def predict_tags(tokens: list[str], recognizer) -> list[str]:
+    """Run the recognizer on the tokens joined by spaces; an entity tags every token it overlaps."""
+    from rasd.nlp.ner import recognize
+
+    starts, offset = [], 0
+    for token in tokens:
+        starts.append(offset)
+        offset += len(token) + 1
+    text = " ".join(tokens)
+    doc = Document(raw=text, text=text, sentences=[Sentence(0, len(text))], tokens=tokenize(text))
+    recognize(doc, recognizer)
+    tags = ["O"] * len(tokens)
+    for entity in doc.entities:
+        covered = [i for i, s in enumerate(starts) if s < entity.end and s + len(tokens[i]) > entity.start]
+        for k, i in enumerate(covered):
+            tags[i] = ("B-" if k == 0 else "I-") + entity.label
+    return tags
+
+
+def evaluate_sentences(sentences: list[list[tuple[str, str]]], recognizer) -> dict:
+    gold_chunks: list[set[tuple[int, Chunk]]] = []
+    pred_chunks: list[set[tuple[int, Chunk]]] = []
+    gold_labels: set[str] = set()
+    for n, sent in enumerate(sentences):
+        tokens = [t for t, _ in sent]
+        gold = chunks([tag for _, tag in sent])
+        gold_labels |= {c[2] for c in gold}
+        gold_chunks.append({(n, c) for c in gold})
+        pred_chunks.append({(n, c) for c in chunks(predict_tags(tokens, recognizer))})
+    scored = set(MODEL_LABELS) | gold_labels
+    gold_all = set().union(*gold_chunks)
+    pred_all = {c for c in set().union(*pred_chunks) if c[1][2] in scored}
+    result = {"sentences": len(sentences), "tokens": sum(len(s) for s in sentences),
+              "labels": {}, "micro": _prf(gold_all, pred_all)}
+    for label in sorted(scored):
+        result["labels"][label] = _prf({c for c in gold_all if c[1][2] == label},
+                                       {c for c in pred_all if c[1][2] == label})
+    return result
+
+
+def _prf(gold: set, pred: set) -> dict:
+    correct = len(gold & pred)
+    p = correct / len(pred) if pred else 0.0
+    r = correct / len(gold) if gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
+            "gold": len(gold), "predicted": len(pred), "correct": correct}
+
+
+def format_scores(scores: dict) -> str:
+    lines = [f"{scores['sentences']} sentences, {scores['tokens']} tokens",
+             f"{'label':<9}{'prec':>7}{'rec':>7}{'F1':>7}{'gold':>7}{'pred':>7}"]
+    for label, s in [*scores["labels"].items(), ("micro", scores["micro"])]:
+        lines.append(f"{label:<9}{s['precision']:>7.3f}{s['recall']:>7.3f}{s['f1']:>7.3f}{s['gold']:>7}{s['predicted']:>7}")
+    return "\n".join(lines)

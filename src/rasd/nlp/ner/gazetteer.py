@@ -1,0 +1,195 @@
+"""Name lists the CRF sees as features: places, given names, organisations.
+
+`build` runs at training time only (it reads ../shared/data) and writes one
+compact resource, gazetteer.tsv.gz; `Gazetteer.load` reads that resource at run
+time.  Names are stored as normalised, space-joined rasd tokens.
+"""
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+from rasd.nlp.arabic import clitic_variants, normalize, tokenize
+from rasd.nlp.ner.corpora import Sentence, split_tag
+
+RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+LEXICONS = RESOURCES / "lexicons"
+GAZETTEER_FILE = "gazetteer.tsv.gz"
+MAX_NAME_TOKENS = 6
+# Kinds: LOC (countries, regions, districts, towns of 15k+, curated), LOCS (smaller places),
+# PER (given names), ORG (organisations).
+KINDS = ("LOC", "LOCS", "PER", "ORG")
+_ARABIC_SCRIPT = ("\u0600", "\u06ff")
+
+
+def name_key(text: str) -> str | None:
+    words = [t.norm for t in tokenize(text)]
+    if not words or len(words) > MAX_NAME_TOKENS:
+        return None
+    key = " ".join(words)
+    if len(key) < 3 or not any(_ARABIC_SCRIPT[0] <= c <= _ARABIC_SCRIPT[1] for c in key):
+        return None
+    return key
+
+
+def read_lexicon(path: Path) -> list[str]:
+    with open(path, encoding="utf-8") as f:
+        return [line.strip() for line in f if line.strip() and not line.startswith("#")]
+
+
+class Gazetteer:
+    def __init__(self, names: dict[str, set[str]]):
+        self.names = names  # name key -> kinds
+        self.lengths: dict[str, int] = {}  # first word -> longest name starting with it
+        for key in names:
+            words = key.split(" ")
+            self.lengths[words[0]] = max(self.lengths.get(words[0], 0), len(words))
+
+    @classmethod
+    def load(cls, directory: Path) -> "Gazetteer":
+        names: dict[str, set[str]] = {}
+        with gzip.open(directory / GAZETTEER_FILE, "rt", encoding="utf-8") as f:
+            for line in f:
+                kind, key = line.rstrip("\n").split("\t")
+                names.setdefault(key, set()).add(kind)
+        return cls(names)
+
+    def match(self, norms: list[str]) -> list[list[str]]:
+        """Per token, features 'g<kind>B'/'g<kind>I' for the longest name of each kind covering it.
+
+        The first word may carry proclitics (وبريف, لحلب); later words are taken as written.
+        """
+        out: list[list[str]] = [[] for _ in norms]
+        n = len(norms)
+        lengths = self.lengths
+        names = self.names
+        for i in range(n):
+            for first in clitic_variants(norms[i]):
+                longest = lengths.get(first)
+                if not longest:
+                    continue
+                seen: set[str] = set()
+                for size in range(min(longest, n - i), 0, -1):
+                    key = first if size == 1 else first + " " + " ".join(norms[i + 1:i + size])
+                    kinds = names.get(key)
+                    if not kinds:
+                        continue
+                    for kind in kinds - seen:
+                        out[i].append(f"g{kind}B")
+                        for j in range(i + 1, i + size):
+                            out[j].append(f"g{kind}I")
+                    seen |= kinds
+                if seen:
+                    break
+        return out
+
+
+def _wof_names(data: Path, names: dict[str, set[str]]) -> None:
+    for path in sorted((data / "wof-mena").glob("wof_*.tsv")):
+        with open(path, encoding="utf-8") as f:
+            for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+                major = row["placetype"] in ("country", "region", "county", "localadmin") or \
+                    int(float(row["gn_population"] or 0)) >= 15000
+                for text in (row["names_ar_all"] or "").split("|") + [row["name_ar"] or ""]:
+                    _add(names, text, "LOC" if major else "LOCS")
+                for text in (row["region_ar"] or "", row["county_ar"] or ""):
+                    _add(names, text, "LOC")
+
+
+def _geonames_names(data: Path, names: dict[str, set[str]]) -> None:
+    with open(data / "geonames" / "cities500_mena.tsv", encoding="utf-8") as f:
+        for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            kind = "LOC" if int(row["population"] or 0) >= 15000 else "LOCS"
+            for text in row["alternatenames"].split(","):
+                _add(names, text, kind)
+    countries = json.loads((data / "naturalearth" / "ne_50m_admin_0_countries.geojson").read_text("utf-8"))
+    for feature in countries["features"]:
+        _add(names, feature["properties"].get("name_ar") or "", "LOC")
+
+
+def _opensyria_names(data: Path, names: dict[str, set[str]]) -> None:
+    for level in ("governorates", "districts", "subdistricts"):
+        path = data / "opensyria-geography" / f"{level}.json"
+        for record in json.loads(path.read_text("utf-8")):
+            _add(names, record["name"].get("ar") or "", "LOC")
+            for alias in record.get("aliases") or []:
+                if alias.get("language") == "ar":
+                    _add(names, alias["value"], "LOC")
+
+
+def _idrisi_names(data: Path, names: dict[str, set[str]]) -> None:
+    """Location mentions of the IDRISI LMR train files (never dev/test)."""
+    for path in sorted((data / "idrisi-ar" / "LMR").glob("*/train.jsonl")):
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                for mention in json.loads(line).get("location_mentions") or []:
+                    _add(names, mention.get("text") or "", "LOCS")
+
+
+def _corpus_names(sentences: list[Sentence], names: dict[str, set[str]], min_count: int) -> None:
+    """Given names (first word of PER) and organisation names seen at least `min_count` times."""
+    first_names: Counter[str] = Counter()
+    orgs: Counter[str] = Counter()
+    for sent in sentences:
+        i = 0
+        while i < len(sent):
+            prefix, label = split_tag(sent[i][1])
+            if label is None:
+                i += 1
+                continue
+            j = i + 1
+            while j < len(sent) and split_tag(sent[j][1]) == ("I", label):
+                j += 1
+            words = [normalize(t) for t, _ in sent[i:j]]
+            if label == "PER" and j - i >= 2:
+                first_names[words[0]] += 1
+            elif label == "ORG":
+                orgs[" ".join(words)] += 1
+            i = j
+    for word, count in first_names.items():
+        if count >= min_count:
+            _add(names, word, "PER")
+    for name, count in orgs.items():
+        if count >= min_count:
+            _add(names, name, "ORG")
+
+
+def _add(names: dict[str, set[str]], text: str, kind: str) -> None:
+    key = name_key(text.strip())
+    if key:
+        names.setdefault(key, set()).add(kind)
+
+
+def build(data: Path, out: Path, train_sentences: list[Sentence], actors_path: Path | None = None) -> Path:
+    """Write gazetteer.tsv.gz from the shared data, the training sentences and the curated lists."""
+    names: dict[str, set[str]] = {}
+    _wof_names(data, names)
+    _geonames_names(data, names)
+    _opensyria_names(data, names)
+    _idrisi_names(data, names)
+    for text in read_lexicon(LEXICONS / "world_places.txt"):
+        _add(names, text, "LOC")
+    for text in read_lexicon(LEXICONS / "first_names.txt"):
+        _add(names, text, "PER")
+    for text in read_lexicon(LEXICONS / "organizations.txt"):
+        _add(names, text, "ORG")
+    if actors_path and actors_path.exists():
+        with open(actors_path, encoding="utf-8") as f:
+            for line in f:
+                if line.strip():
+                    for text in json.loads(line).get("names_ar") or []:
+                        _add(names, text, "ORG")
+    _corpus_names(train_sentences, names, min_count=2)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / GAZETTEER_FILE
+    with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as f:
+        for key in sorted(names):
+            for kind in sorted(names[key]):
+                f.write(f"{kind}\t{key}\n")
+    counts = Counter(k for kinds in names.values() for k in kinds)
+    print(f"gazetteer: {dict(counts)} -> {path}", file=sys.stderr)
+    return path

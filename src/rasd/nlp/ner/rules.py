@@ -1,0 +1,395 @@
+"""Lexicon rules for the labels the corpora do not teach: QUANTITY (with its value and
+unit), DATE, WEAPON and NORP.
+
+All matching is on normalised tokens.  A phrase's first word may carry proclitics
+(بالصواريخ، وصينيون), which stay outside the span; any word may carry the article.
+The lexicons are data files in resources/lexicons.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rasd.model import Document, Entity, Quantity, Token
+from rasd.nlp.arabic import clitic_variants, normalize, strip_article, tokenize
+from rasd.nlp.ner.crf import sentence_tokens
+from rasd.nlp.ner.gazetteer import LEXICONS, read_lexicon
+
+_NUMBER = re.compile(r"^\d+(?:[.,٫٬]\d+)*$")
+_NISBA_ENDINGS = ("", "ه", "ون", "ين", "ات")
+_DEMONSTRATIVES = {"هذا", "هذه"}
+_YEAR_LEADS = {"في", "عام", "العام", "سنه", "منذ", "حتي", "مطلع", "اواخر", "اوايل", "نهايه", "بدايه"}
+_DURATION_LEADS = {"قبل", "بعد", "منذ", "خلال", "طوال", "طيله"}
+_NOT_A_DAY_BEFORE = {"صلاه", "خطبه", "صلوات"}  # صلاة الجمعة is a prayer, not a date
+_TIME_OF_DAY = {"صباحا", "مساء", "ظهرا", "عصرا", "فجرا", "ليلا"}
+
+
+@lru_cache(maxsize=100_000)
+def first_forms(norm: str) -> tuple[tuple[str, int], ...]:
+    """(form, proclitic length) for every reading of a phrase's first word, with and without the article."""
+    out: dict[str, int] = {}
+    for variant in clitic_variants(norm):
+        cut = len(norm) - len(variant) if norm.endswith(variant) else 0
+        out.setdefault(variant, cut)
+        out.setdefault(strip_article(variant), cut)
+    return tuple(out.items())
+
+
+@lru_cache(maxsize=100_000)
+def later_forms(norm: str) -> tuple[str, ...]:
+    """Readings of a word inside a phrase: as written first (اليوم is a day, يوم is not), then without its article."""
+    bare = strip_article(norm)
+    return (norm, bare) if bare != norm else (norm,)
+
+
+class PhraseTable:
+    """Multi-word phrases keyed by first word; `match` gives the longest one at a position."""
+
+    def __init__(self):
+        self.by_first: dict[str, list[tuple[tuple[str, ...], object]]] = {}
+
+    def add(self, phrase: str, payload: object) -> None:
+        words = [t.norm for t in tokenize(phrase)]
+        if words:
+            entries = self.by_first.setdefault(words[0], [])
+            entries.append((tuple(words[1:]), payload))
+            entries.sort(key=lambda e: -len(e[0]))
+
+    def match(self, norms: list[str], i: int) -> tuple[int, object, int] | None:
+        """(end token index, payload, proclitic length of the first word)."""
+        for form, cut in first_forms(norms[i]):
+            for rest, payload in self.by_first.get(form, ()):
+                if i + 1 + len(rest) <= len(norms) and all(
+                        w in later_forms(norms[i + 1 + k]) for k, w in enumerate(rest)):
+                    return i + 1 + len(rest), payload, cut
+        return None
+
+    def match_later(self, norms: list[str], i: int) -> tuple[int, object] | None:
+        """Like `match`, for a phrase that continues another one (no proclitics on its first word)."""
+        for form in later_forms(norms[i]):
+            for rest, payload in self.by_first.get(form, ()):
+                if i + 1 + len(rest) <= len(norms) and all(
+                        w in later_forms(norms[i + 1 + k]) for k, w in enumerate(rest)):
+                    return i + 1 + len(rest), payload
+        return None
+
+
+@dataclass
+class Lexicons:
+    numbers: dict[str, dict[str, float]]  # form -> kind -> value
+    nouns: PhraseTable  # payload: unit
+    weapons: PhraseTable  # payload: (unit, alone)
+    modifiers: PhraseTable
+    dates: PhraseTable  # payload: set of kinds
+    norp: set[str]
+
+
+@lru_cache(maxsize=1)
+def lexicons() -> Lexicons:
+    numbers: dict[str, dict[str, float]] = {}
+    for line in read_lexicon(LEXICONS / "number_words.tsv"):
+        form, value, kind = line.split("\t")
+        numbers.setdefault(" ".join(t.norm for t in tokenize(form)), {})[kind] = float(value)
+    nouns = PhraseTable()
+    for line in read_lexicon(LEXICONS / "counted_nouns.tsv"):
+        form, unit = line.split("\t")
+        nouns.add(form, unit)
+    weapons = PhraseTable()
+    for line in read_lexicon(LEXICONS / "weapons.tsv"):
+        form, unit, alone = line.split("\t")
+        weapons.add(form, (unit, alone == "yes"))
+    modifiers = PhraseTable()
+    for form in read_lexicon(LEXICONS / "weapon_modifiers.txt"):
+        modifiers.add(form, True)
+    date_kinds: dict[str, set[str]] = {}
+    for line in read_lexicon(LEXICONS / "date_words.tsv"):
+        form, kind = line.split("\t")
+        date_kinds.setdefault(form, set()).add(kind)
+    dates = PhraseTable()
+    for form, kinds in date_kinds.items():
+        dates.add(form, frozenset(kinds))
+    norp: set[str] = set()
+    for line in read_lexicon(LEXICONS / "nationalities.tsv"):
+        form, kind = line.split("\t")
+        base = normalize(form)
+        norp.update(base + e for e in _NISBA_ENDINGS) if kind == "nisba" else norp.add(base)
+    return Lexicons(numbers, nouns, weapons, modifiers, dates, norp)
+
+
+def apply_rules(doc: Document, model_entities: list[Entity]) -> tuple[list[Entity], list[Quantity]]:
+    """Rule entities (to be merged under the model's) and all quantities; relabels model MISC that are nationalities."""
+    lex = lexicons()
+    starts = [t.start for t in doc.tokens]
+    for entity in model_entities:
+        words = tokenize(entity.text)
+        if entity.label in ("MISC", "LOC") and all(_is_norp(lex, w.norm) for w in words):
+            if entity.label == "MISC" or (len(words) == 1 and _beside_norp(doc.tokens, starts, entity, lex)):
+                entity.label, entity.source = "NORP", "rule"
+    entities: list[Entity] = []
+    quantities: list[Quantity] = []
+    for tokens in sentence_tokens(doc):
+        _sentence_rules(doc.text, tokens, lex, entities, quantities)
+    return entities, quantities
+
+
+def _beside_norp(tokens: list[Token], starts: list[int], entity: Entity, lex: Lexicons) -> bool:
+    """A people name that doubles as a place (الشيشان) is a group when listed with other groups:
+    المقاتلين الشيشان والأوزبك."""
+    i = bisect.bisect_left(starts, entity.start)
+    neighbours = [tokens[j].norm for j in (i - 1, i + 1) if 0 <= j < len(tokens)]
+    return any(_is_norp(lex, norm) for norm in neighbours)
+
+
+def _sentence_rules(text: str, tokens: list[Token], lex: Lexicons,
+                    entities: list[Entity], quantities: list[Quantity]) -> None:
+    norms = [t.norm for t in tokens]
+    i = 0
+    while i < len(norms):
+        found = _quantity(norms, i, lex) or _date(norms, i, lex) or _weapon(norms, i, lex) or _norp(norms, i, lex)
+        if not found:
+            i += 1
+            continue
+        end, label, cut, extra = found
+        start = tokens[i].start + _chars_for(tokens[i].text, cut)
+        span_end = tokens[end - 1].end
+        entities.append(Entity(start, span_end, text[start:span_end], label, source="rule"))
+        if label == "QUANTITY":
+            value, unit, noun_start = extra
+            noun_from = tokens[noun_start].start
+            quantities.append(Quantity(start, span_end, text[start:span_end], value, unit, text[noun_from:span_end]))
+        i = end
+
+
+def _chars_for(token_text: str, letters: int) -> int:
+    """Offset in the raw token of the first `letters` normalised letters (diacritics do not count)."""
+    if letters == 0:
+        return 0
+    seen = 0
+    for k, ch in enumerate(token_text):
+        if normalize(ch):
+            seen += 1
+            if seen == letters:
+                return k + 1
+    return 0
+
+
+def _number(norms: list[str], i: int, lex: Lexicons) -> tuple[int, float, int] | None:
+    """(end, value, proclitic length) of a number in digits or words starting at i."""
+    n = len(norms)
+    if _NUMBER.match(norms[i]):
+        value, j = _digits_value(norms[i]), i + 1
+        while j < n and "scale" in lex.numbers.get(norms[j], {}):
+            value *= lex.numbers[norms[j]]["scale"]  # 13 ألف
+            j += 1
+        return j, value, 0
+    for form, cut in first_forms(norms[i]):
+        kinds = lex.numbers.get(form)
+        if kinds:
+            break
+    else:
+        return None
+    if "vague" in kinds:
+        if i + 1 < n:
+            for later in later_forms(norms[i + 1]):
+                two_words = lex.numbers.get(form + " " + later, {}).get("vague")
+                if two_words:
+                    return i + 2, two_words, cut  # عشرات الآلاف
+        return i + 1, kinds["vague"], cut
+    total = current = 0.0
+    j = i
+    while kinds:
+        if "scale" in kinds and (j > i or "add" not in kinds):
+            total += max(current, 1.0) * kinds["scale"]
+            current = 0.0
+        elif "add" in kinds:
+            current += kinds["add"]
+        else:
+            break
+        j += 1
+        if j >= n:
+            break
+        word = norms[j]
+        kinds = lex.numbers.get(word) or (lex.numbers.get(word[1:]) if word.startswith("و") else None)
+    value = total + current
+    if j - i == 1 and value == 1:
+        return None  # أحد / واحد alone mean "one of", not a count
+    return j, value, cut
+
+
+def _digits_value(norm: str) -> float:
+    parts = re.split(r"[.,٫٬]", norm)
+    if len(parts) > 1 and all(len(p) == 3 for p in parts[1:]) and ("," in norm or "٬" in norm):
+        return float("".join(parts))
+    if len(parts) == 2:
+        return float(parts[0] + "." + parts[1])
+    return float("".join(parts))
+
+
+def _quantity(norms, i, lex):
+    number = _number(norms, i, lex)
+    if not number or number[0] >= len(norms):
+        return None
+    j, value, cut = number
+    weapon = _weapon_at(norms, j, lex, later=True)
+    if weapon:
+        end, unit = weapon
+        return end, "QUANTITY", cut, (value, unit, j)
+    noun = lex.nouns.match_later(norms, j)
+    if noun:
+        return noun[0], "QUANTITY", cut, (value, noun[1], j)
+    return None
+
+
+def _weapon_at(norms, i, lex, later=False):
+    """(end, unit) of a weapon phrase and its modifiers at i."""
+    if later:
+        found = lex.weapons.match_later(norms, i)
+        cut = 0
+    else:
+        found = lex.weapons.match(norms, i)
+        if found:
+            found, cut = found[:2], found[2]
+    if not found:
+        return None
+    end, (unit, alone) = found
+    modified = False
+    while end < len(norms):
+        more = lex.modifiers.match_later(norms, end)
+        if not more:
+            break
+        end, modified = more[0], True
+    if not (alone or modified):
+        return None
+    return (end, unit) if later else (end, unit, cut)
+
+
+def _weapon(norms, i, lex):
+    found = _weapon_at(norms, i, lex)
+    return (found[0], "WEAPON", found[2], None) if found else None
+
+
+def _is_norp(lex: Lexicons, norm: str) -> bool:
+    return any(form in lex.norp for form, _ in first_forms(norm))
+
+
+def _norp(norms, i, lex):
+    cut = next((c for form, c in first_forms(norms[i]) if form in lex.norp), None)
+    if cut is None:
+        return None
+    end = i + 1
+    while end < len(norms) and any(form in lex.norp for form in later_forms(norms[end])):
+        end += 1  # التوركمان السوريين
+    return end, "NORP", cut, None
+
+
+def _kinds(norms, i, lex, later=True):
+    """(end, kinds) of a date-vocabulary phrase at i."""
+    if i >= len(norms):
+        return None
+    if later:
+        return lex.dates.match_later(norms, i)
+    found = lex.dates.match(norms, i)
+    return (found[0], found[1]) if found else None
+
+
+def _date(norms, i, lex):
+    cut = next((c for form, c in first_forms(norms[i]) if lex.dates.by_first.get(form)), 0)
+    first = lex.dates.match(norms, i)
+    start_kinds = first[1] if first else frozenset()
+    if norms[i] in _DEMONSTRATIVES or "lead" in start_kinds or norms[i] in _DURATION_LEADS:
+        core = _date_core(norms, i + 1, lex, after_lead=True)
+        if core:
+            return core, "DATE", cut if "lead" in start_kinds else 0, None
+        return None
+    if i > 0 and norms[i - 1] in _NOT_A_DAY_BEFORE:
+        return None
+    core = _date_core(norms, i, lex, after_lead=False, first=first)
+    if core:
+        return core, "DATE", cut, None
+    if norms[i] == "الساعه" and i + 1 < len(norms) and norms[i + 1].isdigit():
+        end = i + 2
+        if end + 1 < len(norms) and norms[end] == ":" and norms[end + 1].isdigit():
+            end += 2
+        if end < len(norms) and norms[end] in _TIME_OF_DAY:
+            end += 1
+        return end, "DATE", 0, None
+    if _is_year(norms[i]) and i > 0 and norms[i - 1] in _YEAR_LEADS:
+        return i + 1, "DATE", 0, None
+    return None
+
+
+def _is_year(norm: str) -> bool:
+    return norm.isdigit() and len(norm) == 4 and 1900 <= int(norm) <= 2100
+
+
+def _date_core(norms, i, lex, after_lead: bool, first=None) -> int | None:
+    """End of the date expression that starts at i, or None."""
+    n = len(norms)
+    if i >= n:
+        return None
+    # a day number, a month, a year: 12 تشرين الثاني 2026
+    if norms[i].isdigit() and 1 <= int(norms[i]) <= 31:
+        month = _kinds(norms, i + 1, lex)
+        if month and month[1] & {"month", "month_ambiguous"}:
+            return _year_after(norms, month[0])
+        if after_lead:
+            unit = _kinds(norms, i + 1, lex)
+            if unit and "unit" in unit[1]:
+                return unit[0]
+    number = _number(norms, i, lex) if after_lead else None
+    if number and number[0] < n:
+        unit = _kinds(norms, number[0], lex)
+        if unit and "unit" in unit[1]:
+            return unit[0]  # منذ ثلاثة أيام
+    found = (first[0], first[1]) if first else _kinds(norms, i, lex, later=after_lead)
+    if not found:
+        return None
+    end, kinds = found
+    if "unit2" in kinds and after_lead:
+        return end  # قبل يومين
+    if "daypart" in kinds:
+        if end < n and norms[end] == "يوم":
+            end += 1  # صباح يوم الخميس
+        following = _kinds(norms, end, lex)
+        if following and following[1] & {"day", "weekday"}:
+            return _date_core(norms, end, lex, after_lead=True)
+    if "day" in kinds:
+        following = _kinds(norms, end, lex)
+        return following[0] if following and "weekday" in following[1] else end  # اليوم الثلاثاء
+    if "weekday" in kinds:
+        end = _relative_after(norms, end, lex)
+        if end < n and norms[end].isdigit():
+            month = _kinds(norms, end + 1, lex)
+            if month and month[1] & {"month", "month_ambiguous"}:
+                return _year_after(norms, month[0])
+        return end
+    if "month" in kinds:
+        return _year_after(norms, end)
+    if "month_ambiguous" in kinds:
+        after = _year_after(norms, end)
+        return after if after > end else None  # رمضان 1447 (شهر رمضان is taken with its period word)
+    if kinds & {"period", "periods"}:
+        following = _kinds(norms, end, lex)
+        if following and following[1] & {"month", "month_ambiguous"}:
+            return _year_after(norms, following[0])  # شهر رمضان
+        if end < n and _is_year(norms[end]):
+            return end + 1  # عام 2026
+        relative = _relative_after(norms, end, lex)
+        if relative > end:
+            return relative
+    return None
+
+
+def _relative_after(norms, end, lex) -> int:
+    following = _kinds(norms, end, lex)
+    return following[0] if following and "relative" in following[1] else end
+
+
+def _year_after(norms, end) -> int:
+    if end < len(norms) and norms[end].isdigit() and len(norms[end]) in (3, 4):
+        end += 1
+        if end < len(norms) and norms[end] in ("ه", "هـ", "م"):
+            end += 1
+    return end
