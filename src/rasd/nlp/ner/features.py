@@ -20,7 +20,7 @@ from rasd.nlp.ner.priors import load_priors
 
 CLUSTER_FILE = "clusters.tsv.gz"
 NEIGHBOUR_OFFSETS = (-2, -1, 1, 2)
-CACHE_TYPES = 300_000  # word types whose features are kept; a long-running worker starts over past this
+CACHE_TYPES = 30_000  # word types whose features are kept (about 3 KB each); past this the cache starts over
 
 
 def load_clusters(directory: Path) -> dict[str, tuple[str, ...]]:

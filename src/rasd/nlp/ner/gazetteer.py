@@ -20,9 +20,8 @@ RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 LEXICONS = RESOURCES / "lexicons"
 GAZETTEER_FILE = "gazetteer.tsv.gz"
 MAX_NAME_TOKENS = 6
-# Kinds: LOC (countries, regions, districts, towns of 15k+, curated), LOCS (smaller places),
-# PER (given names), ORG (organisations).
-KINDS = ("LOC", "LOCS", "PER", "ORG")
+# Kinds of name: LOC (countries, regions, districts, towns of 15k+, curated places), LOCS (smaller
+# places), PER (given names), ORG (organisations).
 _ARABIC_SCRIPT = ("\u0600", "\u06ff")
 
 
@@ -59,7 +58,7 @@ class Gazetteer:
         return cls(names)
 
     def match(self, norms: list[str]) -> list[list[str]]:
-        """Per token, features 'g<kind>B'/'g<kind>I' for the longest name of each kind covering it.
+        """Per token, features 'g<kind>B'/'g<kind>I' for the longest name of each kind starting at each position.
 
         The first word may carry proclitics (وبريف, لحلب); later words are taken as written.
         """
@@ -181,8 +180,9 @@ def build(data: Path, out: Path, train_sentences: list[Sentence], actors_path: P
         with open(actors_path, encoding="utf-8") as f:
             for line in f:
                 if line.strip():
-                    for text in json.loads(line).get("names_ar") or []:
-                        _add(names, text, "ORG")
+                    actor = json.loads(line)
+                    for text in actor.get("names_ar") or []:
+                        _add(names, text, "PER" if actor.get("type") == "person" else "ORG")
     _corpus_names(train_sentences, names, min_count=2)
     out.mkdir(parents=True, exist_ok=True)
     path = out / GAZETTEER_FILE

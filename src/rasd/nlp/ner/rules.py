@@ -26,7 +26,7 @@ _NOT_A_DAY_BEFORE = {"صلاه", "خطبه", "صلوات"}  # صلاة الجم�
 _TIME_OF_DAY = {"صباحا", "مساء", "ظهرا", "عصرا", "فجرا", "ليلا"}
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=50_000)
 def first_forms(norm: str) -> tuple[tuple[str, int], ...]:
     """(form, proclitic length) for every reading of a phrase's first word, with and without the article."""
     out: dict[str, int] = {}
@@ -37,7 +37,7 @@ def first_forms(norm: str) -> tuple[tuple[str, int], ...]:
     return tuple(out.items())
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=50_000)
 def later_forms(norm: str) -> tuple[str, ...]:
     """Readings of a word inside a phrase: as written first (اليوم is a day, يوم is not), then without its article."""
     bare = strip_article(norm)
@@ -234,8 +234,7 @@ def _quantity(norms, i, lex):
     j, value, cut = number
     weapon = _weapon_at(norms, j, lex, later=True)
     if weapon:
-        end, unit = weapon
-        return end, "QUANTITY", cut, (value, unit, j)
+        return weapon[0], "QUANTITY", cut, (value, weapon[1], j)
     noun = lex.nouns.match_later(norms, j)
     if noun:
         return noun[0], "QUANTITY", cut, (value, noun[1], j)
@@ -243,26 +242,22 @@ def _quantity(norms, i, lex):
 
 
 def _weapon_at(norms, i, lex, later=False):
-    """(end, unit) of a weapon phrase and its modifiers at i."""
+    """(end, unit, proclitic length) of a weapon phrase and its modifiers at i."""
     if later:
         found = lex.weapons.match_later(norms, i)
-        cut = 0
+        found = (*found, 0) if found else None
     else:
         found = lex.weapons.match(norms, i)
-        if found:
-            found, cut = found[:2], found[2]
     if not found:
         return None
-    end, (unit, alone) = found
+    end, (unit, alone), cut = found
     modified = False
     while end < len(norms):
         more = lex.modifiers.match_later(norms, end)
         if not more:
             break
         end, modified = more[0], True
-    if not (alone or modified):
-        return None
-    return (end, unit) if later else (end, unit, cut)
+    return (end, unit, cut) if alone or modified else None
 
 
 def _weapon(norms, i, lex):
@@ -308,9 +303,9 @@ def _date(norms, i, lex):
     core = _date_core(norms, i, lex, after_lead=False, first=first)
     if core:
         return core, "DATE", cut, None
-    if norms[i] == "الساعه" and i + 1 < len(norms) and norms[i + 1].isdigit():
+    if norms[i] == "الساعه" and i + 1 < len(norms) and _is_digits(norms[i + 1]):
         end = i + 2
-        if end + 1 < len(norms) and norms[end] == ":" and norms[end + 1].isdigit():
+        if end + 1 < len(norms) and norms[end] == ":" and _is_digits(norms[end + 1]):
             end += 2
         if end < len(norms) and norms[end] in _TIME_OF_DAY:
             end += 1
@@ -321,7 +316,12 @@ def _date(norms, i, lex):
 
 
 def _is_year(norm: str) -> bool:
-    return norm.isdigit() and len(norm) == 4 and 1900 <= int(norm) <= 2100
+    return _is_digits(norm) and len(norm) == 4 and 1900 <= int(norm) <= 2100
+
+
+def _is_digits(norm: str) -> bool:
+    """ASCII digits only: str.isdigit() also accepts ² and the like, which int() rejects."""
+    return norm.isascii() and norm.isdigit()
 
 
 def _date_core(norms, i, lex, after_lead: bool, first=None) -> int | None:
@@ -330,7 +330,7 @@ def _date_core(norms, i, lex, after_lead: bool, first=None) -> int | None:
     if i >= n:
         return None
     # a day number, a month, a year: 12 تشرين الثاني 2026
-    if norms[i].isdigit() and 1 <= int(norms[i]) <= 31:
+    if _is_digits(norms[i]) and 1 <= int(norms[i]) <= 31:
         month = _kinds(norms, i + 1, lex)
         if month and month[1] & {"month", "month_ambiguous"}:
             return _year_after(norms, month[0])
@@ -360,7 +360,7 @@ def _date_core(norms, i, lex, after_lead: bool, first=None) -> int | None:
         return following[0] if following and "weekday" in following[1] else end  # اليوم الثلاثاء
     if "weekday" in kinds:
         end = _relative_after(norms, end, lex)
-        if end < n and norms[end].isdigit():
+        if end < n and _is_digits(norms[end]):
             month = _kinds(norms, end + 1, lex)
             if month and month[1] & {"month", "month_ambiguous"}:
                 return _year_after(norms, month[0])
@@ -388,7 +388,7 @@ def _relative_after(norms, end, lex) -> int:
 
 
 def _year_after(norms, end) -> int:
-    if end < len(norms) and norms[end].isdigit() and len(norms[end]) in (3, 4):
+    if end < len(norms) and _is_digits(norms[end]) and len(norms[end]) in (3, 4):
         end += 1
         if end < len(norms) and norms[end] in ("ه", "هـ", "م"):
             end += 1

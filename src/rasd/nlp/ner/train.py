@@ -1,5 +1,6 @@
-"""`rasd train-ner`: rebuild word clusters and gazetteer, train the CRF, score it on
-the held-out ANERcorp block and write the model.
+"""`rasd train-ner`: rebuild word clusters and gazetteer, train the CRF in two stages
+(the first one only to derive name priors from unlabeled news, see priors.py),
+score it on the held-out ANERcorp block and write the model.
 
 Labelled data: ANERcorp (CAMeL train split) minus its last 15% of sentences, which
 is the development block.  (AQMAR and the Wojood sample were tried and lowered dev
@@ -22,7 +23,7 @@ from rasd.nlp.ner.crf import MODEL_FILE
 REPO = Path(__file__).resolve().parents[4]
 # Elastic net: as accurate on dev as pure L2 (c2=0.1) with a model a sixth of the size.
 CRF_PARAMS = {"c1": 0.02, "c2": 0.05, "max_iterations": 300, "feature.possible_transitions": True}
-NEWS_WORDS = 8_000_000  # all of arabic-news-text
+NEWS_WORDS = 8_000_000  # whitespace words: all of arabic-news-text (7.4M)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
