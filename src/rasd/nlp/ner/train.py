@@ -34,6 +34,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="keep the word clusters already in --out (or the shipped ones) instead of retraining word2vec")
     parser.add_argument("--actors", type=Path, default=MODEL_DIR.parent / "actors.jsonl",
                         help="actor registry whose Arabic names feed the organisation gazetteer, if it exists")
+    parser.add_argument("--write-dev", type=Path, metavar="FILE",
+                        help="only write the held-out dev block as a CoNLL file (for rasd eval-ner) and stop")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -47,6 +49,12 @@ def run(args: argparse.Namespace) -> int:
 
     if not (args.data / "anercorp-camel-split").is_dir():
         raise CliError(f"no NER corpora under {args.data}")
+    if args.write_dev:
+        _, dev = corpora.split_dev(corpora.anercorp(args.data))
+        args.write_dev.write_text("".join("".join(f"{t} {tag}\n" for t, tag in sent) + "\n" for sent in dev),
+                                  encoding="utf-8")
+        print(f"wrote {len(dev)} dev sentences to {args.write_dev}")
+        return 0
     started = time.time()
     args.out.mkdir(parents=True, exist_ok=True)
     if not args.reuse_clusters:
