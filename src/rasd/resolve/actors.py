@@ -294,7 +294,8 @@ def _link(text: str, start: int, end: int, actor: Actor, overlapping: list[Entit
         return [Entity(start, end, text[start:end], default_label, actor=actor.name_en, source="lexicon")]
     if all(start <= e.start and e.end <= end for e in overlapping):
         first = overlapping[0]
-        label = first.label if first.label in _KEPT_LABELS else default_label
+        # a name covering "الإسرائيلي" (NORP) is the organisation "الجيش الإسرائيلي", not a nationality
+        label = first.label if first.label in ("ORG", "PER") else default_label
         replaced.update(id(e) for e in overlapping)
         return [Entity(start, end, text[start:end], label, actor=actor.name_en, source=first.source)]
     for e in overlapping:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rasd.model import Document, Entity, Quantity, Token
+from rasd.nlp.dates import HIJRI_BY_NAME, MONTH_BY_NAME
 from rasd.nlp.arabic import clitic_variants, normalize, strip_article, tokenize
 from rasd.nlp.ner.crf import sentence_tokens
 from rasd.nlp.ner.gazetteer import LEXICONS, read_lexicon
@@ -228,6 +229,9 @@ def _digits_value(norm: str) -> float:
 
 
 def _quantity(norms, i, lex):
+    dual = _dual(norms, i, lex)
+    if dual:
+        return dual
     number = _number(norms, i, lex)
     if not number or number[0] >= len(norms):
         return None
@@ -238,6 +242,35 @@ def _quantity(norms, i, lex):
     noun = lex.nouns.match_later(norms, j)
     if noun:
         return noun[0], "QUANTITY", cut, (value, noun[1], j)
+    if _countable(norms[j]):  # "12 منتسباً", "ثلاث عجلات": any noun a number counts
+        return j + 1, "QUANTITY", cut, (value, "item", j)
+    return None
+
+
+_DUAL_ENDINGS = (("تان", "ه"), ("تين", "ه"), ("ان", ""), ("ين", ""))
+# Words that follow numbers without being what they count: time, order and function words.
+_NOT_COUNTED = {"في", "من", "الي", "علي", "عن", "مع", "او", "ثم", "حتي", "منذ", "بعد", "قبل", "خلال", "الف", "الاف",
+                "مليون", "ملايين", "مليار", "عام", "العام", "سنه", "شهر", "يوم", "ساعه", "دقيقه", "صباحا", "مساء",
+                "بالمئه", "بالمائه", "درجه", "كيلومتر", "كيلومترا", "كلم", "متر", "مترا", "دولار", "دولارا"}
+
+
+_CALENDAR_WORDS = {w for name in (*MONTH_BY_NAME, *HIJRI_BY_NAME) for w in name.split()}
+
+
+def _countable(norm: str) -> bool:
+    return (len(norm) >= 3 and norm.isalpha() and not norm.startswith(("و", "ف")) and norm not in _NOT_COUNTED
+            and norm not in _CALENDAR_WORDS)
+
+
+def _dual(norms, i, lex):
+    """A dual counts two: "عنصران", "شخصين", "صاروخين", "قنبلتين" (a counted noun with a dual ending)."""
+    norm = norms[i]
+    for ending, restore in _DUAL_ENDINGS:
+        if norm.endswith(ending) and len(norm) - len(ending) >= 3:
+            stem = norm[: -len(ending)] + restore
+            known = lex.nouns.match_later([stem], 0) or _weapon_at([stem], 0, lex, later=True)
+            if known:
+                return i + 1, "QUANTITY", 0, (2.0, known[1], i)
     return None
 
 
