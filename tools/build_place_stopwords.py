@@ -27,11 +27,12 @@ PLACE_INTRODUCERS = {normalize(w) for w in (
 
 
 def gazetteer_keys(path: Path) -> set[str]:
-    """One- and two-word names, except names of countries and capitals: those stay places even when a
-    sentence uses them for a government ("قالت السعودية")."""
+    """One- and two-word names, except names of countries and capitals (they stay places even when a sentence
+    uses them for a government: "قالت السعودية") and the curated features ("معبر رفح" is a name, however often
+    it starts a sentence)."""
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     body = con.execute("SELECT body FROM blob WHERE name = 'names'").fetchone()[0]
-    national = {r[0] for r in con.execute("SELECT id FROM place WHERE fcode IN ('PCLI', 'PPLC')")}
+    national = {r[0] for r in con.execute("SELECT id FROM place WHERE fcode IN ('PCLI', 'PPLC') OR source = 'curated'")}
     con.close()
     keys = set()
     for line in body.split("\n"):

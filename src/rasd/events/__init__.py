@@ -674,8 +674,9 @@ def _absorb(into_c: Candidate, other_c: Candidate) -> None:
     for name in ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2", "inter1", "inter2", "interaction", "location"):
         if getattr(into, name) is None and getattr(other, name) is not None:
             setattr(into, name, getattr(other, name))
-    if other.location and into.location and other.location.precision < into.location.precision:
-        into.location = other.location
+    if other.location and into.location and other.location.precision < into.location.precision and haversine_km(
+            other.location.lat, other.location.lon, into.location.lat, into.location.lon) <= 50:
+        into.location = other.location  # a more precise place in the same area: "ريف إدلب" then "بلدة سرمين"
     if other.fatalities is not None:
         into.fatalities = max(into.fatalities or 0, other.fatalities)
         if other.civilian_fatalities is not None:

@@ -113,6 +113,7 @@ class Mention:
     key: str
     candidates: list[GazPlace]
     folded: bool = False
+    runs_on: bool = False  # the next word may be part of a longer, unknown name
     head: str | None = None
     head_word: str | None = None
     head_start: int | None = None  # char start of the head word when it belongs to the span
@@ -219,20 +220,32 @@ def _find_mentions(text, words, gaz: Gazetteer, blocked, loc_tokens) -> list[Men
         m = Mention(i, i + n, start, words[i + n - 1].end, key, candidates, folded)
         if any(k in loc_tokens for k in range(i, i + n)):
             m.support.add("loc")
+        m.runs_on = _runs_on(text, words, i + n, blocked)
         mentions.append(m)
         i += n
     return mentions
+
+
+def _runs_on(text: str, words, j: int, blocked) -> bool:
+    """Whether the name seems to continue past the match: "منطقة باب التبانة", "ساحة رياض الصلح" (a longer name
+    the gazetteer does not have, whose first word happens to be a village)."""
+    if j >= len(words) or j in blocked or not _adjacent(text, words[j - 1], words[j]):
+        return False
+    nxt = words[j].norm
+    return (nxt[:1].isalpha() and nxt[:1] not in "وبلف" and nxt not in STOPWORDS and nxt not in DIRECTION_ADJECTIVES
+            and nxt not in DIRECTION_NOUNS and not _is_relation_word(nxt))
 
 
 def _longest_name(text, words, i: int, variant: str, gaz: Gazetteer, blocked, min_words: int) -> tuple[int, str] | None:
     """(words, key) of the longest gazetteer name that starts with `variant` at words[i], growing the key one
     adjacent word at a time while it is still the beginning of some name."""
     key, n, best = variant, 1, None
+    headed = variant in HEADS  # "معبر كرم أبو سالم", "جبل الأكراد": a head word vouches for the name after it
     while gaz.is_prefix(key):
         if n >= min_words and gaz.has(key) and words[i + n - 1].norm not in STOPWORDS:
             best = (n, key)
         nxt = i + n
-        if nxt >= len(words) or nxt in blocked or not _adjacent(text, words[nxt - 1], words[nxt]):
+        if nxt >= len(words) or (nxt in blocked and not headed) or not _adjacent(text, words[nxt - 1], words[nxt]):
             break
         key, n = f"{key} {words[nxt].norm}", n + 1
     return best
@@ -472,10 +485,10 @@ def _acceptable(m: Mention, best: GazPlace, ctx: _Context | None) -> bool:
         return True  # the NER says it is a place; for a word like "سكني" (residential) it needs a head word too
     single = m.end_tok - m.start_tok == 1 or m.key.count(" ") == 0
     if m.key in COMMON_WORDS or fold_key(m.key) in COMMON_WORDS or len(m.key) <= 2:
-        return m.head_word in SINGULAR_HEADS
+        return m.head_word in SINGULAR_HEADS and not m.runs_on
     if m.key in MEASURED_COMMON_WORDS:
         # "تدمر" destroys / Palmyra: a well-known place still counts after "في", "بين", "ريف"
-        return m.head_word in SINGULAR_HEADS or (
+        return (m.head_word in SINGULAR_HEADS and not m.runs_on) or (
             _important(best, ctx) and ("prep" in m.support or m.relation is not None))
     if m.relation == "border":
         return best.fcode == "PCLI"
