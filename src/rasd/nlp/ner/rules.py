@@ -148,6 +148,9 @@ def _sentence_rules(text: str, tokens: list[Token], lex: Lexicons,
     norms = [t.norm for t in tokens]
     i = 0
     while i < len(norms):
+        if not _may_start(norms[i]):
+            i += 1
+            continue
         found = _quantity(norms, i, lex) or _date(norms, i, lex) or _weapon(norms, i, lex) or _norp(norms, i, lex)
         if not found:
             i += 1
@@ -161,6 +164,18 @@ def _sentence_rules(text: str, tokens: list[Token], lex: Lexicons,
             noun_from = tokens[noun_start].start
             quantities.append(Quantity(start, span_end, text[start:span_end], value, unit, text[noun_from:span_end]))
         i = end
+
+
+@lru_cache(maxsize=200_000)
+def _may_start(norm: str) -> bool:
+    """Whether any rule can start at a word; most words start none, and this answers from a cache."""
+    lex = lexicons()
+    if _NUMBER.match(norm) or norm in _DEMONSTRATIVES or norm in _DURATION_LEADS or norm == "الساعه":
+        return True
+    if any(norm.endswith(ending) for ending, _ in _DUAL_ENDINGS):
+        return True
+    return any(form in lex.numbers or form in lex.dates.by_first or form in lex.weapons.by_first or form in lex.norp
+               for form, _ in first_forms(norm))
 
 
 def _chars_for(token_text: str, letters: int) -> int:
