@@ -501,8 +501,15 @@ def _acceptable(m: Mention, best: GazPlace, ctx: _Context | None) -> bool:
     if not single and (best.country in CORE_COUNTRIES or (ctx is not None and best.country in ctx.countries)):
         return True
     if "head" in m.support:
-        return True
+        # "حي سكني", "وادي الشاي": a head word before an ordinary word is not enough when the only place of that
+        # name is of another kind or in a country the text does not otherwise touch
+        return _head_fits(m, best) and (ctx is None or bool(near) or best.country in ctx.countries)
     return bool(near) and ("prep" in m.support or m.relation is not None)
+
+
+def _head_fits(m: Mention, place: GazPlace) -> bool:
+    classes, codes = HEAD_MATCH[m.head]
+    return place.fclass in classes and (not codes or (place.fcode or "").startswith(codes))
 
 
 # ---------------------------------------------------------------- output
