@@ -387,7 +387,9 @@ def _disambiguate(mentions: list[Mention], gaz: Gazetteer) -> None:
         own = anchors.get(idx)
         if own is not None:
             context.remove(own)
-        scored = sorted(((_score(m, c, context), c) for c in m.candidates), key=lambda x: -x[0])
+        container = _container(mentions, idx, anchors)
+        scored = sorted(((_score(m, c, context) + _inside_bonus(c, container), c) for c in m.candidates),
+                        key=lambda x: -x[0])
         if own is not None:
             context.add(own)
         if not scored or not _acceptable(m, scored[0][1], context):
@@ -395,6 +397,26 @@ def _disambiguate(mentions: list[Mention], gaz: Gazetteer) -> None:
         m.chosen = scored[0][1]
         m.scores = _distinct(scored)
         context.add(m.chosen)
+
+
+CONTAINER_KM = 80.0
+
+
+def _container(mentions: list[Mention], idx: int, anchors: dict[int, GazPlace]) -> GazPlace | None:
+    """The place a mention is said to lie in: "بيت جن بريف دمشق", "سرمين في ريف إدلب" (the next mention, right
+    after it, read as its countryside or introduced by ب / في)."""
+    if idx + 1 >= len(mentions):
+        return None
+    nxt = mentions[idx + 1]
+    if nxt.start_tok - mentions[idx].end_tok > 1 or not (nxt.relation == "rural" or "prep" in nxt.support):
+        return None
+    return anchors.get(idx + 1) or (nxt.candidates[0] if len(nxt.candidates) == 1 else None)
+
+
+def _inside_bonus(c: GazPlace, container: GazPlace | None) -> float:
+    if container is None or c is container:
+        return 0.0
+    return 3.0 if haversine_km(c.lat, c.lon, container.lat, container.lon) <= CONTAINER_KM else 0.0
 
 
 class _Context:
