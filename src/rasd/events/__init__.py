@@ -103,7 +103,8 @@ def extract_events(doc: Document, res) -> None:
                 events_here.append(target)
                 continue
             events_here.append(len(candidates))
-            candidates.append(Candidate(event, paragraph, sentence.start, match.trigger.pattern, specificity, own_place))
+            candidates.append(Candidate(event, paragraph, sentence.start, match.trigger.pattern, specificity, own_place,
+                                        separate=lex.has("separate_event_words", words)))
         if candidates and lex.has("responsibility_words", words):
             _credit_perpetrator(candidates, ctx, registry)
         sentence_quantities = [q for q in doc.quantities if sentence.start <= q.start < sentence.end]
@@ -552,6 +553,7 @@ class Candidate:
     pattern: str
     specificity: int
     own_place: bool  # the sentence names a place (else the location was carried over from earlier text)
+    separate: bool = False  # the text says it is another incident
     patterns: set[str] = field(default_factory=set)
     paragraphs: set[int] = field(default_factory=set)
     dropped: bool = False  # folded into another event's account; kept so that indexes stay stable
@@ -585,10 +587,12 @@ def _mergeable(m: Candidate, c: Candidate) -> bool:
         return _same_event(m.event, c.event)
     # across paragraphs a repeated wording (or a protest told sentence by sentence) must also agree on the place:
     # "وفي مدينة مصراتة، خرج المئات في اليوم ذاته" is a second protest, not more of the first
+    if c.separate:
+        return False  # "وفي حادث منفصل ..."
+    if not c.own_place:
+        return _same_event(m.event, c.event)  # a later mention naming no new place tells more of the same event
     if not (c.pattern in m.patterns or _family(c.event) == "demonstration"):
         return False
-    if not c.own_place:
-        return _same_event(m.event, c.event)  # "the protesters then ..." names no new place: the same event
     a, b = m.event.location, c.event.location
     if a is None or b is None:
         return False
@@ -655,7 +659,10 @@ SEVERITY = {"Peaceful protest": 0, "Protest with intervention": 1, "Violent demo
 
 
 def _family(e: Event) -> str:
-    return "demonstration" if e.event_type in ("Protests", "Riots") else e.sub_event_type
+    """Sub-types that can describe one event: a protest that turns violent, fighting that takes a town."""
+    if e.event_type in ("Protests", "Riots"):
+        return "demonstration"
+    return "battle" if e.event_type == "Battles" else e.sub_event_type
 
 
 def _absorb(into_c: Candidate, other_c: Candidate) -> None:

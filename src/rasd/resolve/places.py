@@ -83,7 +83,8 @@ STOPWORDS = {
     "فوق", "تحت", "ضد", "عبر", "حول", "مثل", "اكثر", "اقل", "عام", "يوم", "وقت", "امل", "عمل", "هدف", "دور",
     "دورا", "نحن", "انه", "انها", "لكن", "اذا", "اما", "الا", "لها", "له", "لهم", "بها", "به", "فيها", "فيه",
     "منها", "منه", "عليها", "عليه", "اليها", "اليه", "عسكري", "عسكريه", "مسلح", "مسلحين", "قال", "قالت",
-    "اكد", "اكدت", "اعلن", "اعلنت", "مصدر", "مصادر", "شخص", "اشخاص",
+    "اكد", "اكدت", "اعلن", "اعلنت", "مصدر", "مصادر", "شخص", "اشخاص", "جراء", "اثر", "بسبب", "نتيجه", "عقب",
+    "وسط", "ضمن", "لدي", "اضافه", "خصوصا", "سيما", "نفسه", "ذاته", "ايضا", "كذلك",
 }
 # Names that, inside these phrases, are part of an organisation, not a place.
 ORG_PHRASES = [
@@ -503,7 +504,7 @@ def _important(p: GazPlace, ctx: "_Context | None" = None) -> bool:
 
 def _acceptable(m: Mention, best: GazPlace, ctx: _Context | None) -> bool:
     ordinary_word = m.key in COMMON_WORDS or fold_key(m.key) in COMMON_WORDS or m.key in MEASURED_COMMON_WORDS
-    if "loc" in m.support and not ordinary_word:
+    if "loc" in m.support and not ordinary_word and not m.folded:
         return True  # the NER says it is a place; for a word like "سكني" (residential) it needs a head word too
     single = m.end_tok - m.start_tok == 1 or m.key.count(" ") == 0
     if m.key in COMMON_WORDS or fold_key(m.key) in COMMON_WORDS or len(m.key) <= 2:
