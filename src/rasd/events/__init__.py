@@ -589,8 +589,8 @@ def _mergeable(m: Candidate, c: Candidate) -> bool:
     # "وفي مدينة مصراتة، خرج المئات في اليوم ذاته" is a second protest, not more of the first
     if c.separate:
         return False  # "وفي حادث منفصل ..."
-    if not c.own_place:
-        return _same_event(m.event, c.event)  # a later mention naming no new place tells more of the same event
+    if not c.own_place:  # a later mention naming no new place tells more of the same event (its place is inherited)
+        return _same_event(m.event, c.event, ignore_place=True)
     if not (c.pattern in m.patterns or _family(c.event) == "demonstration"):
         return False
     a, b = m.event.location, c.event.location
@@ -640,7 +640,7 @@ def _compatible_day(a: Event, b: Event) -> bool:
 SAME_PLACE_KM = 30.0
 
 
-def _same_event(a: Event, b: Event) -> bool:
+def _same_event(a: Event, b: Event, ignore_place: bool = False) -> bool:
     if a.modality != b.modality or _family(a) != _family(b):
         return False
     if a.event_date != b.event_date:
@@ -648,7 +648,7 @@ def _same_event(a: Event, b: Event) -> bool:
         loose = max(a.time_precision or 3, b.time_precision or 3) >= 2
         if da is None or db is None or not loose or abs((da - db).days) > 7:
             return False
-    if a.location is None or b.location is None or 3 in (a.location.precision, b.location.precision):
+    if ignore_place or a.location is None or b.location is None or 3 in (a.location.precision, b.location.precision):
         return True
     return haversine_km(a.location.lat, a.location.lon, b.location.lat, b.location.lon) <= SAME_PLACE_KM
 
