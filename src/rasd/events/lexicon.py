@@ -93,13 +93,18 @@ class PhraseSet:
         out = []
         i = 0
         while i < len(words):
-            m = self.match_at(words, i)
+            m = self.match_at(words, i) if self.candidates(words[i]) else None
             if m:
                 out.append((i, m[0], m[1]))
                 i = m[0]
             else:
                 i += 1
         return out
+
+    def any_in(self, words: list[Token]) -> bool:
+        """Whether any phrase occurs in `words` (stops at the first)."""
+        return any(_sequence_end(words, i, specs) is not None
+                   for i, w in enumerate(words) for specs, _ in self.candidates(w))
 
 
 @dataclass(frozen=True)
@@ -224,4 +229,4 @@ class EventLexicon:
         return cls(TriggerSet(triggers), cues, sets, normalized, codebook)
 
     def has(self, name: str, words: list[Token]) -> bool:
-        return bool(self.phrase_sets[name].find(words))
+        return self.phrase_sets[name].any_in(words)

@@ -22,7 +22,6 @@ from functools import lru_cache
 
 from rasd.model import Document, Place
 from rasd.nlp.arabic import clitic_variants, normalize, tokenize
-from rasd.resolve.geo import haversine_km
 from rasd.resolve.gazetteer import Gazetteer, GazPlace, fold_key
 
 __all__ = ["Gazetteer", "resolve_places"]
@@ -417,7 +416,7 @@ def _container(mentions: list[Mention], idx: int, anchors: dict[int, GazPlace]) 
 def _inside_bonus(c: GazPlace, container: GazPlace | None) -> float:
     if container is None or c is container:
         return 0.0
-    return 3.0 if haversine_km(c.lat, c.lon, container.lat, container.lon) <= CONTAINER_KM else 0.0
+    return 3.0 if _fast_km(c.lat, c.lon, container.lat, container.lon) <= CONTAINER_KM else 0.0
 
 
 class _Context:
@@ -489,7 +488,7 @@ def _distinct(scored: list[tuple[float, GazPlace]]) -> list[tuple[float, GazPlac
     """Best-scored row per location (a city, its district and sub-district often share a point)."""
     out: list[tuple[float, GazPlace]] = []
     for s, p in scored:
-        if all(haversine_km(p.lat, p.lon, q.lat, q.lon) > 25 for _, q in out):
+        if all(_fast_km(p.lat, p.lon, q.lat, q.lon) > 25 for _, q in out):
             out.append((s, p))
     return out
 
