@@ -1,8 +1,15 @@
 """The shipped statistical recognizer: a linear-chain CRF (python-crfsuite) over
-PER ORG LOC MISC, sentence by sentence."""
+PER ORG LOC MISC, sentence by sentence, then made consistent across the document.
+
+Two steps after Viterbi lift recall, which is where the CRF falls short (it is precise
+but shy): a token left O whose marginal P(O) is below O_THRESHOLD takes its most
+probable entity tag; and a name the model found in one sentence is tagged wherever
+else it appears untagged in the same document (Krishnan & Manning 2006, as a rule).
+"""
 from __future__ import annotations
 
 import bisect
+from collections import Counter
 from pathlib import Path
 
 import pycrfsuite
@@ -11,6 +18,9 @@ from rasd.model import Document, Entity, Token
 from rasd.nlp.ner.features import FeatureExtractor
 
 MODEL_FILE = "model.crfsuite"
+# Tuned on the last 15% of the training part (a model trained on the rest), never on the dev block.
+O_THRESHOLD = 0.6
+MIN_PROPAGATED_CHARS = 3  # a one-word name shorter than this is not spread through the document
 
 
 class CrfRecognizer:
@@ -20,14 +30,57 @@ class CrfRecognizer:
         self.tagger.open(str(directory / MODEL_FILE))
 
     def tag(self, norms: list[str]) -> list[str]:
-        return self.tagger.tag(self.features.sentence(norms)) if norms else []
+        if not norms:
+            return []
+        tagger = self.tagger
+        tagger.set(self.features.sentence(norms))
+        tags = tagger.tag()
+        for i, tag in enumerate(tags):
+            if tag == "O" and tagger.marginal("O", i) < O_THRESHOLD:
+                best = max((label for label in tagger.labels() if label != "O"), key=lambda y: tagger.marginal(y, i))
+                continues = i and tags[i - 1] != "O" and tags[i - 1][2:] == best[2:]
+                tags[i] = ("I-" if continues else "B-") + best[2:]
+        return tags
 
     def entities(self, doc: Document) -> list[Entity]:
+        sentences = sentence_tokens(doc)
+        norms = [[t.norm for t in tokens] for tokens in sentences]
+        tagged = [self.tag(n) for n in norms]
+        propagate_names(norms, tagged)
         out: list[Entity] = []
-        for tokens in sentence_tokens(doc):
-            tags = self.tag([t.norm for t in tokens])
+        for tokens, tags in zip(sentences, tagged):
             out += entities_from_tags(doc.text, tokens, tags, source="model")
         return out
+
+
+def propagate_names(norms: list[list[str]], tagged: list[list[str]]) -> None:
+    """Tag every untagged occurrence of a name found elsewhere in the document with its most
+    frequent label, longest names first (in place)."""
+    labels: dict[tuple[str, ...], Counter] = {}
+    for words, tags in zip(norms, tagged):
+        for start, end, label in _spans(tags):
+            labels.setdefault(tuple(words[start:end]), Counter())[label] += 1
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for name in sorted(labels, key=len, reverse=True):
+        if len(name) > 1 or len(name[0]) >= MIN_PROPAGATED_CHARS:
+            by_first.setdefault(name[0], []).append((name, labels[name].most_common(1)[0][0]))
+    for words, tags in zip(norms, tagged):
+        for i, word in enumerate(words):
+            for name, label in by_first.get(word, ()):
+                end = i + len(name)
+                if tuple(words[i:end]) == name and all(t == "O" for t in tags[i:end]):
+                    tags[i:end] = ["B-" + label] + ["I-" + label] * (len(name) - 1)
+                    break
+
+
+def _spans(tags: list[str]) -> list[tuple[int, int, str]]:
+    out = []
+    for i, tag in enumerate(tags):
+        if tag.startswith("B-") or (tag.startswith("I-") and (not out or out[-1][1] != i or out[-1][2] != tag[2:])):
+            out.append([i, i + 1, tag[2:]])
+        elif tag.startswith("I-"):
+            out[-1][1] = i + 1
+    return [tuple(s) for s in out]
 
 
 def sentence_tokens(doc: Document) -> list[list[Token]]:
