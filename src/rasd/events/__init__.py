@@ -394,6 +394,8 @@ def _assign_actors(event: Event, actors, ctx: SentenceContext, lex: EventLexicon
             event.actor1, event.inter1 = chosen[0][0].actor, _inter(chosen[0][1])
         if len(chosen) > 1 and (event.event_type in TWO_SIDED or event.sub_event_type in ("Agreement", "Arrests")):
             event.actor2, event.inter2 = chosen[1][0].actor, _inter(chosen[1][1])
+        if event.actor1 is None and event.event_type in VIOLENT and lex.has("unidentified_words", ctx.words):
+            event.actor1, event.inter1 = f"Unidentified Armed Group ({country})", 3  # "مسلحون مجهولون"
         if event.event_type == "Violence against civilians" or (
                 event.event_type == "Explosions/Remote violence" and event.actor2 is None and lex.has("civilian_words", ctx.words)):
             event.actor2, event.inter2 = f"Civilians ({country})", 7

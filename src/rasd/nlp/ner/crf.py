@@ -28,6 +28,7 @@ class CrfRecognizer:
         self.features = FeatureExtractor(directory)
         self.tagger = pycrfsuite.Tagger()
         self.tagger.open(str(directory / MODEL_FILE))
+        self.entity_tags = [tag for tag in self.tagger.labels() if tag != "O"]
 
     def tag(self, norms: list[str]) -> list[str]:
         if not norms:
@@ -37,9 +38,13 @@ class CrfRecognizer:
         tags = tagger.tag()
         for i, tag in enumerate(tags):
             if tag == "O" and tagger.marginal("O", i) < O_THRESHOLD:
-                best = max((label for label in tagger.labels() if label != "O"), key=lambda y: tagger.marginal(y, i))
-                continues = i and tags[i - 1] != "O" and tags[i - 1][2:] == best[2:]
-                tags[i] = ("I-" if continues else "B-") + best[2:]
+                best = max(self.entity_tags, key=lambda y: tagger.marginal(y, i))
+                label = best[2:]
+                if i and tags[i - 1][2:] == label:  # next to a span of the same label: join it if I- is likely
+                    inside = best[0] == "I" or tagger.marginal("I-" + label, i) > 0.5 * tagger.marginal(best, i)
+                else:
+                    inside = False
+                tags[i] = ("I-" if inside else "B-") + label
         return tags
 
     def entities(self, doc: Document) -> list[Entity]:
