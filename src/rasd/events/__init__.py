@@ -12,6 +12,7 @@ evidence sentences.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -27,6 +28,7 @@ from rasd.nlp.numbers import parse_number
 
 __all__ = ["extract_events", "EventLexicon"]
 
+_LINE_BREAKS = re.compile(r"\n+")
 MODALITY_WINDOW = 8  # words before a trigger whose cues set its modality
 HISTORY_DAYS = 31  # events dated further back than this are background, not news
 ACTOR_WINDOW = 14  # words around a trigger searched for its actors
@@ -763,12 +765,9 @@ def _complete_chain(attribution: Attribution | None, outlet: SourceLink | None) 
 
 
 def _paragraph_starts(doc: Document) -> list[int]:
-    starts = [0]
-    i = doc.text.find("\n\n")
-    while i != -1:
-        starts.append(i + 2)
-        i = doc.text.find("\n\n", i + 2)
-    return starts
+    """Where paragraphs start: after every line break (the cleaner separates paragraphs by a blank line,
+    hand-written and fed text often by a single one)."""
+    return [0] + [m.end() for m in _LINE_BREAKS.finditer(doc.text)]
 
 
 def _paragraph_of(offset: int, starts: list[int]) -> int:

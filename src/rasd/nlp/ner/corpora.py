@@ -11,6 +11,8 @@ from pathlib import Path
 from rasd.nlp.arabic import tokenize
 
 MODEL_LABELS = ("PER", "ORG", "LOC", "MISC")
+DOCUMENT_MARK = "-DOCSTART-"  # CoNLL convention: a line starting a new document
+DEV_DOCUMENT_SENTENCES = 20
 Sentence = list[tuple[str, str]]
 
 _ANERCORP_TYPES = {"PERS": "PER", "PER": "PER", "ORG": "ORG", "LOC": "LOC", "MISC": "MISC"}
@@ -74,6 +76,16 @@ def retokenize(sentence: Sentence) -> Sentence:
 def anercorp(data: Path) -> list[Sentence]:
     path = data / "anercorp-camel-split" / "ANERCorp_CamelLab_train.txt"
     return [retokenize(s) for s in map_labels(read_conll(path), _ANERCORP_TYPES)]
+
+
+def mark_documents(sentences: list[Sentence], size: int = DEV_DOCUMENT_SENTENCES) -> list[Sentence]:
+    """Put a document mark before every `size` sentences.  ANERcorp does not mark its articles, so the
+    dev block is scored as runs of consecutive sentences; a run that straddles two articles can only
+    mislead the document-level step of the recognizer, never help it."""
+    out: list[Sentence] = []
+    for i in range(0, len(sentences), size):
+        out += [[(DOCUMENT_MARK, "O")], *sentences[i:i + size]]
+    return out
 
 
 def split_dev(sentences: list[Sentence], dev_fraction: float = 0.15) -> tuple[list[Sentence], list[Sentence]]:

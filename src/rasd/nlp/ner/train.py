@@ -51,9 +51,10 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"no NER corpora under {args.data}")
     if args.write_dev:
         _, dev = corpora.split_dev(corpora.anercorp(args.data))
+        dev = corpora.mark_documents(dev)
         args.write_dev.write_text("".join("".join(f"{t} {tag}\n" for t, tag in sent) + "\n" for sent in dev),
                                   encoding="utf-8")
-        print(f"wrote {len(dev)} dev sentences to {args.write_dev}")
+        print(f"wrote the dev block to {args.write_dev}, a document mark every {corpora.DEV_DOCUMENT_SENTENCES} sentences")
         return 0
     started = time.time()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -79,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     _train_crf(features, train, args.out / MODEL_FILE)
     _log(f"model written to {args.out / MODEL_FILE}", started)
 
-    scores = evaluate_sentences(dev, CrfRecognizer(args.out))
+    scores = evaluate_sentences(corpora.mark_documents(dev), CrfRecognizer(args.out))
     print(format_scores(scores))
     (args.out / "dev_scores.json").write_text(json.dumps(scores, indent=1) + "\n", encoding="utf-8")
     return 0
