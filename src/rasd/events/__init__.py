@@ -181,6 +181,13 @@ def _referent(candidates: list["Candidate"], event: Event, ctx: SentenceContext,
         return None
     if not definite:
         return None
+    if event.sub_event_type == "Remote explosive/landmine/IED" and match.trigger.event_type != "?explosion":
+        # "العبوة" after "فككت الوحدة عبوة ناسفة" is that device, whatever became of it
+        for i in range(len(candidates) - 1, -1, -1):
+            earlier = candidates[i].event
+            if earlier.modality == "asserted" and earlier.sub_event_type in (
+                    "Remote explosive/landmine/IED", "Disrupted weapons use"):
+                return i
     for i in range(len(candidates) - 1, -1, -1):
         earlier = candidates[i].event
         if earlier.modality == "asserted" and _family(earlier) == _family(event) or (
@@ -631,7 +638,8 @@ def _fold_fire_into_battles(candidates: list[Candidate]) -> None:
         e = c.event
         if e.event_type != "Explosions/Remote violence" or e.modality != "asserted" or e.fatalities or c.dropped:
             continue
-        battle = next((b for b in battles if b.paragraph == c.paragraph and _compatible_day(b.event, e)), None)
+        battle = next((b for b in battles if (b.paragraph == c.paragraph or not c.own_place)
+                       and _compatible_day(b.event, e)), None)
         if battle is not None:
             battle.event.evidence = sorted(set(battle.event.evidence) | set(e.evidence))
             c.dropped = True
