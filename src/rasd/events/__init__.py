@@ -98,6 +98,9 @@ def extract_events(doc: Document, res) -> None:
             event.sources = attribution
             target = _same_sentence(candidates, event, specificity, sentence.start)
             if target is None:
+                target = next((t for t in events_here if _family(candidates[t].event) == _family(event)
+                               and candidates[t].event.modality == event.modality), None)
+            if target is None:
                 target = _referent(candidates, event, ctx, lex, match, specificity)
             if target is not None:  # another word for an event already coded: "تفجير انتحاري استهدف", "الهجوم"
                 _absorb(candidates[target], Candidate(event, paragraph, sentence.start, match.trigger.pattern, specificity,

@@ -530,7 +530,10 @@ def _acceptable(m: Mention, best: GazPlace, ctx: _Context | None) -> bool:
 
 
 def _head_fits(m: Mention, place: GazPlace) -> bool:
+    """The place is of the kind its head word says; an administrative unit may be named by its seat town."""
     classes, codes = HEAD_MATCH[m.head]
+    if place.fclass == "P" and m.head in ("province", "district", "subdistrict"):
+        return True
     return place.fclass in classes and (not codes or (place.fcode or "").startswith(codes))
 
 
