@@ -165,6 +165,45 @@ def test_eval_ner_cli_json(tmp_path, capsys):
     assert scores["labels"]["LOC"]["correct"] >= 1  # دمشق and حلب are easy for the shipped model
 
 
+def test_eval_tags_a_marked_document_as_a_whole(tmp_path):
+    # the same counts as above when both sentences form one document: offsets map back across sentences
+    path = tmp_path / "doc.conll"
+    path.write_text("-DOCSTART- O\n\n" + HANDMADE, encoding="utf-8")
+    from rasd.nlp.ner.corpora import read_conll
+
+    recognizer = _FixedRecognizer({"دمشق": "LOC", "الأمم": "ORG", "خالد": "PER", "حلب": "ORG"})
+    scores = evaluate_sentences(read_conll(path), recognizer)
+    assert scores["sentences"] == 2 and scores["tokens"] == 11
+    assert (scores["micro"]["gold"], scores["micro"]["predicted"], scores["micro"]["correct"]) == (5, 4, 2)
+
+
+def test_names_spread_through_the_document():
+    from rasd.nlp.ner.crf import propagate_names
+
+    norms = [["اعلن", "البنك", "التجاري", "ان", "زيد", "وصل"],
+             ["وقال", "البنك", "التجاري", "ان", "زيد", "سافر"],
+             ["ربح", "البنك", "التجاري", "الدولي"]]
+    tagged = [["O", "B-ORG", "I-ORG", "O", "B-PER", "O"],
+              ["O", "O", "O", "O", "O", "O"],
+              ["O", "B-ORG", "I-ORG", "I-ORG"]]
+    propagate_names(norms, tagged)
+    assert tagged[1] == ["O", "B-ORG", "I-ORG", "O", "B-PER", "O"]
+    assert tagged[2] == ["O", "B-ORG", "I-ORG", "I-ORG"]  # already tagged spans are left alone
+    short = [["قال", "اب"], ["اب", "جاء"]]
+    short_tags = [["O", "B-PER"], ["O", "O"]]
+    propagate_names(short, short_tags)
+    assert short_tags[1] == ["O", "O"]  # two-letter one-word names are not spread
+
+
+def test_same_name_is_tagged_in_every_sentence_of_an_article(recognizer):
+    doc = make_doc("استقبل الرئيس اللبناني اميل لحود وفدا من البنك الدولي. وقال لحود إن الزيارة مهمة. "
+                   "وأكد لحود دعم الحكومة.")
+    recognize(doc, recognizer)
+    assert_well_formed(doc)
+    people = [e for e in doc.entities if e.label == "PER"]
+    assert sum(e.text == "لحود" for e in people) == 2 and any("لحود" in e.text and "اميل" in e.text for e in people)
+
+
 def test_hf_backend_with_tiny_model(tmp_path):
     torch = pytest.importorskip("torch", reason="the hf backend needs torch (pip install torch==2.13.0)")
     transformers = pytest.importorskip("transformers", reason="the hf backend needs transformers")

@@ -147,7 +147,8 @@ def _event_from_trigger(doc: Document, ctx: SentenceContext, lex: EventLexicon, 
                   trigger=doc.text[start:end], modality=_modality(ctx, lex, match))
     _assign_actors(event, actors, ctx, lex, registry, doc, match)
     event.location = _location(doc, ctx, lex, match, sentence)
-    own_place = any(sentence.start <= p.start < sentence.end for p in doc.places)
+    # a town or village of its own; a province or region ("البادية") does not make a new incident
+    own_place = any(sentence.start <= p.start < sentence.end and p.precision < 3 for p in doc.places)
     if when:
         event.event_date, event.time_precision = when[0].isoformat(), when[1]
     elif published:
