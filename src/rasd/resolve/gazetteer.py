@@ -38,6 +38,7 @@ def fold_word(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=100_000)
 def fold_key(key: str) -> str:
     """Spelling-tolerant key: كباني, كبانا, كبانه and الكبانة all fold to كبانه."""
     words = key.split(" ")

@@ -400,6 +400,7 @@ def _disambiguate(mentions: list[Mention], gaz: Gazetteer) -> None:
 
 
 CONTAINER_KM = 80.0
+SELF_DEG2 = (0.5 / 111.195) ** 2  # half a kilometre, in squared degrees
 
 
 def _container(mentions: list[Mention], idx: int, anchors: dict[int, GazPlace]) -> GazPlace | None:
@@ -443,12 +444,15 @@ class _Context:
         self.add(p, -1)
 
     def nearest_km(self, p: GazPlace) -> float:
-        best = 1e9
+        """Distance to the nearest other point named (equirectangular, squared degrees compared until the end)."""
+        scale = math.cos(math.radians(p.lat))
+        best = 1e18
         for lat, lon in self.points:
-            d = _fast_km(lat, lon, p.lat, p.lon)
-            if 0.5 < d < best:  # the place itself is not its own evidence
-                best = d
-        return best
+            dx, dy = (lon - p.lon) * scale, lat - p.lat
+            d2 = dx * dx + dy * dy
+            if SELF_DEG2 < d2 < best:  # the place itself is not its own evidence
+                best = d2
+        return 111.195 * math.sqrt(best) if best < 1e18 else 1e9
 
 
 def _fast_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
