@@ -154,3 +154,33 @@ def test_actor_names_come_from_the_registry(articles):
         for event in article["events"]:
             for actor in event["actors"]:
                 assert actor in names or GENERIC_ACTOR.match(actor), (article["id"], actor)
+
+
+TEST_GOLD = REPO / "gold" / "events_test.jsonl"
+TEST_SOURCES = REPO / "gold" / "events_test_src"
+
+
+def test_held_out_test_set_is_in_sync_with_its_sources(tmp_path):
+    rebuilt = tmp_path / "events_test.jsonl"
+    assert load_builder().main(["--src", str(TEST_SOURCES), "--out", str(rebuilt), "--codebook", str(CODEBOOK)]) == 0
+    assert rebuilt.read_bytes() == TEST_GOLD.read_bytes()
+
+
+def test_held_out_test_set_is_separate_and_covers_the_taxonomy(articles, codebook):
+    test_articles = [json.loads(line) for line in TEST_GOLD.read_text(encoding="utf-8").splitlines()]
+    assert len(test_articles) >= 30
+    assert not {a["id"] for a in test_articles} & {a["id"] for a in articles}
+    dev_sentences = {s for a in articles for s in a["text"].split("\n")}
+    assert not any(s in dev_sentences for a in test_articles for s in a["text"].split("\n"))
+    events = [e for a in test_articles for e in a["events"]]
+    assert {e["event_type"] for e in events} == set(codebook)
+    assert len({(e["event_type"], e["sub_event_type"]) for e in events}) >= 15
+    assert sum(1 for a in test_articles if not a["events"]) >= 3
+    kinds = {kind for article in load_builder().build(TEST_SOURCES, CODEBOOK) for kind, _ in article.nonevents}
+    assert kinds == {"negated", "future", "conditional"}
+    suicide = next(e for a in test_articles for e in a["events"] if e["sub_event_type"] == "Suicide bomb")
+    assert suicide == {
+        "event_type": "Explosions/Remote violence", "sub_event_type": "Suicide bomb",
+        "actors": ["Al-Qaeda in the Arabian Peninsula", "Shabwani Elite Forces"],
+        "location": {"lat": 14.53767, "lon": 46.83187}, "date": "2026-02-23", "fatalities": 6,
+    }

@@ -1,5 +1,8 @@
 """Build gold/events_dev.jsonl from the hand-annotated sources in gold/events_src/.
 
+The held-out test set uses the same format and rules, from its own sources and places.tsv:
+``--src gold/events_test_src --out gold/events_test.jsonl``.
+
 The sources keep the article text readable with inline markup, so that offsets are never
 typed by hand: this script strips the markup, computes exact character offsets into the
 clean text, and refuses to write anything that breaks the annotation rules (unknown labels,
