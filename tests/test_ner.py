@@ -195,13 +195,18 @@ def test_names_spread_through_the_document():
     assert short_tags[1] == ["O", "O"]  # two-letter one-word names are not spread
 
 
-def test_same_name_is_tagged_in_every_sentence_of_an_article(recognizer):
-    doc = make_doc("استقبل الرئيس اللبناني اميل لحود وفدا من البنك الدولي. وقال لحود إن الزيارة مهمة. "
-                   "وأكد لحود دعم الحكومة.")
+def test_a_name_found_once_is_tagged_throughout_the_article(recognizer):
+    # alone, the CRF misses the name in the second and third sentences; the first one's context gives it away
+    text = "قال المتحدث باسم الحكومة سامي الحداد إن الوفد وصل. وحضر سامي الحداد الاجتماع. " \
+           "وقال رئيس شركة نوفاتيك إن الأرباح ارتفعت. وتملك نوفاتيك حصة كبيرة."
+    alone = make_doc("وحضر سامي الحداد الاجتماع. وتملك نوفاتيك حصة كبيرة.")
+    recognize(alone, recognizer)
+    assert not {"سامي الحداد", "نوفاتيك"} & {e.text for e in alone.entities}
+    doc = make_doc(text)
     recognize(doc, recognizer)
     assert_well_formed(doc)
-    people = [e for e in doc.entities if e.label == "PER"]
-    assert sum(e.text == "لحود" for e in people) == 2 and any("لحود" in e.text and "اميل" in e.text for e in people)
+    found = [(e.text, e.label) for e in doc.entities if e.source == "model"]
+    assert found.count(("سامي الحداد", "PER")) == 2 and found.count(("نوفاتيك", "ORG")) == 2
 
 
 def test_hf_backend_with_tiny_model(tmp_path):

@@ -66,6 +66,7 @@ def extract_events(doc: Document, res) -> None:
         paragraph = _paragraph_of(sentence.start, paragraph_breaks)
         if paragraph != current_paragraph:
             current_paragraph, paragraph_attribution, paragraph_date = paragraph, None, None
+        headline = paragraph == 0 and bool(doc.title) and doc.text[sentence.start:sentence.end].startswith(doc.title[:40])
         ents = [e for e in doc.entities if sentence.start <= e.start < sentence.end]
         ctx = SentenceContext(doc, words, ents)
         markers = framing_markers(ctx, lex)
@@ -88,7 +89,7 @@ def extract_events(doc: Document, res) -> None:
         blocked = {k for b0, b1, _ in lex.phrase_sets["trigger_blockers"].find(words) for k in range(b0 + 1, b1)}
         blocked |= {k for k, wd in enumerate(words)  # "منظمة حظر الأسلحة الكيميائية" is a name, not a chemical attack
                     if any(e.start <= wd.start < e.end and e.label == "ORG" for e in ents)}
-        for match in lex.triggers.find(words):
+        for match in ([] if headline else lex.triggers.find(words)):  # a headline restates the story's events
             if match.start in blocked:
                 continue  # "قوات مكافحة الشغب" names riot police, not a riot
             made = _event_from_trigger(doc, ctx, lex, registry, match, sentence, published, when)
@@ -201,6 +202,7 @@ def _referent(candidates: list["Candidate"], event: Event, ctx: SentenceContext,
 
 
 ARMED = (1, 2, 3, 4, 8)
+ARMED_TYPES = ("state_forces", "rebel_group", "political_militia", "identity_militia")
 
 
 def _credit_perpetrator(candidates: list["Candidate"], ctx: SentenceContext, registry) -> None:
@@ -252,6 +254,10 @@ def _classify(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch, acto
     # cue words around the trigger, not the trigger's own words ("قذائف" must not vouch for itself)
     near = ctx.words[max(0, match.start - CUE_REACH):match.start] + ctx.words[match.last:match.last + CUE_REACH]
     has = lambda name: lex.has(name, near)  # noqa: E731
+    if t.event_type == "?meeting":
+        # a meeting of armed groups' commanders is coded (it agrees on something); diplomats meeting is not news here
+        armed = [a for a in actors if a[1] is not None and a[1].type in ARMED_TYPES]
+        return ("Strategic developments", "Agreement", 3) if armed else (None, None, 0)
     if t.event_type == "?agreement":
         # an agreement reached, signed or in force, not one merely mentioned
         if lex.has("agreement_verbs", ctx.words):
@@ -353,7 +359,7 @@ def _modality(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch) -> s
         return found
     if _pluperfect(words, lo, match.start, lex):
         return "reference"  # "وكانت قوات الدعم السريع قد سيطرت": background told in the pluperfect
-    if match.start and match.trigger.event_type != "Strategic developments" and _aggregate_count(
+    if match.start and match.trigger.event_type in ("?attack", "?strike", "?explosion") + VIOLENT and _aggregate_count(
             words[max(0, match.start - 2):match.start]):
         return "aggregate"  # "أكثر من 700 اعتداء خلال الشهر": a tally, not one event
     after = words[match.last:match.last + 4]
