@@ -202,6 +202,8 @@ def _referent(candidates: list["Candidate"], event: Event, ctx: SentenceContext,
 
 
 ARMED = (1, 2, 3, 4, 8)
+# Who reports, monitors or mediates is not a party to what happened (a UN statement on arrests, an agency).
+NOT_PARTIES = ("outlet", "monitor", "international_org", "ngo")
 ARMED_TYPES = ("state_forces", "rebel_group", "political_militia", "identity_militia")
 
 
@@ -384,7 +386,7 @@ def _actors_near(ctx: SentenceContext, registry, match: TriggerMatch) -> list[tu
         if not e.actor or e.actor in seen or not (lo <= e.start < hi):
             continue
         actor = registry.get(e.actor)
-        if actor is not None and actor.type in ("outlet", "monitor"):
+        if actor is not None and actor.type in NOT_PARTIES:
             continue
         seen.add(e.actor)
         distance = trig_start - e.end if e.end <= trig_start else max(0, e.start - trig_end)
@@ -450,6 +452,8 @@ def _generic_forces(ctx: SentenceContext, lex: EventLexicon, registry, doc: Docu
         follow = ctx.words[e:e + 3]
         if follow and any(ent.actor and follow[0].start <= ent.start <= follow[-1].start for ent in ctx.entities):
             continue  # "جنود من قوات الحزام الأمني": the named force is the actor
+        if e - s == 1 and follow and follow[0].norm.startswith("ال"):
+            continue  # "الجيش الوطني", "الجيش الحر": an army with a name of its own, not the state's
         actor = _state_force(registry, iso, kind, doc.published)
         if actor is not None and actor.name_en not in known:
             known.add(actor.name_en)

@@ -515,7 +515,7 @@ def _acceptable(m: Mention, best: GazPlace, ctx: _Context | None) -> bool:
     if m.key in MEASURED_COMMON_WORDS:
         # "تدمر" destroys / Palmyra: a well-known place still counts after "في", "بين", "ريف"
         return (m.head_word in SINGULAR_HEADS and not m.runs_on) or (
-            _important(best, ctx) and ("prep" in m.support or m.relation is not None))
+            _important(best, ctx) and ("prep" in m.support or m.relation in ("rural", "between", "border")))
     if m.relation == "border":
         return best.fcode == "PCLI"
     near = ctx is not None and (
