@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from rasd.events.attribution import SentenceContext, framing_markers, hedges, sentence_attribution
@@ -254,8 +254,12 @@ def _classify(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch, acto
     if not t.event_type.startswith("?"):
         return t.event_type, t.sub_event_type, 3
     # cue words around the trigger, not the trigger's own words ("قذائف" must not vouch for itself)
-    near = ctx.words[max(0, match.start - CUE_REACH):match.start] + ctx.words[match.last:match.last + CUE_REACH]
+    near = ctx.words[max(0, match.start - CUE_REACH):match.start] + ctx.words[match.end:match.last + CUE_REACH]
     has = lambda name: lex.has(name, near)  # noqa: E731
+    if t.event_type == "?gathering":  # "تجمع مئات المحتجين أمام المبنى", not "تجمع للخيام قرب المنطقة"
+        if not (has("protester_words") or has("crowd_words") or has("gathering_words")):
+            return None, None, 0
+        t = replace(t, event_type="?protest")
     if t.event_type == "?meeting":
         # a meeting of armed groups' commanders is coded (it agrees on something); diplomats meeting is not news here
         armed = [a for a in actors if a[1] is not None and a[1].type in ARMED_TYPES]
@@ -298,7 +302,7 @@ def _classify(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch, acto
             return None, None, 0  # "استهدفت الحملة شبكة تمويل": targeting, but nothing was struck
         return "Explosions/Remote violence", "Shelling/artillery/missile attack", 1
     if t.event_type == "?attack":
-        subject = ctx.words[match.end:match.end + 2]
+        subject = ctx.words[match.end:match.end + 3]
         if lex.has("crowd_words", subject) or lex.has("protester_words", subject):
             return "Riots", "Violent demonstration", 2  # "اقتحم محتجون غاضبون المبنى": the crowd attacks
         if has("protester_words"):
@@ -410,6 +414,8 @@ def _assign_actors(event: Event, actors, ctx: SentenceContext, lex: EventLexicon
         if forces and event.sub_event_type != "Peaceful protest":
             event.actor2, event.inter2 = forces[0][0].actor, 1
     else:
+        if event.sub_event_type != "Agreement":  # a government signs agreements; its forces fight
+            actors = [a for a in actors if a[1] is None or a[1].type not in ("government", "political_party")]
         chosen = actors[:2] if foreign else sorted(actors[:2], key=lambda x: x[0].start)
         if chosen:
             event.actor1, event.inter1 = chosen[0][0].actor, _inter(chosen[0][1])
@@ -420,6 +426,10 @@ def _assign_actors(event: Event, actors, ctx: SentenceContext, lex: EventLexicon
         if event.event_type == "Violence against civilians" or (
                 event.event_type == "Explosions/Remote violence" and event.actor2 is None and lex.has("civilian_words", ctx.words)):
             event.actor2, event.inter2 = f"Civilians ({country})", 7
+    first, second = registry.get(event.actor1 or ""), registry.get(event.actor2 or "")
+    if first and second and first.type == second.type == "state_forces" and first.country == second.country:
+        # "سلاح الجو الإسرائيلي" beside "الجيش الإسرائيلي": one side, so an associate, not the opponent
+        event.assoc_actor_1, event.actor2, event.inter2 = event.actor2, None, None
     if event.inter1 is not None:
         pair = sorted(x for x in (event.inter1, event.inter2) if x is not None)
         event.interaction = pair[0] * 10 + (pair[1] if len(pair) > 1 else 0)
