@@ -1,6 +1,6 @@
 """Build src/rasd/resources/gazetteer.sqlite from the shared data folder.
 
-Sources (see DATA_LICENSES_places.md): Natural Earth 50m countries (Arabic country
+Sources (see DATA_LICENSES.md): Natural Earth 50m countries (Arabic country
 names, label points), GeoNames countryInfo / admin1 / admin2 / cities500 / cities15000,
 Who's On First MENA tables, OpenSyria admin units, HOT OSM Sudan populated places and
 OCHA Sudan admin points, plus the curated natural_features.tsv and the small table of
