@@ -24,7 +24,7 @@ from rasd.resolve.geo import haversine_km
 from rasd.model import Attribution, Claim, Document, Entity, Event, Marker, Place, SourceLink
 from rasd.nlp.arabic import normalize
 from rasd.nlp.dates import parse_iso
-from rasd.nlp.numbers import parse_number
+from rasd.nlp.ner.rules import count_at
 
 __all__ = ["extract_events", "EventLexicon"]
 
@@ -336,7 +336,7 @@ AGGREGATE_MIN = 10
 
 def _aggregate_count(before: list[Token]) -> bool:
     """A count of ten or more (or "dozens", "hundreds") right before the trigger word."""
-    parsed = parse_number([w.text for w in before[-1:]])
+    parsed = count_at([w.norm for w in before[-1:]], 0) if before else None
     return parsed is not None and parsed[0] >= AGGREGATE_MIN
 
 
@@ -546,7 +546,7 @@ def _fatalities(ctx: SentenceContext, lex: EventLexicon) -> tuple[int | None, in
         k = e
         while k < len(words) and k < e + 8 and k not in injured:
             norm = words[k].norm
-            parsed = parse_number([x.text for x in words[k:k + 4]])
+            parsed = count_at([x.norm for x in words[k:k + 4]], 0)
             if parsed:
                 counts.append((parsed[0], k + parsed[1]))
                 k += parsed[1]
@@ -561,7 +561,7 @@ def _fatalities(ctx: SentenceContext, lex: EventLexicon) -> tuple[int | None, in
                 break
             k += 1
         if not counts and s > 0:
-            parsed = parse_number([words[s - 1].text])
+            parsed = count_at([words[s - 1].norm], 0)
             if parsed:
                 counts.append((parsed[0], s))
         if not counts and words[e - 1].norm in ("قتيل", "قتيلا", "شهيد", "شهيدا"):

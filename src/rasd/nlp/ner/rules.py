@@ -234,6 +234,12 @@ def _number(norms: list[str], i: int, lex: Lexicons) -> tuple[int, float, int] |
     return j, value, cut
 
 
+def count_at(norms: list[str], i: int) -> tuple[float, int] | None:
+    """(value, words used) of a count written at norms[i]: "13", "13 الف", "ثلاثة", "خمسة وعشرون", "عشرات"."""
+    found = _number(norms, i, lexicons())
+    return (found[1], found[0] - i) if found else None
+
+
 def _digits_value(norm: str) -> float:
     parts = re.split(r"[.,٫٬]", norm)
     if len(parts) > 1 and all(len(p) == 3 for p in parts[1:]) and ("," in norm or "٬" in norm):
