@@ -22,6 +22,7 @@ OutletLookup = Callable[[str], str | None]
 # Zero-width, bidi controls, soft hyphen, BOM and tatweel carry no text.
 _INVISIBLE = set("\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff\u00ad\u0640\u061c")
 _LINE = re.compile(r"[^\r\n]+")
+_VISIBLE_RUN = re.compile("[^\\s" + "".join(sorted(_INVISIBLE)) + "]+")
 NEAR_DUPLICATE_JACCARD = 0.8
 MIN_WORDS_FOR_NEAR_DUPLICATE = 6
 
@@ -67,27 +68,18 @@ def _visible(src: str, start: int, end: int) -> Line:
     """The line without invisible characters and with whitespace collapsed, plus its offset runs."""
     out: list[str] = []
     runs: list[tuple[int, int]] = []
-    contiguous = False
-    pending_space = False
-    for i in range(start, end):
-        ch = src[i]
-        if ch in _INVISIBLE:
-            contiguous = False
-            continue
-        if ch.isspace():
-            if out:
-                pending_space = True
-            contiguous = False
-            continue
-        if pending_space:
-            runs.append((len(out), i - 1))  # the collapsed space maps to the source char before this one
+    pos, prev_end = 0, None
+    for m in _VISIBLE_RUN.finditer(src, start, end):
+        spaced = prev_end is not None and any(c.isspace() for c in src[prev_end:m.start()])
+        if spaced:  # one space for the gap, mapped to the source character before the run
+            runs.append((pos, m.start() - 1))
             out.append(" ")
-            pending_space = False
-            contiguous = True
-        if not contiguous:
-            runs.append((len(out), i))
-            contiguous = True
-        out.append(ch)
+            pos += 1
+        else:
+            runs.append((pos, m.start()))
+        out.append(m.group())
+        pos += m.end() - m.start()
+        prev_end = m.end()
     return "".join(out), runs
 
 
