@@ -25,6 +25,9 @@ _LINE = re.compile(r"[^\r\n]+")
 _VISIBLE_RUN = re.compile("[^\\s" + "".join(sorted(_INVISIBLE)) + "]+")
 NEAR_DUPLICATE_JACCARD = 0.8
 MIN_WORDS_FOR_NEAR_DUPLICATE = 6
+# Scrapes repeat a page's paragraphs within a few dozen lines; comparing each paragraph with every earlier
+# one would make a huge input quadratic, so near copies are looked for among the last few hundred.
+NEAR_DUPLICATE_WINDOW = 300
 
 
 def clean_document(doc: Document, outlet_lookup: OutletLookup | None = None) -> None:
@@ -121,7 +124,8 @@ def _drop_repeated_paragraphs(doc: Document, lines: list[Line]) -> list[Line]:
             continue
         sh = shingles(key)
         if len(key.split()) >= MIN_WORDS_FOR_NEAR_DUPLICATE and any(
-                len(sh & other) >= NEAR_DUPLICATE_JACCARD * len(sh | other) for other in seen_shingles):
+                len(sh & other) >= NEAR_DUPLICATE_JACCARD * len(sh | other)
+                for other in seen_shingles[-NEAR_DUPLICATE_WINDOW:]):
             doc.removed.append(Removal("near_duplicate_paragraph", ln[0]))
             continue
         seen_keys.add(key)

@@ -38,11 +38,30 @@ SOURCE_SCORE = {"anonymous": 0.25, "organisation": 0.45, "agency": 0.45, "outlet
 DEFAULT_OUTLET_PRIOR = 0.5
 
 
+class _Spans:
+    """Spans sorted by start, for the ones inside a sentence without scanning the document each time."""
+
+    def __init__(self, items):
+        self.items = sorted(items, key=lambda x: x.start)
+        self.starts = [x.start for x in self.items]
+
+    def within(self, start: int, end: int) -> list:
+        return self.items[bisect.bisect_left(self.starts, start):bisect.bisect_left(self.starts, end)]
+
+    def last_before(self, offset: int):
+        i = bisect.bisect_left(self.starts, offset) - 1
+        while i >= 0 and self.items[i].end > offset:
+            i -= 1
+        return self.items[i] if i >= 0 else None
+
+
 def extract_events(doc: Document, res) -> None:
     lex: EventLexicon = res.event_lexicon
     registry = res.actors
     published = parse_iso(doc.published)
     words_all = [t for t in doc.tokens if is_word(t)]
+    spans = {"entities": _Spans(doc.entities), "places": _Spans(doc.places), "quantities": _Spans(doc.quantities)}
+    country = _country_iso(doc)
     paragraph_breaks = _paragraph_starts(doc)
     outlet_link = _outlet_link(doc, registry)
 
@@ -67,8 +86,8 @@ def extract_events(doc: Document, res) -> None:
         if paragraph != current_paragraph:
             current_paragraph, paragraph_attribution, paragraph_date = paragraph, None, None
         headline = paragraph == 0 and bool(doc.title) and doc.text[sentence.start:sentence.end].startswith(doc.title[:40])
-        ents = [e for e in doc.entities if sentence.start <= e.start < sentence.end]
-        ctx = SentenceContext(doc, words, ents)
+        ents = spans["entities"].within(sentence.start, sentence.end)
+        ctx = SentenceContext(doc, words, ents, spans, country)
         markers = framing_markers(ctx, lex)
         doc.framing.extend(markers)
         own = sentence_attribution(ctx, lex, registry, earlier_anonymous)
@@ -113,7 +132,7 @@ def extract_events(doc: Document, res) -> None:
                                         separate=lex.has("separate_event_words", words)))
         if candidates and lex.has("responsibility_words", words):
             _credit_perpetrator(candidates, ctx, registry)
-        sentence_quantities = [q for q in doc.quantities if sentence.start <= q.start < sentence.end]
+        sentence_quantities = spans["quantities"].within(sentence.start, sentence.end)
         if own or events_here or sentence_quantities and paragraph_attribution:
             claims.append(Claim(sentence.start, sentence.end, attribution, sentence_quantities, events_here))
 
@@ -123,9 +142,12 @@ def extract_events(doc: Document, res) -> None:
     events, remap = _merge(candidates)
     for claim in claims:
         claim.events = sorted({remap[i] for i in claim.events if i in remap})
+    framing_by_paragraph: dict[int, list[Marker]] = {}
+    for m in doc.framing:
+        framing_by_paragraph.setdefault(_paragraph_of(m.start, paragraph_breaks), []).append(m)
     for event in events:
-        paragraphs = {_paragraph_of(start, paragraph_breaks) for start, _ in event.evidence}
-        event.sources.framing = [m for m in doc.framing if _paragraph_of(m.start, paragraph_breaks) in paragraphs]
+        paragraphs = sorted({_paragraph_of(start, paragraph_breaks) for start, _ in event.evidence})
+        event.sources.framing = [m for p in paragraphs for m in framing_by_paragraph.get(p, ())]
         event.confidence = _confidence(event, registry, doc)
         event.sources.confidence = event.confidence
     for claim in claims:
@@ -149,13 +171,13 @@ def _event_from_trigger(doc: Document, ctx: SentenceContext, lex: EventLexicon, 
     _assign_actors(event, actors, ctx, lex, registry, doc, match)
     event.location = _location(doc, ctx, lex, match, sentence)
     # a town or village of its own; a province or region ("البادية") does not make a new incident
-    own_place = any(sentence.start <= p.start < sentence.end and p.precision < 3 for p in doc.places)
+    own_place = any(p.precision < 3 for p in ctx.spans["places"].within(sentence.start, sentence.end))
     if when:
         event.event_date, event.time_precision = when[0].isoformat(), when[1]
     elif published:
         event.event_date, event.time_precision = published.isoformat(), 2
     event.fatalities, event.civilian_fatalities = _fatalities(ctx, lex)
-    event.quantities = [q for q in doc.quantities if sentence.start <= q.start < sentence.end]
+    event.quantities = ctx.spans["quantities"].within(sentence.start, sentence.end)
     event.weapons = list(dict.fromkeys(e.text for e in ctx.entities if e.label == "WEAPON"))
     if event.modality == "asserted" and published and when and (published - when[0]).days > HISTORY_DAYS:
         event.modality = "reference"  # an event months back, recalled as background
@@ -401,7 +423,7 @@ def _actors_near(ctx: SentenceContext, registry, match: TriggerMatch) -> list[tu
 
 def _assign_actors(event: Event, actors, ctx: SentenceContext, lex: EventLexicon, registry, doc: Document,
                    match: TriggerMatch) -> None:
-    country = _country_hint(doc)
+    country = _country_name(ctx.country)
     foreign = _foreign_forces(ctx, lex, registry, doc, match)
     if foreign:  # "طائرة مسيرة تركية": the attacker is that state's military
         actors = [foreign] + [a for a in actors if a[0].actor != foreign[0].actor]
@@ -454,7 +476,7 @@ def _foreign_forces(ctx: SentenceContext, lex: EventLexicon, registry, doc: Docu
 
 def _generic_forces(ctx: SentenceContext, lex: EventLexicon, registry, doc: Document, known: set[str]):
     """"قوات الأمن", "الشرطة", "الجيش" without a country name: the state forces of the country the article is about."""
-    iso = _country_iso(doc)
+    iso = ctx.country
     if iso is None:
         return []
     out = []
@@ -492,9 +514,8 @@ def _country_iso(doc: Document) -> str | None:
     return max(counts, key=counts.get) if counts else None
 
 
-def _country_hint(doc: Document) -> str:
+def _country_name(iso: str | None) -> str:
     """The article's country by its English name, as ACLED writes it in "Civilians (Syria)"."""
-    iso = _country_iso(doc)
     return countries().get(iso, {}).get("name", iso) if iso else "Unknown"
 
 
@@ -504,13 +525,12 @@ def _location(doc: Document, ctx: SentenceContext, lex: EventLexicon, match: Tri
     """The sentence's place the event happened at: precise, introduced as a location ("في", "قرب", "ريف"),
     near the trigger; else the last place named before the sentence."""
     trig = ctx.words[match.start].start
-    here = [p for p in doc.places if sentence.start <= p.start < sentence.end]
+    here = ctx.spans["places"].within(sentence.start, sentence.end)
     if here:
         locative = _locative_starts(ctx, lex)
         return min(here, key=lambda p: (p.precision + (0 if _introduced_as_location(p, ctx, locative) else 1.5),
                                         0 if p.start >= trig else 1, abs(p.start - trig)))
-    before = [p for p in doc.places if p.end <= sentence.start]
-    return before[-1] if before else None
+    return ctx.spans["places"].last_before(sentence.start)
 
 
 def _locative_starts(ctx: SentenceContext, lex: EventLexicon) -> set[int]:
@@ -641,7 +661,8 @@ def _fold_arrests_into_protests(candidates: list[Candidate], doc: Document, lex:
     for c in candidates:
         if c.event.sub_event_type != "Arrests" or not protests:
             continue
-        sentence = [t for t in doc.tokens if c.sentence <= t.start < c.event.evidence[0][1]]
+        starts = [t.start for t in doc.tokens]
+        sentence = doc.tokens[bisect.bisect_left(starts, c.sentence):bisect.bisect_left(starts, c.event.evidence[0][1])]
         if c.paragraph in {p.paragraph for p in protests} or lex.has("protester_words", sentence):
             c.event.event_type, c.event.sub_event_type = "Protests", "Protest with intervention"
 
@@ -674,6 +695,7 @@ def _compatible_day(a: Event, b: Event) -> bool:
 
 
 SAME_PLACE_KM = 30.0
+MAX_EVIDENCE = 50
 
 
 def _same_event(a: Event, b: Event, ignore_place: bool = False) -> bool:
@@ -710,10 +732,8 @@ def _absorb(into_c: Candidate, other_c: Candidate) -> None:
         into_c.specificity = other_c.specificity
     into_c.patterns |= other_c.patterns
     into_c.paragraphs |= other_c.paragraphs
-    for span in other.evidence:
-        if span not in into.evidence:
-            into.evidence.append(span)
-    into.evidence.sort()
+    if len(into.evidence) < MAX_EVIDENCE:  # an event told in more sentences than this is an input gone wrong
+        into.evidence = sorted(set(into.evidence) | set(other.evidence))[:MAX_EVIDENCE]
     for name in ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2", "inter1", "inter2", "interaction", "location"):
         if getattr(into, name) is None and getattr(other, name) is not None:
             setattr(into, name, getattr(other, name))
@@ -726,8 +746,9 @@ def _absorb(into_c: Candidate, other_c: Candidate) -> None:
             into.civilian_fatalities = max(into.civilian_fatalities or 0, other.civilian_fatalities)
     if other.time_precision is not None and (into.time_precision is None or other.time_precision < into.time_precision):
         into.event_date, into.time_precision = other.event_date, other.time_precision
-    seen_q = {(q.start, q.end) for q in into.quantities}
-    into.quantities += [q for q in other.quantities if (q.start, q.end) not in seen_q]
+    if other.quantities and len(into.quantities) < MAX_EVIDENCE:
+        seen_q = {(q.start, q.end) for q in into.quantities}
+        into.quantities += [q for q in other.quantities if (q.start, q.end) not in seen_q]
     into.weapons = list(dict.fromkeys(into.weapons + other.weapons))
     if len(into.sources.sources) < len(other.sources.sources) or (
             into.sources.sources and into.sources.sources[0].kind == "outlet" and other.sources.sources

@@ -28,6 +28,8 @@ class SentenceContext:
     doc: Document
     words: list[Token]
     entities: list[Entity]  # entities inside the sentence
+    spans: dict  # the document's entities, places and quantities, indexed by offset (events._Spans)
+    country: str | None = None  # ISO code of the country most of the document's places are in
 
 
 def framing_markers(ctx: SentenceContext, lex: EventLexicon) -> list[Marker]:
