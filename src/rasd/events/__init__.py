@@ -263,7 +263,8 @@ def _same_sentence(candidates: list["Candidate"], event: Event, specificity: int
 
 
 def _violent_or_weak(e: Event) -> bool:
-    return e.event_type in VIOLENT or e.sub_event_type == "Arrests"
+    """Events a weak word can be folded into: "وتفجير ما يتعذر نقله" after weapons were found is their disposal."""
+    return e.event_type in VIOLENT or e.sub_event_type in ("Arrests", "Disrupted weapons use")
 
 
 CUE_REACH = 6  # words on either side of a trigger whose cue words decide its sub-type
@@ -278,6 +279,12 @@ def _classify(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch, acto
     # cue words around the trigger, not the trigger's own words ("قذائف" must not vouch for itself)
     near = ctx.words[max(0, match.start - CUE_REACH):match.start] + ctx.words[match.end:match.last + CUE_REACH]
     has = lambda name: lex.has(name, near)  # noqa: E731
+    if t.event_type == "?shooting":  # "برصاص قوات ...": gunfire, whatever drones the sentence also names
+        if has("protester_words") or has("protest_nouns"):
+            return "Protests", "Excessive force against protesters", 2
+        if has("civilian_words"):
+            return "Violence against civilians", "Attack", 2
+        return "Battles", "Armed clash", 1
     if t.event_type == "?gathering":  # "تجمع مئات المحتجين أمام المبنى", not "تجمع للخيام قرب المنطقة"
         if not (has("protester_words") or has("crowd_words") or has("gathering_words")):
             return None, None, 0
@@ -482,6 +489,9 @@ def _generic_forces(ctx: SentenceContext, lex: EventLexicon, registry, doc: Docu
     out = []
     for s, e, kind in lex.phrase_sets["generic_forces"].find(ctx.words):
         follow = ctx.words[e:e + 3]
+        w0, w1 = ctx.words[s], ctx.words[e - 1]
+        if any(ent.actor and ent.start < w1.end and w0.start < ent.end for ent in ctx.entities):
+            continue  # the words are part of a named actor ("للقوات المسلحة العربية الليبية")
         if follow and any(ent.actor and follow[0].start <= ent.start <= follow[-1].start for ent in ctx.entities):
             continue  # "جنود من قوات الحزام الأمني": the named force is the actor
         if e - s == 1 and follow and follow[0].norm.startswith("ال"):
@@ -489,7 +499,6 @@ def _generic_forces(ctx: SentenceContext, lex: EventLexicon, registry, doc: Docu
         actor = _state_force(registry, iso, kind, doc.published)
         if actor is not None and actor.name_en not in known:
             known.add(actor.name_en)
-            w0, w1 = ctx.words[s], ctx.words[e - 1]
             out.append((Entity(w0.start, w1.end, ctx.doc.text[w0.start:w1.end], "ORG", actor.name_en, "rule"), actor))
     return out
 

@@ -218,7 +218,7 @@ class EventLexicon:
                      "protest_force_words", "protest_intervention_words", "riot_words", "anonymous_heads",
                      "injury_words", "protester_words", "chemical_words", "responsibility_words",
                      "agreement_verbs", "condemnation_words", "pluperfect_heads", "strike_cues", "crowd_words",
-                     "peaceful_transfer_words", "subjected_to", "separate_event_words", "unidentified_words", "gathering_words",
+                     "peaceful_transfer_words", "subjected_to", "separate_event_words", "unidentified_words", "gathering_words", "protest_nouns",
                      "official_heads", "agency_heads"):
             sets[name] = PhraseSet(dict.fromkeys(cues[name], True))
         with open(RESOURCE_DIR / "acled_codebook.json", encoding="utf-8") as fh:
