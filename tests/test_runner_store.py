@@ -99,6 +99,9 @@ def test_exports_search_and_show(tmp_path, corpus):
     keys = {"id", "url", "outlet", "title", "published", "language", "text", "removed", "entities", "places", "events"}
     assert all(keys <= set(d) for d in docs)
     sputnik = next(d for d in docs if d["outlet"] == "Sputnik")
+    events = [e for d in docs for e in d["events"]]
+    assert events and all(e["evidence"] and e["sources"]["sources"] for e in events)  # every event explains itself
+    assert all(e["sources"]["sources"][-1]["kind"] in ("outlet", "agency") for e in events)
     assert any(r["kind"] == "counter" for r in sputnik["removed"])
 
     rows = list(csv.DictReader(io.StringIO(rasd("export", "--format", "csv", "--db", str(db)).stdout.decode())))

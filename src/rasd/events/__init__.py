@@ -809,18 +809,22 @@ def _confidence(event: Event, registry, doc: Document) -> float:
 
 # --- attribution helpers ----------------------------------------------------------------------------------
 
-def _outlet_link(doc: Document, registry) -> SourceLink | None:
+UNKNOWN_OUTLET = "(outlet not known)"
+
+
+def _outlet_link(doc: Document, registry) -> SourceLink:
+    """The publisher closes every chain; when the input did not say who published it, the chain says so."""
     if not doc.outlet:
-        return None
+        return SourceLink(UNKNOWN_OUTLET, "outlet")
     actor = registry.get(doc.outlet)
     kind = "agency" if actor is not None and actor.outlet and actor.outlet.kind == "agency" else "outlet"
     return SourceLink(doc.outlet, kind, actor.name_en if actor is not None else None)
 
 
-def _complete_chain(attribution: Attribution | None, outlet: SourceLink | None) -> Attribution:
+def _complete_chain(attribution: Attribution | None, outlet: SourceLink) -> Attribution:
     """A copy of the attribution with the publishing outlet closing the chain (or alone, for the outlet's own voice)."""
     links = list(attribution.sources) if attribution else []
-    if outlet and not any(link.actor and link.actor == outlet.actor for link in links) and not any(
+    if not any(link.actor and link.actor == outlet.actor for link in links) and not any(
             link.text == outlet.text for link in links):
         links.append(outlet)
     return Attribution(sources=links, verb=attribution.verb if attribution else None)
