@@ -1,0 +1,83 @@
+"""Where and how many: the place an event happened at and the deaths a sentence reports."""
+from __future__ import annotations
+
+from rasd.events.attribution import SentenceContext
+from rasd.events.lexicon import EventLexicon, TriggerMatch
+from rasd.model import Document, Place
+from rasd.nlp.ner.rules import count_at
+
+def location(doc: Document, ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch, sentence) -> Place | None:
+    """The sentence's place the event happened at: precise, introduced as a location ("في", "قرب", "ريف"),
+    near the trigger; else the last place named before the sentence."""
+    trig = ctx.words[match.start].start
+    here = ctx.spans["places"].within(sentence.start, sentence.end)
+    if here:
+        locative = locative_starts(ctx, lex)
+        return min(here, key=lambda p: (p.precision + (0 if introduced_as_location(p, ctx, locative) else 1.5),
+                                        0 if p.start >= trig else 1, abs(p.start - trig)))
+    return ctx.spans["places"].last_before(sentence.start)
+
+
+def locative_starts(ctx: SentenceContext, lex: EventLexicon) -> set[int]:
+    """Offsets where a word introducing a location ends: the place that follows is where something happened."""
+    return {ctx.words[e - 1].end for _, e, _ in lex.phrase_sets["locative_cues"].find(ctx.words)}
+
+
+def introduced_as_location(place: Place, ctx: SentenceContext, locative: set[int]) -> bool:
+    """Written as where something is: "بحلب", "ريف حماة", "مدينة إدلب", or right after "في", "قرب", "محيط"."""
+    head = place.text.split()[0] if place.text else ""
+    if (head[:1] in "بو" and len(head) > 3) or head.startswith(("ريف", "محافظة", "مدينة", "بلدة", "قرية")):
+        return True
+    return any(0 <= place.start - off <= 12 and not ctx.doc.text[off:place.start].strip(" \u201c\u201d\"«»(")
+               for off in locative)
+
+
+_PERSON_DUALS = ("شخصين", "شخصان", "طفلين", "طفلان", "جنديين", "جنديان", "عنصرين", "عنصران", "مدنيان")
+
+
+_SINGLE_PERSON = ("شخص", "مدني", "طفل", "طفله", "جندي", "عنصر", "مواطن", "امراه", "سيده", "رجل")
+
+
+def fatalities(ctx: SentenceContext, lex: EventLexicon) -> tuple[int | None, int | None]:
+    """Deaths reported in the sentence: numbers next to a fatality word, with civilians counted apart.
+
+    "مقتل خمسة مسلحين", "مقتل 3 مدنيين و2 من عناصر الأمن", "سقوط 4 قتلى", "قتل متظاهران" (a dual is two),
+    "مقتل شخص" (one).  Counting stops at the wounded: "قتل متظاهران وأصيب 17 آخرون" is two dead.
+    """
+    words = ctx.words
+    injured = {s for s, _, _ in lex.phrase_sets["injury_words"].find(words)}
+    total = civilians = 0
+    found = False
+    for s, e, _ in lex.phrase_sets["fatality_words"].find(words):
+        counts: list[tuple[float, int]] = []  # (value, index of the counted noun)
+        k = e
+        while k < len(words) and k < e + 8 and k not in injured:
+            norm = words[k].norm
+            parsed = count_at([x.norm for x in words[k:k + 4]], 0)
+            if parsed:
+                counts.append((parsed[0], k + parsed[1]))
+                k += parsed[1]
+                continue
+            if not counts and k == e and (norm in _PERSON_DUALS or (norm.endswith("ان") and len(norm) >= 6)):
+                counts.append((2.0, k))
+                break
+            if not counts and k == e and norm in _SINGLE_PERSON:
+                counts.append((1.0, k))
+                break
+            if counts and not (norm.startswith("و") or norm in ("من", "بينهم", "منهم")):
+                break
+            k += 1
+        if not counts and s > 0:
+            parsed = count_at([words[s - 1].norm], 0)
+            if parsed:
+                counts.append((parsed[0], s))
+        if not counts and words[e - 1].norm in ("قتيل", "قتيلا", "شهيد", "شهيدا"):
+            counts.append((1.0, e))
+        for value, noun in counts:
+            found = True
+            total += int(value)
+            if lex.has("civilian_words", words[noun:noun + 2]):
+                civilians += int(value)
+    if not found:
+        return None, None
+    return total, (civilians or None)
