@@ -29,6 +29,7 @@ NOT_PARTIES = ("outlet", "monitor", "international_org", "ngo")
 ARMED_TYPES = ("state_forces", "rebel_group", "political_militia", "identity_militia")
 
 
+MUNITIONS = ("قذيفه", "قذائف", "صاروخ", "صواريخ")
 CUE_REACH = 6  # words on either side of a trigger whose cue words decide its sub-type
 
 
@@ -93,6 +94,9 @@ def classify(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch, actor
     if t.event_type == "?strike":
         if has("artillery_words"):
             return "Explosions/Remote violence", "Shelling/artillery/missile attack", 2
+        if any(ctx.words[match.start].norm.endswith(m) for m in MUNITIONS):
+            # a shell that falls on a house is shelling, whoever it hits (weak, so a clash can absorb it)
+            return "Explosions/Remote violence", "Shelling/artillery/missile attack", 1
         if has("fire_words") or has("civilian_words"):
             return "Violence against civilians", "Attack", 2
         if "قصف" not in ctx.words[match.start].norm and not lex.has("strike_cues", ctx.words):

@@ -201,6 +201,8 @@ def absorb(into_c: Candidate, other_c: Candidate) -> None:
             and SEVERITY.get(other.sub_event_type, -1) > SEVERITY.get(into.sub_event_type, -1)):
         into.event_type, into.sub_event_type = other.event_type, other.sub_event_type
         into_c.specificity = other_c.specificity
+    if into.event_type == "Violence against civilians" and (into.fatalities or other.fatalities):
+        into.sub_event_type = "Attack"  # people killed and others abducted in one raid: the killing is coded
     into_c.patterns |= other_c.patterns
     into_c.paragraphs |= other_c.paragraphs
     if len(into.evidence) < MAX_EVIDENCE:  # an event told in more sentences than this is an input gone wrong
