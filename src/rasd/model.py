@@ -180,12 +180,6 @@ class Document:
         c, r = self.offset_map[i]
         return r + (clean_offset - c)
 
-    def sentence_at(self, offset: int) -> Sentence | None:
-        for s in self.sentences:
-            if s.start <= offset < s.end:
-                return s
-        return None
-
     def to_dict(self) -> dict[str, Any]:
         """The export contract: one JSON object per document."""
         return {
@@ -211,37 +205,3 @@ def event_to_dict(event: Event) -> dict[str, Any]:
     d = asdict(event)
     d["evidence"] = [{"start": s, "end": e} for s, e in event.evidence]
     return d
-
-
-def document_from_dict(d: dict[str, Any]) -> Document:
-    """Inverse of `Document.to_dict`, used when reading analysed documents back from storage."""
-    doc = Document(raw="", id=d.get("id"), url=d.get("url"), outlet=d.get("outlet"),
-                   title=d.get("title"), published=d.get("published"),
-                   language=d.get("language"), text=d.get("text", ""))
-    doc.removed = [Removal(**r) for r in d.get("removed", [])]
-    doc.entities = [Entity(**e) for e in d.get("entities", [])]
-    doc.quantities = [Quantity(**q) for q in d.get("quantities", [])]
-    doc.places = [Place(**p) for p in d.get("places", [])]
-    doc.events = [event_from_dict(e) for e in d.get("events", [])]
-    doc.claims = [Claim(start=c["start"], end=c["end"], attribution=attribution_from_dict(c["attribution"]),
-                        quantities=[Quantity(**q) for q in c.get("quantities", [])], events=list(c.get("events", [])))
-                  for c in d.get("claims", [])]
-    doc.framing = [Marker(**m) for m in d.get("framing", [])]
-    doc.warnings = list(d.get("warnings", []))
-    return doc
-
-
-def event_from_dict(d: dict[str, Any]) -> Event:
-    d = dict(d)
-    d["evidence"] = [(x["start"], x["end"]) for x in d.get("evidence", [])]
-    if d.get("location"):
-        d["location"] = Place(**d["location"])
-    d["quantities"] = [Quantity(**q) for q in d.get("quantities", [])]
-    d["sources"] = attribution_from_dict(d.get("sources") or {})
-    return Event(**d)
-
-
-def attribution_from_dict(d: dict[str, Any]) -> Attribution:
-    return Attribution(sources=[SourceLink(**s) for s in d.get("sources", [])], verb=d.get("verb"),
-                       hedges=list(d.get("hedges", [])), framing=[Marker(**m) for m in d.get("framing", [])],
-                       confidence=d.get("confidence", 0.5))

@@ -66,10 +66,6 @@ class GazPlace:
     source_id: str
     coord: str
 
-    @property
-    def is_admin(self) -> bool:
-        return self.fclass == "A"
-
 
 class Gazetteer:
     def __init__(self, path: Path, names: dict[str, str], folded: dict[str, str]):
