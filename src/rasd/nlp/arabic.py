@@ -40,6 +40,20 @@ def normalize(text: str) -> str:
     return text.translate(_TABLE).lower()
 
 
+def raw_prefix_length(text: str, normalized_chars: int) -> int:
+    """How many characters of `text` its first `normalized_chars` normalised characters come from (diacritics
+    and tatweel vanish in normalising): where a clitic-stripped name starts inside a raw token."""
+    if normalized_chars <= 0:
+        return 0
+    seen = 0
+    for k, ch in enumerate(text):
+        if normalize(ch):
+            seen += 1
+            if seen == normalized_chars:
+                return k + 1
+    return 0
+
+
 ARABIC_LETTER = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06fa-\u06ff"
 _WORD_RE = re.compile(
     rf"[{ARABIC_LETTER}\u0640\u064b-\u065f\u0670]+"  # Arabic word (with marks)

@@ -21,7 +21,7 @@ from pathlib import Path
 from functools import lru_cache
 
 from rasd.model import Document, Place
-from rasd.nlp.arabic import clitic_variants, normalize, tokenize
+from rasd.nlp.arabic import clitic_variants, raw_prefix_length, tokenize
 from rasd.resolve.gazetteer import Gazetteer, GazPlace, fold_key
 
 __all__ = ["Gazetteer", "resolve_places"]
@@ -216,7 +216,7 @@ def _find_mentions(text, words, gaz: Gazetteer, blocked, loc_tokens) -> list[Men
             i += 1  # "ريف دمشق الجنوبي الغربي" is Damascus's countryside to the south-west, not the province
             continue
         candidates = gaz.lookup_folded(key) if folded else gaz.lookup(key)
-        start = tok.start + _prefix_chars(tok.text, len(tok.norm) - len(variant))
+        start = tok.start + raw_prefix_length(tok.text, len(tok.norm) - len(variant))
         m = Mention(i, i + n, start, words[i + n - 1].end, key, candidates, folded)
         if any(k in loc_tokens for k in range(i, i + n)):
             m.support.add("loc")
@@ -256,23 +256,10 @@ def _is_relation_word(norm: str) -> bool:
                for v in _variants(norm))
 
 
-def _prefix_chars(text: str, n_norm_chars: int) -> int:
-    """Characters of `text` covering its first n normalised characters (diacritics are dropped by normalize)."""
-    if n_norm_chars <= 0:
-        return 0
-    seen = 0
-    for idx, ch in enumerate(text):
-        if normalize(ch):
-            seen += 1
-        if seen == n_norm_chars:
-            return idx + 1
-    return 0
-
-
 def _stem_start(tok, vocabulary) -> int:
     """Where the stem of a head word begins once its proclitics are left out ("وبريف" → "ريف")."""
     stem = _stem(tok.norm, vocabulary)
-    return tok.start + _prefix_chars(tok.text, len(tok.norm) - len(stem)) if stem else tok.start
+    return tok.start + raw_prefix_length(tok.text, len(tok.norm) - len(stem)) if stem else tok.start
 
 
 def _stem(norm: str, vocabulary) -> str | None:

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from rasd.model import Document, Entity, Quantity, Token
 from rasd.nlp.dates import HIJRI_BY_NAME, MONTH_BY_NAME
-from rasd.nlp.arabic import clitic_variants, normalize, strip_article, tokenize
+from rasd.nlp.arabic import clitic_variants, normalize, raw_prefix_length, strip_article, tokenize
 from rasd.nlp.ner.crf import sentence_tokens
 from rasd.nlp.ner.gazetteer import LEXICONS, read_lexicon
 
@@ -156,7 +156,7 @@ def _sentence_rules(text: str, tokens: list[Token], lex: Lexicons,
             i += 1
             continue
         end, label, cut, extra = found
-        start = tokens[i].start + _chars_for(tokens[i].text, cut)
+        start = tokens[i].start + raw_prefix_length(tokens[i].text, cut)
         span_end = tokens[end - 1].end
         entities.append(Entity(start, span_end, text[start:span_end], label, source="rule"))
         if label == "QUANTITY":
@@ -176,19 +176,6 @@ def _may_start(norm: str) -> bool:
         return True
     return any(form in lex.numbers or form in lex.dates.by_first or form in lex.weapons.by_first or form in lex.norp
                for form, _ in first_forms(norm))
-
-
-def _chars_for(token_text: str, letters: int) -> int:
-    """Offset in the raw token of the first `letters` normalised letters (diacritics do not count)."""
-    if letters == 0:
-        return 0
-    seen = 0
-    for k, ch in enumerate(token_text):
-        if normalize(ch):
-            seen += 1
-            if seen == letters:
-                return k + 1
-    return 0
 
 
 def _number(norms: list[str], i: int, lex: Lexicons) -> tuple[int, float, int] | None:
