@@ -189,8 +189,11 @@ def create_app(db_path: str | Path, token: str | None = None, analyzer: Analyzer
         response.headers["Referrer-Policy"] = "no-referrer"
         return response
 
-    def not_found(what: str, key: str) -> HTTPException:
-        return HTTPException(404, f"no {what} {key!r}")
+    def found(value: Any, what: str, key: str) -> Any:
+        """The looked-up record, or a 404 naming what was not found."""
+        if value is None:
+            raise HTTPException(404, f"no {what} {key!r}")
+        return value
 
     # --- JSON API (registered before the HTML routes so that "x.json" never reads as an id) -------------------
 
@@ -215,9 +218,7 @@ def create_app(db_path: str | Path, token: str | None = None, analyzer: Analyzer
     @app.get("/events/{event_id:path}.json", tags=["api"],
              summary="One event with its sources, attribution chain and evidence text")
     def event_json(event_id: str) -> dict[str, Any]:
-        event = queries.get_event(store(), event_id)
-        if event is None:
-            raise not_found("event", event_id)
+        event = found(queries.get_event(store(), event_id), "event", event_id)
         return event
 
     @app.get("/documents.json", tags=["api"], summary="Documents in (published, id) order")
@@ -227,9 +228,7 @@ def create_app(db_path: str | Path, token: str | None = None, analyzer: Analyzer
 
     @app.get("/documents/{doc_id}.json", tags=["api"], summary="One document as its export-contract JSON")
     def document_json(doc_id: str) -> dict[str, Any]:
-        doc = queries.get_document(store(), doc_id)
-        if doc is None:
-            raise not_found("document", doc_id)
+        doc = found(queries.get_document(store(), doc_id), "document", doc_id)
         return doc
 
     @app.get("/actors.json", tags=["api"], summary="Actors named by events or linked from mentions")
@@ -238,9 +237,7 @@ def create_app(db_path: str | Path, token: str | None = None, analyzer: Analyzer
 
     @app.get("/actors/{name:path}.json", tags=["api"], summary="One actor with its events and documents")
     def actor_json(name: str, paging: tuple[int, int] = Depends(page)) -> dict[str, Any]:
-        actor = queries.get_actor(store(), name, *paging)
-        if actor is None:
-            raise not_found("actor", name)
+        actor = found(queries.get_actor(store(), name, *paging), "actor", name)
         return actor
 
     @app.get("/places.json", tags=["api"], summary="Resolved places, most mentioned first")
@@ -250,9 +247,7 @@ def create_app(db_path: str | Path, token: str | None = None, analyzer: Analyzer
 
     @app.get("/places/{country}/{name:path}.json", tags=["api"], summary="One place with its mentions and events")
     def place_json(country: str, name: str, paging: tuple[int, int] = Depends(page)) -> dict[str, Any]:
-        place = queries.get_place(store(), country, name, *paging)
-        if place is None:
-            raise not_found("place", f"{country}/{name}")
+        place = found(queries.get_place(store(), country, name, *paging), "place", f"{country}/{name}")
         return place
 
     @app.get("/search.json", tags=["api"], summary="Full-text search (Arabic normalisation, clitics stripped)")
@@ -310,9 +305,7 @@ def create_app(db_path: str | Path, token: str | None = None, analyzer: Analyzer
 
     @app.get("/events/{event_id:path}", include_in_schema=False)
     def event_page(request: Request, event_id: str) -> HTMLResponse:
-        event = queries.get_event(store(), event_id)
-        if event is None:
-            raise not_found("event", event_id)
+        event = found(queries.get_event(store(), event_id), "event", event_id)
         doc = queries.get_document(store(), event["doc_id"])
         return html(request, "event.html", event=event, doc=doc,
                     evidence=evidence_blocks(doc["text"], doc, event))
@@ -325,9 +318,7 @@ def create_app(db_path: str | Path, token: str | None = None, analyzer: Analyzer
 
     @app.get("/documents/{doc_id}", include_in_schema=False)
     def document_page(request: Request, doc_id: str) -> HTMLResponse:
-        doc = queries.get_document(store(), doc_id)
-        if doc is None:
-            raise not_found("document", doc_id)
+        doc = found(queries.get_document(store(), doc_id), "document", doc_id)
         event_ids = queries.document_event_ids(store(), doc_id)
         return html(request, "document.html", doc=doc, text_blocks=document_blocks(doc, event_ids),
                     events=list(zip(event_ids, doc["events"])))
@@ -338,9 +329,7 @@ def create_app(db_path: str | Path, token: str | None = None, analyzer: Analyzer
 
     @app.get("/actors/{name:path}", include_in_schema=False)
     def actor_page(request: Request, name: str, paging: tuple[int, int] = Depends(page)) -> HTMLResponse:
-        actor = queries.get_actor(store(), name, *paging)
-        if actor is None:
-            raise not_found("actor", name)
+        actor = found(queries.get_actor(store(), name, *paging), "actor", name)
         return html(request, "actor.html", actor=actor)
 
     @app.get("/places", include_in_schema=False)
@@ -350,9 +339,7 @@ def create_app(db_path: str | Path, token: str | None = None, analyzer: Analyzer
 
     @app.get("/places/{country}/{name:path}", include_in_schema=False)
     def place_page(request: Request, country: str, name: str, paging: tuple[int, int] = Depends(page)) -> HTMLResponse:
-        place = queries.get_place(store(), country, name, *paging)
-        if place is None:
-            raise not_found("place", f"{country}/{name}")
+        place = found(queries.get_place(store(), country, name, *paging), "place", f"{country}/{name}")
         return html(request, "place.html", place=place)
 
     @app.get("/search", include_in_schema=False)
