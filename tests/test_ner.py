@@ -206,6 +206,20 @@ def test_a_name_found_once_is_tagged_throughout_the_article(recognizer):
     assert [(e.text, e.label) for e in doc.entities if e.source == "model"] == [("نوفاتيك", "ORG")] * 2
 
 
+def test_numpy_decoding_gives_the_crfsuite_tags(recognizer, sputnik):
+    import pycrfsuite
+
+    from rasd.nlp.ner import MODEL_DIR
+
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(MODEL_DIR / "model.crfsuite"))
+    sentences = [[t.norm for t in tokenize(sputnik.text[s.start:s.end])] for s in sputnik.sentences]
+    sentences.append(["قصف", "الجيش", "بلدة", "كفرنبل", "بريف", "إدلب"])  # a short one beside long ones
+    expected = [tagger.tag(recognizer.features.sentence(words)) for words in sentences]
+    assert recognizer.tag(sentences) == expected
+    assert sum(tag != "O" for tags in expected for tag in tags) > 40  # the sample is full of names
+
+
 def test_hf_backend_with_tiny_model(tmp_path):
     torch = pytest.importorskip("torch", reason="the hf backend needs torch (pip install torch==2.13.0)")
     transformers = pytest.importorskip("transformers", reason="the hf backend needs transformers")

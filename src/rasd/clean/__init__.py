@@ -23,6 +23,7 @@ OutletLookup = Callable[[str], str | None]
 _INVISIBLE = set("\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff\u00ad\u0640\u061c")
 _LINE = re.compile(r"[^\r\n]+")
 _VISIBLE_RUN = re.compile("[^\\s" + "".join(sorted(_INVISIBLE)) + "]+")
+_NEEDS_COLLAPSING = re.compile("[" + "".join(sorted(_INVISIBLE)) + "]|\\s\\s|[^\\S ]")
 NEAR_DUPLICATE_JACCARD = 0.8
 MIN_WORDS_FOR_NEAR_DUPLICATE = 6
 # Scrapes repeat a page's paragraphs within a few dozen lines; comparing each paragraph with every earlier
@@ -69,6 +70,10 @@ Line = tuple[str, list[tuple[int, int]]]  # visible text, (offset in that text, 
 
 def _visible(src: str, start: int, end: int) -> Line:
     """The line without invisible characters and with whitespace collapsed, plus its offset runs."""
+    line = src[start:end]
+    text = line.strip()
+    if not _NEEDS_COLLAPSING.search(text):  # most lines: already clean, one run maps the whole of it
+        return text, [(0, start + len(line) - len(line.lstrip()))] if text else []
     out: list[str] = []
     runs: list[tuple[int, int]] = []
     pos, prev_end = 0, None

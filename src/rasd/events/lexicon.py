@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import csv
 import json
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rasd.model import Token
@@ -18,7 +19,7 @@ from rasd.runner.resources import RESOURCE_DIR
 
 EVENT_DIR = RESOURCE_DIR / "events"
 MAX_GAP = 3  # words that may stand between two segments of a trigger ("…" in triggers.tsv)
-CANDIDATE_CACHE = 200_000  # distinct words remembered per phrase set
+CANDIDATE_CACHE = 200_000  # word types remembered (which sets may start there; a set's candidates)
 MAX_GAP_AFTER_VERB = 8  # "فككت وحدة الهندسة في الجيش أمس عبوة": the subject stands between verb and object
 
 
@@ -49,10 +50,62 @@ def _sequence_end(words: list[Token], i: int, specs: tuple[str, ...]) -> int | N
     return i + len(specs)
 
 
-class PhraseSet:
-    """Fast lookup of many short phrases; indexed by first word (exact or prefix) so a token costs a dict probe."""
+ALL_SETS = -1  # every bit set: outside a sentence scope, every phrase set may match
 
-    def __init__(self, phrases: dict[str, object]):
+
+class SentenceScope:
+    """Which phrase sets have a phrase that may start at a word, as bits, per word and per sentence.
+
+    The event stage asks a few dozen phrase sets about every sentence, and most words start no phrase
+    of any of them.  One index over the first words of every set answers for a word in one probe
+    (cached per word type); the OR over a sentence's words tells which sets can match at all in it,
+    and the others answer at once.  Every word list asked about inside a scope is part of its sentence.
+    """
+
+    def __init__(self) -> None:
+        self.active = ALL_SETS
+        self.word_bits: dict[str, int] = {}  # word type → bits of the sets a phrase of which may start there
+        self._exact: dict[str, int] = {}
+        self._prefix: dict[str, int] = {}
+        self._prefix_lengths: list[int] = []
+        self._count = 0
+
+    def register(self, exact_keys, prefix_keys) -> int:
+        bit = 1 << self._count
+        self._count += 1
+        for key in exact_keys:
+            self._exact[key] = self._exact.get(key, 0) | bit
+        for key in prefix_keys:
+            self._prefix[key] = self._prefix.get(key, 0) | bit
+        self._prefix_lengths = sorted({len(k) for k in self._prefix})
+        self.word_bits.clear()
+        return bit
+
+    def bits(self, norm: str) -> int:
+        found = self.word_bits.get(norm)
+        if found is None:
+            found = 0
+            for v in clitic_variants(norm):
+                found |= self._exact.get(v, 0)
+                for n in self._prefix_lengths:
+                    if n <= len(v):
+                        found |= self._prefix.get(v[:n], 0)
+            if len(self.word_bits) > CANDIDATE_CACHE:
+                self.word_bits.clear()
+            self.word_bits[norm] = found
+        return found
+
+    def enter(self, words: list[Token]) -> None:
+        active = 0
+        for w in words:
+            active |= self.bits(w.norm)
+        self.active = active
+
+
+class PhraseSet:
+    """Fast lookup of many short phrases, indexed by first word (exact or prefix)."""
+
+    def __init__(self, phrases: dict[str, object], scope: SentenceScope):
         self.exact: dict[str, list[tuple[tuple[str, ...], object]]] = {}
         self.prefix: dict[str, list[tuple[tuple[str, ...], object]]] = {}
         for phrase, value in phrases.items():
@@ -61,10 +114,19 @@ class PhraseSet:
             table = self.prefix if first.endswith("*") else self.exact
             table.setdefault(first.strip("*="), []).append((specs, value))
         self.prefix_lengths = sorted({len(k) for k in self.prefix})
-        self._seen: dict[str, list[tuple[tuple[str, ...], object]]] = {}  # word → candidates, most words: none
+        self.scope = scope
+        self.bit = scope.register(self.exact, self.prefix)
+        self._seen: dict[str, list[tuple[tuple[str, ...], object]]] = {}  # word → candidates (only words that have some)
+
+    def starts_at(self, token: Token) -> bool:
+        """Whether a phrase of this set may start at `token` (one cached probe)."""
+        bits = self.scope.word_bits.get(token.norm)
+        return bool((self.scope.bits(token.norm) if bits is None else bits) & self.bit)
 
     def candidates(self, token: Token) -> list[tuple[tuple[str, ...], object]]:
         """Phrases whose first word may match `token` (verified by _sequence_end)."""
+        if not self.starts_at(token):
+            return []
         found = self._seen.get(token.norm)
         if found is not None:
             return found
@@ -90,10 +152,12 @@ class PhraseSet:
 
     def find(self, words: list[Token]) -> list[tuple[int, int, object]]:
         """Non-overlapping longest matches, left to right: (start, end, value) word indexes."""
-        out = []
+        out: list[tuple[int, int, object]] = []
+        if not self.scope.active & self.bit:
+            return out
         i = 0
         while i < len(words):
-            m = self.match_at(words, i) if self.candidates(words[i]) else None
+            m = self.match_at(words, i) if self.starts_at(words[i]) else None
             if m:
                 out.append((i, m[0], m[1]))
                 i = m[0]
@@ -103,8 +167,10 @@ class PhraseSet:
 
     def any_in(self, words: list[Token]) -> bool:
         """Whether any phrase occurs in `words` (stops at the first)."""
+        if not self.scope.active & self.bit:
+            return False
         return any(_sequence_end(words, i, specs) is not None
-                   for i, w in enumerate(words) for specs, _ in self.candidates(w))
+                   for i, w in enumerate(words) if self.starts_at(w) for specs, _ in self.candidates(w))
 
 
 @dataclass(frozen=True)
@@ -125,7 +191,7 @@ class TriggerMatch:
 
 
 class TriggerSet:
-    def __init__(self, triggers: list[Trigger]):
+    def __init__(self, triggers: list[Trigger], scope: SentenceScope):
         heads: dict[str, object] = {}
         self.triggers = triggers
         index: dict[str, list[Trigger]] = {}
@@ -135,10 +201,12 @@ class TriggerSet:
                 index.setdefault(key, []).append(t)
         for key, ts in index.items():
             heads[key] = ts
-        self.heads = PhraseSet(heads)
+        self.heads = PhraseSet(heads, scope)
 
     def find(self, words: list[Token]) -> list[TriggerMatch]:
         out: list[TriggerMatch] = []
+        if not self.heads.scope.active & self.heads.bit:
+            return out
         i = 0
         while i < len(words):
             best: TriggerMatch | None = None
@@ -189,6 +257,7 @@ class EventLexicon:
     phrase_sets: dict[str, PhraseSet]
     normalized: dict[str, frozenset[str]]
     codebook: dict
+    scope: SentenceScope = field(repr=False)
 
     @classmethod
     def load(cls, directory: Path = EVENT_DIR) -> "EventLexicon":
@@ -200,19 +269,21 @@ class EventLexicon:
                                         row["pos"]))
         with open(directory / "cues.json", encoding="utf-8") as fh:
             cues = json.load(fh)
+        scope = SentenceScope()
         sets = {
-            "reporting_verbs": PhraseSet(dict.fromkeys(cues["reporting_verbs"], "verb")),
-            "attribution_prepositions": PhraseSet(dict.fromkeys(cues["attribution_prepositions"], "prep")),
-            "hedges": PhraseSet({h: h for h in cues["hedges"]}),
-            "framing": PhraseSet({w: kind for kind, words in cues["framing"].items() for w in words}),
+            "reporting_verbs": PhraseSet(dict.fromkeys(cues["reporting_verbs"], "verb"), scope),
+            "attribution_prepositions": PhraseSet(dict.fromkeys(cues["attribution_prepositions"], "prep"), scope),
+            "hedges": PhraseSet({h: h for h in cues["hedges"]}, scope),
+            "framing": PhraseSet({w: kind for kind, words in cues["framing"].items() for w in words}, scope),
             "modality": PhraseSet({w: kind for kind, words in cues["modality"].items()
-                                   if kind not in ("negation_exceptions", "future_after", "habitual_after") for w in words}),
-            "habitual_after": PhraseSet(dict.fromkeys(cues["modality"]["habitual_after"], True)),
-            "trigger_blockers": PhraseSet(dict.fromkeys(cues["trigger_blockers"], True)),
-            "locative_cues": PhraseSet(dict.fromkeys(cues["locative_cues"], True)),
-            "nationality_adjectives": PhraseSet({w: iso for iso, words in cues["nationality_adjectives"].items() for w in words}),
-            "generic_forces": PhraseSet({w: kind for kind, words in cues["generic_forces"].items() for w in words}),
-            "fatality_words": PhraseSet(dict.fromkeys(cues["fatality_words"], True)),
+                                   if kind not in ("negation_exceptions", "future_after", "habitual_after") for w in words},
+                                  scope),
+            "habitual_after": PhraseSet(dict.fromkeys(cues["modality"]["habitual_after"], True), scope),
+            "trigger_blockers": PhraseSet(dict.fromkeys(cues["trigger_blockers"], True), scope),
+            "locative_cues": PhraseSet(dict.fromkeys(cues["locative_cues"], True), scope),
+            "nationality_adjectives": PhraseSet({w: iso for iso, words in cues["nationality_adjectives"].items() for w in words}, scope),
+            "generic_forces": PhraseSet({w: kind for kind, words in cues["generic_forces"].items() for w in words}, scope),
+            "fatality_words": PhraseSet(dict.fromkeys(cues["fatality_words"], True), scope),
         }
         for name in ("civilian_words", "air_words", "artillery_words", "ied_words", "suicide_words", "fire_words",
                      "protest_force_words", "protest_intervention_words", "riot_words", "anonymous_heads",
@@ -220,13 +291,22 @@ class EventLexicon:
                      "agreement_verbs", "condemnation_words", "pluperfect_heads", "strike_cues", "crowd_words",
                      "peaceful_transfer_words", "subjected_to", "separate_event_words", "unidentified_words", "gathering_words", "protest_nouns",
                      "official_heads", "agency_heads"):
-            sets[name] = PhraseSet(dict.fromkeys(cues[name], True))
+            sets[name] = PhraseSet(dict.fromkeys(cues[name], True), scope)
         with open(RESOURCE_DIR / "acled_codebook.json", encoding="utf-8") as fh:
             codebook = json.load(fh)
         normalized = {"reporting_verbs": frozenset(normalize(v) for v in cues["reporting_verbs"]),
                       "negation_exceptions": frozenset(normalize(v) for v in cues["modality"]["negation_exceptions"]),
                       "future_after": frozenset(normalize(v) for v in cues["modality"]["future_after"])}
-        return cls(TriggerSet(triggers), cues, sets, normalized, codebook)
+        return cls(TriggerSet(triggers, scope), cues, sets, normalized, codebook, scope)
 
     def has(self, name: str, words: list[Token]) -> bool:
         return self.phrase_sets[name].any_in(words)
+
+    @contextmanager
+    def sentence(self, words: list[Token]):
+        """Scope the phrase sets to one sentence (see SentenceScope)."""
+        self.scope.enter(words)
+        try:
+            yield
+        finally:
+            self.scope.active = ALL_SETS

@@ -102,6 +102,7 @@ TYPE_PRIOR = {"PCLI": 3.0, "PPLC": 3.0, "PPLA": 2.5, "PPLA2": 2.0, "PPLG": 2.0, 
 IMPORTANT_CODES = {"PCLI", "ADM1", "PPLC", "PPLA", "PPLA2", "PPLG"}
 CORE_COUNTRIES = {"SY", "IQ", "YE", "LB", "PS", "LY", "SD"}
 ALTERNATIVE_MARGIN = 1.5
+CLOSE_READING = 2.0  # readings this close to the best one compete with it for anchoring the document
 
 
 @dataclass
@@ -194,17 +195,20 @@ def _find_mentions(text, words, gaz: Gazetteer, blocked, loc_tokens) -> list[Men
     n_words = len(words)
     while i < n_words:
         tok = words[i]
-        if i in blocked or not tok.norm[:1].isalpha() or any(v in STOPWORDS for v in _variants(tok.norm)):
+        opening = _opening(tok.norm)
+        if i in blocked or opening is None:
             i += 1
             continue
-        relation_word = _is_relation_word(tok.norm)
+        variants, relation_word = opening
         found = None
-        for variant in _variants(tok.norm):  # the longest name starting here; the first variant wins a tie
+        for variant in variants:  # the longest name starting here; the first variant wins a tie
+            if not gaz.is_prefix(variant):
+                continue
             longest = _longest_name(text, words, i, variant, gaz, blocked, 2 if relation_word else 1)
             if longest and (found is None or longest[0] > found[0]):
                 found = (longest[0], variant, longest[1], False)
         if found is None and not relation_word:
-            for variant in _variants(tok.norm):
+            for variant in variants:
                 if len(variant) >= 4 and not _is_relation_word(variant) and gaz.has_folded(fold_key(variant)):
                     found = (1, variant, variant, True)
                     break
@@ -224,6 +228,16 @@ def _find_mentions(text, words, gaz: Gazetteer, blocked, loc_tokens) -> list[Men
         mentions.append(m)
         i += n
     return mentions
+
+
+@lru_cache(maxsize=100_000)
+def _opening(norm: str) -> tuple[tuple[str, ...], bool] | None:
+    """A word's clitic variants and whether it is a relation word (ريف, شرق, مدينة...); None for a word that
+    never opens a place name (a stop word, a number, punctuation)."""
+    variants = _variants(norm)
+    if not norm[:1].isalpha() or any(v in STOPWORDS for v in variants):
+        return None
+    return variants, _is_relation_word(norm)
 
 
 def _runs_on(text: str, words, j: int, blocked) -> bool:
@@ -251,6 +265,7 @@ def _longest_name(text, words, i: int, variant: str, gaz: Gazetteer, blocked, mi
     return best
 
 
+@lru_cache(maxsize=100_000)
 def _is_relation_word(norm: str) -> bool:
     return any(v in RURAL or v in DIRECTION_NOUNS or v in HEADS or v in BORDER or v in DIRECTION_ADJECTIVES
                for v in _variants(norm))
@@ -357,10 +372,10 @@ def _disambiguate(mentions: list[Mention], gaz: Gazetteer) -> None:
     # Pass 1: mentions whose reading is clear without context become anchors.
     anchors: dict[int, GazPlace] = {}
     for idx, m in enumerate(mentions):
-        distinct = _distinct(sorted(((_score(m, c, None), c) for c in m.candidates), key=lambda x: -x[0]))
+        distinct = _distinct(sorted(((_score(m, c, None), c) for c in m.candidates), key=lambda x: -x[0]), CLOSE_READING)
         if not distinct:
             continue
-        close = [p for sc, p in distinct if distinct[0][0] - sc < 2.0]
+        close = [p for sc, p in distinct if distinct[0][0] - sc < CLOSE_READING]
         # clear: one reading stands out, or the close readings agree on country and province
         # (for "ريف دمشق" the province and its capital district tell the same thing about the document)
         clear = len(close) == 1 or all((p.country, p.admin1) == (close[0].country, close[0].admin1) for p in close)
@@ -382,7 +397,7 @@ def _disambiguate(mentions: list[Mention], gaz: Gazetteer) -> None:
         if not scored or not _acceptable(m, scored[0][1], context):
             continue
         m.chosen = scored[0][1]
-        m.scores = _distinct(scored)
+        m.scores = _distinct(scored, ALTERNATIVE_MARGIN)
         context.add(m.chosen)
 
 
@@ -419,13 +434,11 @@ class _Context:
             self.add(a)
 
     def add(self, p: GazPlace, sign: int = 1) -> None:
-        self.countries[p.country] += sign
+        _count(self.countries, p.country, sign)
         if p.admin1:
-            self.admin1[(p.country, p.admin1)] += sign
+            _count(self.admin1, (p.country, p.admin1), sign)
         if p.fcode not in ("PCLI", "ADM1") and p.precision < 3:
-            self.points[(p.lat, p.lon)] += sign
-        for counter in (self.countries, self.admin1, self.points):
-            counter += Counter()  # drop keys whose count fell to zero
+            _count(self.points, (p.lat, p.lon), sign)
 
     def remove(self, p: GazPlace) -> None:
         self.add(p, -1)
@@ -440,6 +453,15 @@ class _Context:
             if SELF_DEG2 < d2 < best:  # the place itself is not its own evidence
                 best = d2
         return 111.195 * math.sqrt(best) if best < 1e18 else 1e9
+
+
+def _count(counter: Counter, key, sign: int) -> None:
+    """Add `sign` to a key's count; a key whose count falls to zero is gone (membership is what is asked)."""
+    value = counter[key] + sign
+    if value > 0:
+        counter[key] = value
+    else:
+        counter.pop(key, None)
 
 
 def _fast_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -475,10 +497,14 @@ def _score(m: Mention, c: GazPlace, ctx: _Context | None) -> float:
     return s
 
 
-def _distinct(scored: list[tuple[float, GazPlace]]) -> list[tuple[float, GazPlace]]:
-    """Best-scored row per location (a city, its district and sub-district often share a point)."""
+def _distinct(scored: list[tuple[float, GazPlace]], margin: float) -> list[tuple[float, GazPlace]]:
+    """Best-scored row per location (a city, its district and sub-district often share a point), from a list
+    sorted best first, down to `margin` below the best; the runner-up is always found, however far below.
+    A common name has hundreds of rows, and only the close ones are ever looked at."""
     out: list[tuple[float, GazPlace]] = []
     for s, p in scored:
+        if len(out) >= 2 and scored[0][0] - s > margin:
+            break
         if all(_fast_km(p.lat, p.lon, q.lat, q.lon) > 25 for _, q in out):
             out.append((s, p))
     return out

@@ -75,6 +75,17 @@ class FeatureExtractor:
         stem = known[-1] if known else variants[-1]
         return stem, word[: len(word) - len(stem)] if word.endswith(stem) else "+al"
 
+    def type_features(self, word: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+        """The word's own features, and those it lends to the words at each of NEIGHBOUR_OFFSETS."""
+        own = self._own.get(word)
+        if own is None:
+            if len(self._own) > CACHE_TYPES:
+                self._own.clear()
+                self._lent.clear()
+            self._type_features(word)
+            own = self._own[word]
+        return own, self._lent[word]
+
     def _type_features(self, word: str) -> None:
         stem, proclitic = self._stem(word)
         bare = strip_article(stem)
@@ -115,24 +126,18 @@ class FeatureExtractor:
         self._lent[word] = tuple(lent)
 
     def sentence(self, norms: list[str]) -> list[list[str]]:
-        own, lent = self._own, self._lent
-        if len(own) > CACHE_TYPES:
-            own.clear()
-            lent.clear()
-        for word in norms:
-            if word not in own:
-                self._type_features(word)
+        types = [self.type_features(word) for word in norms]
         gaz = self.gazetteer.match(norms)
         n = len(norms)
         out = []
-        for i, word in enumerate(norms):
+        for i in range(n):
             feats = ["b"]
-            feats += own[word]
+            feats += types[i][0]
             feats += gaz[i]
             for k, offset in enumerate(NEIGHBOUR_OFFSETS):
                 j = i + offset
                 if 0 <= j < n:
-                    feats += lent[norms[j]][k]
+                    feats += types[j][1][k]
                     if abs(offset) == 1:
                         feats += [f"{offset}{g}" for g in gaz[j]]
                 else:

@@ -19,6 +19,7 @@ RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 LEXICONS = RESOURCES / "lexicons"
 GAZETTEER_FILE = "gazetteer.tsv.gz"
 MAX_NAME_TOKENS = 6
+MAX_CACHED_WORDS = 100_000
 # Kinds of name: LOC (countries, regions, districts, towns of 15k+, curated places), LOCS (smaller
 # places), PER (given names), ORG (organisations).
 _ARABIC_SCRIPT = ("\u0600", "\u06ff")
@@ -46,6 +47,7 @@ class Gazetteer:
         for key in names:
             words = key.split(" ")
             self.lengths[words[0]] = max(self.lengths.get(words[0], 0), len(words))
+        self._starts: dict[str, tuple[tuple[str, int], ...]] = {}  # word -> (variant, longest) that open names
 
     @classmethod
     def load(cls, directory: Path) -> "Gazetteer":
@@ -63,13 +65,9 @@ class Gazetteer:
         """
         out: list[list[str]] = [[] for _ in norms]
         n = len(norms)
-        lengths = self.lengths
         names = self.names
         for i in range(n):
-            for first in clitic_variants(norms[i]):
-                longest = lengths.get(first)
-                if not longest:
-                    continue
+            for first, longest in self._name_starts(norms[i]):
                 seen: set[str] = set()
                 for size in range(min(longest, n - i), 0, -1):
                     key = first if size == 1 else first + " " + " ".join(norms[i + 1:i + size])
@@ -84,6 +82,15 @@ class Gazetteer:
                 if seen:
                     break
         return out
+
+    def _name_starts(self, word: str) -> tuple[tuple[str, int], ...]:
+        starts = self._starts.get(word)
+        if starts is None:
+            if len(self._starts) > MAX_CACHED_WORDS:
+                self._starts.clear()
+            starts = tuple((v, self.lengths[v]) for v in clitic_variants(word) if v in self.lengths)
+            self._starts[word] = starts
+        return starts
 
 
 def _wof_names(data: Path, names: dict[str, set[str]]) -> None:
