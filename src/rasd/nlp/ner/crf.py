@@ -36,7 +36,7 @@ class CrfRecognizer:
 
     def tag(self, sentences: list[list[str]]) -> list[list[str]]:
         """BIO tags for each sentence of normalised words."""
-        return self.scorer.decode([self.scorer.emissions(norms) for norms in sentences])
+        return self.scorer.decode(self.scorer.emissions(sentences), [len(s) for s in sentences])
 
     def entities(self, doc: Document) -> list[Entity]:
         sentences = sentence_tokens(doc)
@@ -55,62 +55,59 @@ class CrfScorer:
     def __init__(self, tagger: pycrfsuite.Tagger, features: FeatureExtractor):
         info = tagger.info()
         self.labels = tagger.labels()
+        n_labels = len(self.labels)
         index = {label: i for i, label in enumerate(self.labels)}
-        self.transitions = np.zeros((len(self.labels), len(self.labels)))
+        self.transitions = np.zeros((n_labels, n_labels))
         for (previous, current), weight in info.transitions.items():
             self.transitions[index[previous], index[current]] = weight
-        self.weights: dict[str, np.ndarray] = {}
+        rows: dict[str, int] = {}
+        for attribute, _ in info.state_features:
+            rows.setdefault(attribute, len(rows) + 1)
+        self.weights = np.zeros((len(rows) + 1, n_labels))  # row 0 stays zero: every sum starts from it
         for (attribute, label), weight in info.state_features.items():
-            self.weights.setdefault(attribute, np.zeros(len(self.labels)))[index[label]] = weight
+            self.weights[rows[attribute], index[label]] = weight
+        self._row_of_attribute = rows
         self.features = features
-        self._zero = np.zeros(len(self.labels))
         self._bias = self._sum(("b",))
         self._edges = {(offset, side): self._sum((f"{offset}{side}",)) for offset in NEIGHBOUR_OFFSETS
                        for side in ("BOS", "EOS")}
-        self._types: dict[str, np.ndarray] = {}
+        # per word type, rows: its own features' scores, then what it lends to each neighbour offset
+        self._table = np.empty((CACHE_TYPES, 1 + len(NEIGHBOUR_OFFSETS), n_labels))
+        self._row_of: dict[str, int] = {}
         self._gazetteer: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}  # few distinct
 
+    def _sums(self, groups) -> np.ndarray:
+        """One score vector per group of feature names (features the model does not know count for nothing)."""
+        rows, starts = [], []
+        row_of = self._row_of_attribute
+        for group in groups:
+            starts.append(len(rows))
+            rows.append(0)
+            rows += [row_of[a] for a in group if a in row_of]
+        return np.add.reduceat(self.weights[rows], starts, axis=0)
+
     def _sum(self, attributes) -> np.ndarray:
-        out = self._zero.copy()
-        for attribute in attributes:
-            weight = self.weights.get(attribute)
-            if weight is not None:
-                out += weight
-        return out
+        return self._sums([attributes])[0]
 
-    def _type_scores(self, word: str) -> np.ndarray:
-        """Rows: the word's own features, then what it lends to the word at each neighbour offset."""
-        scores = self._types.get(word)
-        if scores is None:
-            if len(self._types) > CACHE_TYPES:
-                self._types.clear()
-            own, lent = self.features.type_features(word)
-            scores = np.stack([self._sum(own)] + [self._sum(features) for features in lent])
-            self._types[word] = scores
-        return scores
-
-    def emissions(self, norms: list[str]) -> np.ndarray:
-        """Label scores per word of one sentence: exactly what crfsuite sums over the sentence's features."""
-        n = len(norms)
-        if not n:
-            return np.zeros((0, len(self.labels)))
-        rows = np.stack([self._type_scores(word) for word in norms])
-        scores = rows[:, 0] + self._bias
-        for k, offset in enumerate(NEIGHBOUR_OFFSETS, start=1):
-            lo, hi = max(0, -offset), min(n, n - offset)  # words whose neighbour at `offset` exists
-            if lo < hi:
-                scores[lo:hi] += rows[lo + offset:hi + offset, k]
-            scores[:lo] += self._edges[offset, "BOS"]
-            scores[hi:] += self._edges[offset, "EOS"]
-        for i, matches in enumerate(self.features.gazetteer.match(norms)):
-            if matches:
-                own, to_previous, to_next = self._gazetteer_scores(tuple(matches))
-                scores[i] += own
-                if i > 0:
-                    scores[i - 1] += to_previous
-                if i + 1 < n:
-                    scores[i + 1] += to_next
-        return scores
+    def _type_rows(self, words: list[str]) -> np.ndarray:
+        """The table rows of these words, adding the word types not seen yet; a full table starts over
+        (what was gathered so far is copied out first)."""
+        row_of, table = self._row_of, self._table
+        gathered: list[np.ndarray] = []
+        ids: list[int] = []
+        for word in words:
+            row = row_of.get(word)
+            if row is None:
+                if len(row_of) == len(table):
+                    gathered.append(table[ids])
+                    ids = []
+                    row_of.clear()
+                row = row_of[word] = len(row_of)
+                own, lent = self.features.type_features(word)
+                table[row] = self._sums((own, *lent))
+            ids.append(row)
+        gathered.append(table[ids])
+        return gathered[0] if len(gathered) == 1 else np.concatenate(gathered)
 
     def _gazetteer_scores(self, matches: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Scores of a word's gazetteer matches: for the word, and as lent to the previous and next word."""
@@ -120,32 +117,60 @@ class CrfScorer:
             self._gazetteer[matches] = scores
         return scores
 
-    def decode(self, emissions: list[np.ndarray]) -> list[list[str]]:
-        """The best label sequence of every sentence, all sentences stepped through together."""
-        lengths = [len(e) for e in emissions]
-        if not any(lengths):
-            return [[] for _ in emissions]
-        batch, steps, n_labels = len(emissions), max(lengths), len(self.labels)
+    def emissions(self, sentences: list[list[str]]) -> np.ndarray:
+        """Label scores of every word of every sentence, one row per word in reading order: exactly what
+        crfsuite sums over each word's features (neighbours never reach across a sentence boundary)."""
+        words = [w for sentence in sentences for w in sentence]
+        if not words:
+            return np.zeros((0, len(self.labels)))
+        rows = self._type_rows(words)
+        lengths = np.array([len(s) for s in sentences])
+        starts = np.cumsum(lengths) - lengths
+        position = np.arange(len(words)) - np.repeat(starts, lengths)  # index of each word in its sentence
+        length = np.repeat(lengths, lengths)
+        scores = rows[:, 0] + self._bias
+        everywhere = np.arange(len(words))
+        for k, offset in enumerate(NEIGHBOUR_OFFSETS, start=1):
+            target = position + offset
+            lent = rows[np.clip(everywhere + offset, 0, len(words) - 1), k]
+            edge = np.where((target < 0)[:, None], self._edges[offset, "BOS"], self._edges[offset, "EOS"])
+            scores += np.where(((target >= 0) & (target < length))[:, None], lent, edge)
+        i = 0
+        for sentence in sentences:
+            for j, matches in enumerate(self.features.gazetteer.match(sentence)):
+                if matches:
+                    own, to_previous, to_next = self._gazetteer_scores(tuple(matches))
+                    scores[i + j] += own
+                    if j > 0:
+                        scores[i + j - 1] += to_previous
+                    if j + 1 < len(sentence):
+                        scores[i + j + 1] += to_next
+            i += len(sentence)
+        return scores
+
+    def decode(self, scores: np.ndarray, lengths: list[int]) -> list[list[str]]:
+        """The best label sequence of every sentence (`scores` from `emissions`), all stepped through together."""
+        if not len(scores):
+            return [[] for _ in lengths]
+        batch, steps, n_labels = len(lengths), max(lengths), len(self.labels)
+        sizes = np.array(lengths)
         padded = np.zeros((batch, steps, n_labels))
-        for b, e in enumerate(emissions):
-            padded[b, :len(e)] = e
-        alive = np.arange(steps)[None, :] < np.array(lengths)[:, None]
-        best = padded[:, 0].copy()
+        padded[np.repeat(np.arange(batch), sizes), np.arange(len(scores)) - np.repeat(np.cumsum(sizes) - sizes, sizes)] = scores
+        best = np.empty((batch, steps, n_labels))  # best score of a path ending in each label at each step
         back = np.zeros((batch, steps, n_labels), dtype=np.intp)
+        best[:, 0] = padded[:, 0]
         for t in range(1, steps):
-            candidates = best[:, :, None] + self.transitions[None]  # previous label × current label
+            candidates = best[:, t - 1, :, None] + self.transitions  # previous label × current label
             back[:, t] = candidates.argmax(axis=1)
-            stepped = np.take_along_axis(candidates, back[:, t][:, None, :], axis=1)[:, 0] + padded[:, t]
-            best = np.where(alive[:, t, None], stepped, best)
+            best[:, t] = candidates.max(axis=1) + padded[:, t]
+        last = best[np.arange(batch), np.maximum(sizes - 1, 0)].argmax(axis=1).tolist()
         out = []
         for b, n in enumerate(lengths):
-            if not n:
-                out.append([])
-                continue
-            label = int(best[b].argmax())
-            path = [label]
-            for t in range(n - 1, 0, -1):
-                label = int(back[b, t, label])
+            label = last[b]
+            path = [label] if n else []
+            pointers = back[b, 1:n].tolist()
+            for t in range(n - 2, -1, -1):
+                label = pointers[t][label]
                 path.append(label)
             out.append([self.labels[i] for i in reversed(path)])
         return out
