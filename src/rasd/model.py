@@ -26,7 +26,7 @@ class Sentence:
     end: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Token:
     start: int
     end: int

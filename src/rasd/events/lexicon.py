@@ -155,9 +155,13 @@ class PhraseSet:
         out: list[tuple[int, int, object]] = []
         if not self.scope.active & self.bit:
             return out
+        word_bits, bit = self.scope.word_bits, self.bit  # read inline: this loop sees every word of every sentence
         i = 0
         while i < len(words):
-            m = self.match_at(words, i) if self.starts_at(words[i]) else None
+            bits = word_bits.get(words[i].norm)
+            if bits is None:
+                bits = self.scope.bits(words[i].norm)
+            m = self.match_at(words, i) if bits & bit else None
             if m:
                 out.append((i, m[0], m[1]))
                 i = m[0]

@@ -63,8 +63,22 @@ _WORD_RE = re.compile(
 )
 
 
+_NORMALIZED: dict[str, str] = {}  # word → normalize(word): news repeats its words, and this is the hottest loop
+_NORMALIZED_MAX = 200_000
+
+
 def tokenize(text: str) -> list[Token]:
-    return [Token(m.start(), m.end(), m.group(), normalize(m.group())) for m in _WORD_RE.finditer(text)]
+    out = []
+    known = _NORMALIZED
+    for m in _WORD_RE.finditer(text):
+        word = m.group()
+        norm = known.get(word)
+        if norm is None:
+            if len(known) > _NORMALIZED_MAX:
+                known.clear()
+            norm = known[word] = normalize(word)
+        out.append(Token(m.start(), m.end(), word, norm))
+    return out
 
 
 # Proclitic sequences, longest first, in normalised form.  "لل" is ل + ال with the alef elided.

@@ -371,8 +371,9 @@ def _after_direction(words, i: int) -> tuple[int, str | None]:
 def _disambiguate(mentions: list[Mention], gaz: Gazetteer) -> None:
     # Pass 1: mentions whose reading is clear without context become anchors.
     anchors: dict[int, GazPlace] = {}
+    alone = [[(_score(m, c), c) for c in m.candidates] for m in mentions]  # each reading's score without context
     for idx, m in enumerate(mentions):
-        distinct = _distinct(sorted(((_score(m, c, None), c) for c in m.candidates), key=lambda x: -x[0]), CLOSE_READING)
+        distinct = _distinct(sorted(alone[idx], key=lambda x: -x[0]), CLOSE_READING)
         if not distinct:
             continue
         close = [p for sc, p in distinct if distinct[0][0] - sc < CLOSE_READING]
@@ -390,7 +391,7 @@ def _disambiguate(mentions: list[Mention], gaz: Gazetteer) -> None:
         if own is not None:
             context.remove(own)
         container = _container(mentions, idx, anchors)
-        scored = sorted(((_score(m, c, context) + _inside_bonus(c, container), c) for c in m.candidates),
+        scored = sorted(((_in_context(score, c, context) + _inside_bonus(c, container), c) for score, c in alone[idx]),
                         key=lambda x: -x[0])
         if own is not None:
             context.add(own)
@@ -470,7 +471,8 @@ def _fast_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 111.195 * math.hypot(lat2 - lat1, x)
 
 
-def _score(m: Mention, c: GazPlace, ctx: _Context | None) -> float:
+def _score(m: Mention, c: GazPlace) -> float:
+    """How likely the reading is from the mention alone: kind of place, size, country, head word."""
     s = TYPE_PRIOR.get(c.fcode or "", 2.5 if c.source == "curated" else 1.0)
     s += 0.35 * math.log10(c.population + 1)
     if c.country in CORE_COUNTRIES:
@@ -486,14 +488,18 @@ def _score(m: Mention, c: GazPlace, ctx: _Context | None) -> float:
     if m.relation in ("rural", "direction", "between") and m.head is None:
         if c.fclass == "P" or c.fcode in ("PCLI", "ADM1") or c.source == "curated":
             s += 1.0
-    if ctx is not None:
-        if c.country in ctx.countries:
-            s += 1.5
-        if c.admin1 and (c.country, c.admin1) in ctx.admin1:
-            s += 1.5
-        d = ctx.nearest_km(c) if c.fclass != "A" else 1e9  # an area's centroid says little about nearness
-        if d < 1e8:
-            s += 2.5 * math.exp(-d / 60.0)
+    return s
+
+
+def _in_context(s: float, c: GazPlace, ctx: _Context) -> float:
+    """A reading's score `s` raised by what the rest of the document names near it."""
+    if c.country in ctx.countries:
+        s += 1.5
+    if c.admin1 and (c.country, c.admin1) in ctx.admin1:
+        s += 1.5
+    d = ctx.nearest_km(c) if c.fclass != "A" else 1e9  # an area's centroid says little about nearness
+    if d < 1e8:
+        s += 2.5 * math.exp(-d / 60.0)
     return s
 
 
