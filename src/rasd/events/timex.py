@@ -29,6 +29,9 @@ _SAME_DAY = {("اليوم", "نفسه"), ("اليوم", "ذاته"), ("الوق�
 _RELATIVE_BY_FIRST: dict[str, list[tuple[tuple[str, ...], int, int]]] = {}
 for _phrase, _days, _precision in _RELATIVE:
     _RELATIVE_BY_FIRST.setdefault(_phrase[0], []).append((_phrase, _days, _precision))
+# words that can open a date expression: every other word is passed over at once
+_OPENERS = frozenset(_RELATIVE_BY_FIRST) | {k.split(" ")[0] for k in MONTH_BY_NAME} | set(_WEEKDAY_BY_NORM) | {
+    first for first, _ in _SAME_DAY}
 
 
 def resolve_date(words: list[Token], text: str, published: date | None,
@@ -44,6 +47,8 @@ def resolve_date(words: list[Token], text: str, published: date | None,
     for i, norm in enumerate(norms):
         if explicit_at is not None and words[i].start >= explicit_at:
             return explicit  # the explicit date is written before any relative expression
+        if norm not in _OPENERS:
+            continue
         following = norms[i + 1] if i + 1 < len(norms) else ""
         if previous and (norm, following) in _SAME_DAY:
             return previous

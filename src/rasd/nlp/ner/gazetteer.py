@@ -66,8 +66,12 @@ class Gazetteer:
         out: list[list[str]] = [[] for _ in norms]
         n = len(norms)
         names = self.names
+        cached = self._starts
         for i in range(n):
-            for first, longest in self._name_starts(norms[i]):
+            starts = cached.get(norms[i])
+            if starts is None:
+                starts = self._name_starts(norms[i])
+            for first, longest in starts:
                 seen: set[str] = set()
                 for size in range(min(longest, n - i), 0, -1):
                     key = first if size == 1 else first + " " + " ".join(norms[i + 1:i + size])
