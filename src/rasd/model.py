@@ -8,7 +8,7 @@ may add keys, never rename them.
 from __future__ import annotations
 
 import bisect
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 
@@ -190,18 +190,41 @@ class Document:
             "published": self.published,
             "language": self.language,
             "text": self.text,
-            "removed": [asdict(r) for r in self.removed],
-            "entities": [asdict(e) for e in self.entities],
-            "quantities": [asdict(q) for q in self.quantities],
-            "places": [asdict(p) for p in self.places],
+            "removed": plain(self.removed),
+            "entities": plain(self.entities),
+            "quantities": plain(self.quantities),
+            "places": plain(self.places),
             "events": [event_to_dict(e) for e in self.events],
-            "claims": [asdict(c) for c in self.claims],
-            "framing": [asdict(m) for m in self.framing],
+            "claims": plain(self.claims),
+            "framing": plain(self.framing),
             "warnings": list(self.warnings),
         }
 
 
 def event_to_dict(event: Event) -> dict[str, Any]:
-    d = asdict(event)
+    d = plain(event)
     d["evidence"] = [{"start": s, "end": e} for s, e in event.evidence]
     return d
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def plain(value: Any) -> Any:
+    """Dataclasses as dicts, recursively: what `dataclasses.asdict` gives, without its deep copy of every
+    value (the export's values are strings and numbers; copying them made storing cost as much as analysing)."""
+    if type(value) in _SCALARS:
+        return value
+    names = _FIELD_NAMES.get(type(value))
+    if names is None and is_dataclass(value) and not isinstance(value, type):
+        names = _FIELD_NAMES[type(value)] = tuple(f.name for f in fields(value))
+    if names is not None:
+        return {name: plain(getattr(value, name)) for name in names}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(plain(v) for v in value)
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value

@@ -12,6 +12,7 @@ import json
 import random
 import resource
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -104,7 +105,11 @@ def _generate(corpus: Path, n_docs: int, n_words: int) -> list[str]:
 
 
 def pipeline_benchmark(articles: list[str]) -> dict[str, object]:
+    """The analysis itself, and then storing each analysed article as `rasd analyze` does (one SQLite file
+    in a temporary folder, committed every COMMIT_EVERY_DOCS articles), each timed on its own."""
+    from rasd.runner.batch import COMMIT_EVERY_DOCS
     from rasd.runner.pipeline import Pipeline
+    from rasd.store import Store
 
     pipeline = Pipeline.default()
     t0 = time.perf_counter()
@@ -114,16 +119,25 @@ def pipeline_benchmark(articles: list[str]) -> dict[str, object]:
 
     stage_time: dict[str, float] = {}
     words = sum(len(a.split()) for a in articles)
-    t0 = time.perf_counter()
     counts = {"entities": 0, "places": 0, "events": 0}
-    for text in articles:
-        doc = pipeline(Document(raw=text, published="2026-11-20"))
-        for k, v in doc.timings.items():
-            stage_time[k] = stage_time.get(k, 0.0) + v
-        counts["entities"] += len(doc.entities)
-        counts["places"] += len(doc.places)
-        counts["events"] += len(doc.events)
-    elapsed = time.perf_counter() - t0
+    elapsed = store_s = 0.0
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.db") as store:
+        for i, text in enumerate(articles):
+            t0 = time.perf_counter()
+            doc = pipeline(Document(raw=text, published="2026-11-20"))
+            t1 = time.perf_counter()
+            if i % COMMIT_EVERY_DOCS == 0:
+                store.conn.execute("BEGIN IMMEDIATE")
+            store.save(doc, f"bench:{i}", pipeline.resources.actor_info)
+            if i % COMMIT_EVERY_DOCS == COMMIT_EVERY_DOCS - 1 or i == len(articles) - 1:
+                store.conn.execute("COMMIT")
+            elapsed += t1 - t0
+            store_s += time.perf_counter() - t1
+            for k, v in doc.timings.items():
+                stage_time[k] = stage_time.get(k, 0.0) + v
+            counts["entities"] += len(doc.entities)
+            counts["places"] += len(doc.places)
+            counts["events"] += len(doc.events)
 
     t0 = time.perf_counter()
     for text in articles:
@@ -136,6 +150,8 @@ def pipeline_benchmark(articles: list[str]) -> dict[str, object]:
         "seconds": elapsed,
         "articles_per_s": len(articles) / elapsed,
         "words_per_s": words / elapsed,
+        "store_ms_per_article": 1000 * store_s / len(articles),
+        "articles_per_s_with_store": len(articles) / (elapsed + store_s),
         "resource_load_s": load_s,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "stage_share": {k: round(v / total_stage, 3) for k, v in stage_time.items()},

@@ -11,6 +11,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ DEFAULT_DB = "rasd.db"
 ActorLookup = Callable[[str], dict[str, Any] | None]
 
 
+@lru_cache(maxsize=200_000)
 def search_stem(norm_token: str) -> str:
     """The one form a token is indexed under for search: its shortest clitic-stripped variant."""
     return min(clitic_variants(norm_token), key=len)
