@@ -1,7 +1,7 @@
 """Actor registry and linking: canonical actors from clitic-bearing, quoted and aliased names."""
 from __future__ import annotations
 
-import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -169,14 +169,13 @@ def test_registry_size_and_validator(registry):
     assert "OK" in res.stdout
 
 
-def test_load_and_link_speed():
-    t0 = time.perf_counter()
+def test_linking_a_long_text_finds_every_mention():
+    """Speed is measured by `rasd bench`; here a long repetitive text must still be linked throughout."""
     registry = ActorRegistry.load()
-    assert time.perf_counter() - t0 < 0.5
     text = ("وقالت مصادر إن قوات سوريا الديمقراطية استهدفت مواقع للجيش التركي والفصائل في ريف حلب الشمالي "
             "فيما أعلن المرصد السوري لحقوق الإنسان مقتل عنصرين. ") * 2000
     doc = make_doc(text)
-    t0 = time.perf_counter()
     link_actors(doc, registry)
-    rate = len(doc.tokens) / (time.perf_counter() - t0)
-    assert rate > 500_000, rate
+    linked = Counter(e.actor for e in doc.entities if e.actor)
+    assert linked["Syrian Democratic Forces"] == 2000
+    assert linked["Syrian Observatory for Human Rights"] == 2000

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -44,11 +43,9 @@ def sample(gaz) -> Document:
     return analyse(SAMPLE.read_text(encoding="utf-8"), gaz)
 
 
-def test_load_is_fast(gaz):
-    t0 = time.perf_counter()
-    Gazetteer.load()
-    assert time.perf_counter() - t0 < 1.0
+def test_gazetteer_knows_every_country(gaz):
     assert len(gaz.countries) > 200
+    assert gaz.countries["SY"].name_en == "Syria"
 
 
 def test_sample_jisr_al_shughur(sample):
