@@ -88,8 +88,7 @@ class Store:
                       [(doc.id, p.start, p.end, p.text, p.name_ar, p.name_en, p.lat, p.lon, p.country, p.admin1,
                         p.admin2, p.geonameid, p.feature_class, p.feature_code, p.precision, p.direction,
                         p.confidence) for p in doc.places])
-        for i, ev in enumerate(doc.events):
-            self._save_event(doc, f"{doc.id}:{i}", ev, analysis["events"][i])
+        self._save_events(doc, analysis["events"])
         self._index(doc)
         if actor_lookup:
             self._save_actors(doc, actor_lookup)
@@ -97,18 +96,21 @@ class Store:
                   (input_key, doc.source_path or "", doc.id, "stored"))
         return "stored"
 
-    def _save_event(self, doc: Document, event_id: str, ev: Event, data: dict[str, Any]) -> None:
-        loc = ev.location
-        self.conn.execute(
-            "INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (event_id, doc.id, ev.event_type, ev.sub_event_type, ev.actor1, ev.assoc_actor_1, ev.actor2,
-             ev.assoc_actor_2, ev.inter1, ev.inter2, ev.interaction, ev.event_date, ev.time_precision,
-             loc.name_en if loc else None, loc.name_ar if loc else None, loc.lat if loc else None,
-             loc.lon if loc else None, loc.country if loc else None, loc.admin1 if loc else None,
-             loc.admin2 if loc else None, loc.precision if loc else None, ev.fatalities, ev.civilian_fatalities,
-             ev.modality, ev.confidence, doc.outlet, json.dumps(data, ensure_ascii=False)))
-        self.conn.executemany("INSERT INTO event_sources VALUES (?,?,?,?,?)",
-                              [(event_id, i, s.text, s.kind, s.actor) for i, s in enumerate(ev.sources.sources)])
+    def _save_events(self, doc: Document, exported: list[dict[str, Any]]) -> None:
+        rows, sources = [], []
+        for i, (ev, data) in enumerate(zip(doc.events, exported)):
+            event_id = f"{doc.id}:{i}"
+            loc = ev.location
+            rows.append(
+                (event_id, doc.id, ev.event_type, ev.sub_event_type, ev.actor1, ev.assoc_actor_1, ev.actor2,
+                 ev.assoc_actor_2, ev.inter1, ev.inter2, ev.interaction, ev.event_date, ev.time_precision,
+                 loc.name_en if loc else None, loc.name_ar if loc else None, loc.lat if loc else None,
+                 loc.lon if loc else None, loc.country if loc else None, loc.admin1 if loc else None,
+                 loc.admin2 if loc else None, loc.precision if loc else None, ev.fatalities, ev.civilian_fatalities,
+                 ev.modality, ev.confidence, doc.outlet, json.dumps(data, ensure_ascii=False)))
+            sources += [(event_id, k, s.text, s.kind, s.actor) for k, s in enumerate(ev.sources.sources)]
+        self.conn.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+        self.conn.executemany("INSERT INTO event_sources VALUES (?,?,?,?,?)", sources)
 
     def _index(self, doc: Document) -> None:
         tokens = [t for t in (doc.tokens or tokenize(doc.text)) if t.norm[:1].isalnum()]
@@ -120,11 +122,10 @@ class Store:
         names = {e.actor for e in doc.entities if e.actor}
         for ev in doc.events:
             names.update(n for n in (ev.actor1, ev.assoc_actor_1, ev.actor2, ev.assoc_actor_2) if n)
-        for name in names:
-            info = lookup(name) or {}
-            self.conn.execute("INSERT OR IGNORE INTO actors VALUES (?,?,?,?,?,?)",
-                              (name, info.get("type"), info.get("inter"), info.get("country"), info.get("wikidata"),
-                               json.dumps(info.get("names_ar", []), ensure_ascii=False)))
+        infos = [(name, lookup(name) or {}) for name in sorted(names)]
+        self.conn.executemany("INSERT OR IGNORE INTO actors VALUES (?,?,?,?,?,?)",
+                              [(name, info.get("type"), info.get("inter"), info.get("country"), info.get("wikidata"),
+                                json.dumps(info.get("names_ar", []), ensure_ascii=False)) for name, info in infos])
 
     def record_failure(self, input_key: str, source_path: str, stage: str, reason: str) -> None:
         self.conn.execute("INSERT OR REPLACE INTO failures(input_key, source_path, stage, reason) VALUES (?,?,?,?)",
