@@ -11,6 +11,7 @@ import csv
 import json
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from rasd.model import Token
@@ -27,13 +28,14 @@ def is_word(token: Token) -> bool:
     return token.norm[:1].isalnum()
 
 
-def _word_matches(spec: str, token: Token) -> bool:
+@lru_cache(maxsize=500_000)
+def _word_matches(spec: str, norm: str) -> bool:
     """A word matches its spec with any proclitics; "=x" allows only the conjunctions و/ف, "x*" is a prefix."""
     prefix = spec.endswith("*")
     stem = spec.strip("*=")
-    variants = (token.norm, token.norm[1:]) if spec.startswith("=") else clitic_variants(token.norm)
-    if spec.startswith("=") and token.norm[:1] not in "وف":
-        variants = (token.norm,)
+    variants = (norm, norm[1:]) if spec.startswith("=") else clitic_variants(norm)
+    if spec.startswith("=") and norm[:1] not in "وف":
+        variants = (norm,)
     for v in variants:
         if v == stem or (prefix and v.startswith(stem)):
             return True
@@ -45,7 +47,7 @@ def _sequence_end(words: list[Token], i: int, specs: tuple[str, ...]) -> int | N
     if i + len(specs) > len(words):
         return None
     for k, spec in enumerate(specs):
-        if not _word_matches(spec, words[i + k]):
+        if not _word_matches(spec, words[i + k].norm):
             return None
     return i + len(specs)
 

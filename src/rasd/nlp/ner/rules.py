@@ -124,8 +124,10 @@ def apply_rules(doc: Document, model_entities: list[Entity]) -> tuple[list[Entit
     lex = lexicons()
     starts = [t.start for t in doc.tokens]
     for entity in model_entities:
+        if entity.label not in ("MISC", "LOC"):
+            continue
         words = tokenize(entity.text)
-        if entity.label in ("MISC", "LOC") and all(_is_norp(lex, w.norm) for w in words):
+        if all(_is_norp(lex, w.norm) for w in words):
             if entity.label == "MISC" or (len(words) == 1 and _beside_norp(doc.tokens, starts, entity, lex)):
                 entity.label, entity.source = "NORP", "rule"
     entities: list[Entity] = []
