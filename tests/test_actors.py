@@ -135,6 +135,12 @@ def test_successor_chain_and_dated_documents(registry):
     assert registry.current(registry.by_id("lby-gna")).name_en == "Government of National Unity (Libya)"
     assert linked("انتشر الجيش السوري في اللاذقية.", registry, "2025-03-10")["الجيش السوري"] == "Military Forces of Syria (2024-)"
     assert linked("انتشر الجيش السوري في اللاذقية.", registry, "2019-03-10")["الجيش السوري"] == "Military Forces of Syria (2000-2024)"
+    # walked back too: the new army's own names, or the state's forces picked by country, in 2018 mean Assad's army
+    new_army = registry.by_id("syr-army-2024")
+    assert registry.current(new_army, "2018-06-22").id == "syr-army-2000-2024"
+    assert registry.current(new_army, "2025-06-22") is new_army
+    assert linked("انتشر الجيش السوري الجديد في اللاذقية.", registry, "2018-03-10")["الجيش السوري الجديد"] == \
+        "Military Forces of Syria (2000-2024)"
 
 
 def test_former_names_link_to_current_actor(registry):

@@ -203,6 +203,18 @@ class ActorRegistry:
         self.meta = meta or {}
         self.actors = actors
         self._by_id = {a.id: a for a in actors}
+        predecessors: dict[str, list[Actor]] = {}
+        for a in actors:
+            if a.successor:
+                predecessors.setdefault(a.successor, []).append(a)
+        # walking back follows the one predecessor of the same kind and name ("Military Forces of Syria (2000-2024)"
+        # before "... (2024-)"), never the groups that merged into an actor
+        self._predecessor = {}
+        for sid, ps in predecessors.items():
+            same = [p for p in ps if p.type == self._by_id[sid].type and _period_free(p.name_en) == _period_free(
+                self._by_id[sid].name_en)] if sid in self._by_id else []
+            if len(same) == 1:
+                self._predecessor[sid] = same[0]
         self._by_name = {a.name_en: a for a in actors}
         self._names = _NameIndex()
         self._outlet_names = _NameIndex()
@@ -239,8 +251,8 @@ class ActorRegistry:
         return self._by_id.get(actor_id)
 
     def current(self, actor: Actor, date: str | None = None) -> Actor:
-        """The actor that carries on `actor`'s role: its successor chain followed to the end,
-        or, given an ISO `date`, only past actors that had ceased to exist by then."""
+        """The actor that carries on `actor`'s role: its successor chain followed to the end, or, given an
+        ISO `date`, the one that held the role then ("القوات الحكومية السورية" in 2018 is Assad's army)."""
         for _ in range(_MAX_SUCCESSOR_HOPS):
             nxt = self._by_id.get(actor.successor) if actor.successor else None
             if nxt is None:
@@ -248,6 +260,13 @@ class ActorRegistry:
             if date is not None and not (actor.active_until and date[:len(actor.active_until)] > actor.active_until):
                 break
             actor = nxt
+        if date is None:
+            return actor
+        for _ in range(_MAX_SUCCESSOR_HOPS):
+            before = self._predecessor.get(actor.id)
+            if before is None or not before.active_until or date[:len(before.active_until)] > before.active_until:
+                break
+            actor = before
         return actor
 
     def find_outlet(self, text: str) -> Actor | None:
@@ -261,11 +280,16 @@ class ActorRegistry:
         return self._names.scan(doc.text, doc.tokens)
 
 
+def _period_free(name_en: str) -> str:
+    """"Military Forces of Syria (2000-2024)" → "Military Forces of Syria"."""
+    return name_en.split(" (")[0]
+
+
 def link_actors(doc: Document, registry: ActorRegistry) -> None:
     """Stage entry point: tag registry names in `doc` and attach canonical names to entities.
 
-    A name of an actor that had ceased to exist when the document was published links
-    to its successor ("الجيش السوري" in 2025 is the new army, not Assad's).
+    A name links to the actor that held its role when the document was published: "الجيش السوري"
+    in 2025 is the new army, not Assad's, and the new army's names in 2018 are Assad's.
     """
     matches = registry.matches(doc)
     if not matches:
@@ -275,7 +299,7 @@ def link_actors(doc: Document, registry: ActorRegistry) -> None:
     replaced: set[int] = set()
     added: list[Entity] = []
     for start, end, actor in matches:
-        if doc.published and actor.active_until:
+        if doc.published:
             actor = registry.current(actor, doc.published)
         j = bisect.bisect_right(ends, start)
         overlapping = []
