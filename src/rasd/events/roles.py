@@ -1,6 +1,7 @@
 """Who did what to whom: actors near the trigger, in ACLED's roles and with its interaction codes."""
 from __future__ import annotations
 
+import bisect
 from typing import TYPE_CHECKING
 
 from rasd.events.attribution import SentenceContext
@@ -75,6 +76,15 @@ def assign_actors(event: Event, actors, ctx: SentenceContext, lex: EventLexicon,
         if event.sub_event_type != "Agreement":  # a government signs agreements; its forces fight
             actors = [a for a in actors if a[1] is None or a[1].type not in ("government", "political_party")]
         chosen = actors[:2] if foreign else sorted(actors[:2], key=lambda x: x[0].start)
+        if event.event_type in VIOLENT and chosen:
+            attacked = [is_target(e, ctx, lex) for e, _ in chosen]
+            if len(chosen) == 2 and attacked == [True, False] and not foreign:
+                chosen = [chosen[1], chosen[0]]  # "قصف على مواقع الحوثيين شنته قوات التحالف"
+            elif len(chosen) == 1 and attacked[0]:
+                # "غارات على مواقع لميليشيا الحوثي": the one actor named is the one attacked
+                (entity, actor), = chosen
+                event.actor2, event.inter2 = entity.actor, inter(actor)
+                chosen = []
         if chosen:
             event.actor1, event.inter1 = chosen[0][0].actor, inter(chosen[0][1])
         if len(chosen) > 1 and (event.event_type in TWO_SIDED or event.sub_event_type in ("Agreement", "Arrests")):
@@ -91,6 +101,16 @@ def assign_actors(event: Event, actors, ctx: SentenceContext, lex: EventLexicon,
     if event.inter1 is not None:
         pair = sorted(x for x in (event.inter1, event.inter2) if x is not None)
         event.interaction = pair[0] * 10 + (pair[1] if len(pair) > 1 else 0)
+
+
+TARGET_REACH = 3  # words before an actor's name that can mark it as the side attacked
+
+
+def is_target(entity: Entity, ctx: SentenceContext, lex: EventLexicon) -> bool:
+    """Whether the words just before the name say it was attacked: "مواقع", "استهدفت", "في صفوف" a few words
+    before, or "على" / "ضد" right before it ("على الأرجح قوات التحالف" is not an attack on the coalition)."""
+    i = bisect.bisect_left([w.start for w in ctx.words], entity.start)
+    return lex.has("target_cues", ctx.words[max(0, i - TARGET_REACH):i]) or lex.has("target_prepositions", ctx.words[i - 1:i])
 
 
 def foreign_forces(ctx: SentenceContext, lex: EventLexicon, registry, doc: Document, match: TriggerMatch):
