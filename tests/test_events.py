@@ -95,6 +95,14 @@ def test_airstrike_by_a_foreign_air_force_on_civilians():
     assert ev.sources.sources[0].actor == "SANA" and "بحسب" in ev.sources.hedges
 
 
+def test_the_group_whose_positions_were_struck_is_the_target():
+    [ev] = _asserted(rasd.analyze(
+        "شنت طائرات حربية أمس سلسلة غارات على مواقع وتجمعات لهيئة تحرير الشام في محيط بلدة كفرنبل بريف إدلب الجنوبي.",
+        published="2026-03-10"))
+    assert ev.sub_event_type == "Air/drone strike"
+    assert ev.actor2 == "Hayat Tahrir al-Sham" and ev.actor1 != "Hayat Tahrir al-Sham"
+
+
 def test_protest_dispersed_by_police_is_one_event_with_intervention():
     events = _asserted(rasd.analyze(
         "تظاهر مئات المحتجين أمس أمام مبنى محافظة البصرة احتجاجا على انقطاع الكهرباء.\n"
