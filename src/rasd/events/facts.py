@@ -10,9 +10,11 @@ def location(doc: Document, ctx: SentenceContext, lex: EventLexicon, match: Trig
     """The sentence's place the event happened at: precise, introduced as a location ("في", "قرب", "ريف"),
     near the trigger; else the last place named before the sentence."""
     trig = ctx.words[match.start].start
-    here = ctx.spans["places"].within(sentence.start, sentence.end)
+    locative = locative_starts(ctx, lex)
+    # a country named without "في"/"على"/"ب" is mostly a party ("روسيا شنت غارات"، "أبلغت إسرائيل الولايات المتحدة")
+    here = [p for p in ctx.spans["places"].within(sentence.start, sentence.end)
+            if p.feature_code != "PCLI" or introduced_as_location(p, ctx, locative)]
     if here:
-        locative = locative_starts(ctx, lex)
         return min(here, key=lambda p: (p.precision + (0 if introduced_as_location(p, ctx, locative) else 1.5),
                                         0 if p.start >= trig else 1, abs(p.start - trig)))
     return ctx.spans["places"].last_before(sentence.start)
