@@ -103,6 +103,14 @@ def test_the_group_whose_positions_were_struck_is_the_target():
     assert ev.actor2 == "Hayat Tahrir al-Sham" and ev.actor1 != "Hayat Tahrir al-Sham"
 
 
+def test_a_country_named_as_the_attacker_is_not_the_location():
+    [ev] = _asserted(rasd.analyze(
+        "شهدت بلدة كفرنبل في ريف إدلب الجنوبي تصعيدا عسكريا أمس.\n"
+        "وقال ناشطون إن روسيا شنت غارات جوية مكثفة أسفرت عن مقتل أربعة مدنيين.", published="2026-03-10"))
+    assert ev.sub_event_type == "Air/drone strike"
+    assert ev.location.country == "SY" and ev.location.name_en == "Idlib"
+
+
 def test_protest_dispersed_by_police_is_one_event_with_intervention():
     events = _asserted(rasd.analyze(
         "تظاهر مئات المحتجين أمس أمام مبنى محافظة البصرة احتجاجا على انقطاع الكهرباء.\n"
