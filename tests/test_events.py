@@ -111,6 +111,16 @@ def test_a_country_named_as_the_attacker_is_not_the_location():
     assert ev.location.country == "SY" and ev.location.name_en == "Idlib"
 
 
+def test_a_count_in_the_next_clause_is_not_the_dead():
+    def dead(text):
+        [ev] = _asserted(rasd.analyze(text, published="2026-03-10"))
+        return ev.fatalities
+
+    tail = "، ودفعت بعشرات الآلاف من السكان إلى النزوح."
+    assert dead("أسفرت غارات جوية أمس على بلدة كفرنبل في ريف إدلب عن 7 قتلى" + tail) == 7
+    assert dead("أسفرت غارات جوية أمس على بلدة كفرنبل في ريف إدلب عن سقوط قتلى" + tail) is None
+
+
 def test_protest_dispersed_by_police_is_one_event_with_intervention():
     events = _asserted(rasd.analyze(
         "تظاهر مئات المحتجين أمس أمام مبنى محافظة البصرة احتجاجا على انقطاع الكهرباء.\n"

@@ -37,6 +37,9 @@ def introduced_as_location(place: Place, ctx: SentenceContext, locative: set[int
 _PERSON_DUALS = ("شخصين", "شخصان", "طفلين", "طفلان", "جنديين", "جنديان", "عنصرين", "عنصران", "مدنيان")
 
 
+_COUNTED_BEFORE = ("قتلي", "القتلي", "قتيلا", "قتيل", "شهداء", "الشهداء", "شهيدا", "ضحايا", "الضحايا")  # normalised
+
+
 _SINGLE_PERSON = ("شخص", "مدني", "طفل", "طفله", "جندي", "عنصر", "مواطن", "امراه", "سيده", "رجل")
 
 
@@ -50,10 +53,16 @@ def fatalities(ctx: SentenceContext, lex: EventLexicon) -> tuple[int | None, int
     injured = {s for s, _, _ in lex.phrase_sets["injury_words"].find(words)}
     total = civilians = 0
     found = False
+    text = ctx.doc.text
     for s, e, _ in lex.phrase_sets["fatality_words"].find(words):
         counts: list[tuple[float, int]] = []  # (value, index of the counted noun)
-        k = e
+        before = count_at([words[s - 1].norm], 0) if s > 0 and words[e - 1].norm in _COUNTED_BEFORE else None
+        k = len(words) if before else e  # "مئات القتلى": the count stands before the noun, look no further
+        if before:
+            counts.append((before[0], s))
         while k < len(words) and k < e + 8 and k not in injured:
+            if not counts and any(c in text[words[k - 1].end:words[k].start] for c in "،,;؛."):
+                break  # "أسفرت عن مئات القتلى، ودفعت بعشرات الآلاف إلى النزوح": another clause, another count
             norm = words[k].norm
             parsed = count_at([x.norm for x in words[k:k + 4]], 0)
             if parsed:
