@@ -121,6 +121,14 @@ def test_a_count_in_the_next_clause_is_not_the_dead():
     assert dead("أسفرت غارات جوية أمس على بلدة كفرنبل في ريف إدلب عن سقوط قتلى" + tail) is None
 
 
+def test_a_sentence_set_in_an_earlier_year_is_background():
+    [then] = rasd.analyze("شهدت مدينة درعا في عام 2011 مظاهرات واسعة ضد الحكومة.", published="2026-03-10").events
+    assert then.modality == "reference"
+    [now] = _asserted(rasd.analyze("قتل خمسة مدنيين أمس في أعنف قصف تشهده مدينة درعا منذ عام 2011.",
+                                   published="2026-03-10"))
+    assert now.event_date == "2026-03-09"
+
+
 def test_protest_dispersed_by_police_is_one_event_with_intervention():
     events = _asserted(rasd.analyze(
         "تظاهر مئات المحتجين أمس أمام مبنى محافظة البصرة احتجاجا على انقطاع الكهرباء.\n"

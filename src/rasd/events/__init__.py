@@ -178,14 +178,21 @@ def _event_from_trigger(doc: Document, ctx: SentenceContext, lex: EventLexicon, 
     event.fatalities, event.civilian_fatalities = fatalities(ctx, lex)
     event.quantities = ctx.spans["quantities"].within(sentence.start, sentence.end)
     event.weapons = list(dict.fromkeys(e.text for e in ctx.entities if e.label == "WEAPON"))
-    if event.modality == "asserted" and published and when and (published - when[0]).days > HISTORY_DAYS:
-        event.modality = "reference"  # an event months back, recalled as background
+    if event.modality == "asserted" and published and (
+            when and (published - when[0]).days > HISTORY_DAYS or _names_a_past_year(doc.text[sentence.start:sentence.end],
+                                                                                   published)):
+        event.modality = "reference"  # an event months or years back, recalled as background
     return event, specificity, own_place
 
 
-# --- roles ------------------------------------------------------------------------------------------------
+_YEAR = re.compile(r"(?<!منذ )(?:عام|العام|سنة|السنة)\s+(\d{4})(?!\d)")
 
-# --- where, how many --------------------------------------------------------------------------------------
+
+def _names_a_past_year(sentence: str, published: date) -> bool:
+    """"شهدت البلاد في عام 2011 مظاهرات": a sentence set in an earlier year tells background ("منذ عام 2011",
+    since then, does not)."""
+    return any(1900 < int(y) < published.year for y in _YEAR.findall(sentence))
+
 
 # --- merging and confidence -------------------------------------------------------------------------------
 
