@@ -129,6 +129,12 @@ def test_a_sentence_set_in_an_earlier_year_is_background():
     assert now.event_date == "2026-03-09"
 
 
+def test_court_rulings_and_charges_are_not_events():
+    doc = rasd.analyze("قضت محكمة مصرية أمس بإعدام 75 شخصا في القضية المعروفة إعلاميا بفض اعتصام رابعة.\n"
+                       "وتواجه الناشطة 12 تهمة من بينها الاعتداء على قوات الأمن.", published="2018-09-08")
+    assert doc.events and not _asserted(doc)
+
+
 def test_protest_dispersed_by_police_is_one_event_with_intervention():
     events = _asserted(rasd.analyze(
         "تظاهر مئات المحتجين أمس أمام مبنى محافظة البصرة احتجاجا على انقطاع الكهرباء.\n"
