@@ -103,6 +103,14 @@ def test_the_group_whose_positions_were_struck_is_the_target():
     assert ev.actor2 == "Hayat Tahrir al-Sham" and ev.actor1 != "Hayat Tahrir al-Sham"
 
 
+def test_the_side_that_lost_men_is_the_target():
+    [ev] = _asserted(rasd.analyze(
+        "أفادت مصادر عسكرية أمس بمقتل 11 من عناصر ميليشيا الحوثي في غارات لمقاتلات التحالف العربي غربي مدينة تعز.",
+        published="2026-03-10"))
+    assert (ev.actor1, ev.actor2) == ("Saudi-led coalition in Yemen", "Houthis (Ansar Allah)")
+    assert ev.fatalities == 11
+
+
 def test_a_country_named_as_the_attacker_is_not_the_location():
     [ev] = _asserted(rasd.analyze(
         "شهدت بلدة كفرنبل في ريف إدلب الجنوبي تصعيدا عسكريا أمس.\n"
