@@ -160,6 +160,19 @@ TEST_GOLD = REPO / "gold" / "events_test.jsonl"
 TEST_SOURCES = REPO / "gold" / "events_test_src"
 
 
+DEV2_GOLD = REPO / "gold" / "events_dev2.jsonl"
+DEV2_SOURCES = REPO / "gold" / "events_dev2_src"
+
+
+def test_second_dev_set_is_in_sync_and_separate(tmp_path, articles):
+    rebuilt = tmp_path / "events_dev2.jsonl"
+    assert load_builder().main(["--src", str(DEV2_SOURCES), "--out", str(rebuilt), "--codebook", str(CODEBOOK)]) == 0
+    assert rebuilt.read_bytes() == DEV2_GOLD.read_bytes()
+    dev2 = [json.loads(line) for line in DEV2_GOLD.read_text(encoding="utf-8").splitlines()]
+    test_ids = {json.loads(line)["id"] for line in TEST_GOLD.read_text(encoding="utf-8").splitlines()}
+    assert len(dev2) >= 30 and not {a["id"] for a in dev2} & ({a["id"] for a in articles} | test_ids)
+
+
 def test_held_out_test_set_is_in_sync_with_its_sources(tmp_path):
     rebuilt = tmp_path / "events_test.jsonl"
     assert load_builder().main(["--src", str(TEST_SOURCES), "--out", str(rebuilt), "--codebook", str(CODEBOOK)]) == 0
