@@ -68,7 +68,7 @@ COMMON_WORDS = {
     "حديثه", "الحديثه", "جديده", "كبيره", "صغيره", "قديمه", "طويله", "قريبه", "بعيده", "عاليه", "سليمه",
     "جميله", "واسعه", "الوسطي", "الكبري", "الصغري", "العليا", "السفلي", "الجديده", "القديمه", "الغربيه", "الشرقيه",
     "الحدود الشماليه", "الحدود الجنوبيه", "الحدود الشرقيه", "الحدود الغربيه", "اماره", "الاماره", "اسيا", "افريقيا",
-    "اوروبا", "امريكا",
+    "اوروبا", "امريكا", "بساتين", "البساتين", "المقابل", "مقابل", "بلد", "البلد", "مبني", "المبني", "قبلي",
 }
 # Names news mostly uses as ordinary words, measured on unlabeled news by tools/build_place_stopwords.py.
 MEASURED_COMMON_WORDS = {line.split("\t", 1)[0] for line in
@@ -529,12 +529,14 @@ def _acceptable(m: Mention, best: GazPlace, ctx: _Context | None) -> bool:
     if "loc" in m.support and not ordinary_word and not m.folded:
         return True  # the NER says it is a place; for a word like "سكني" (residential) it needs a head word too
     single = m.end_tok - m.start_tok == 1 or m.key.count(" ") == 0
+    # an ordinary word after a head word is a place of a country the text is about: "مديرية الأمن" in a Libyan
+    # story is the security directorate, not Al Amn in Saudi Arabia
+    headed = m.head_word in SINGULAR_HEADS and not m.runs_on and (ctx is None or best.country in ctx.countries)
     if m.key in COMMON_WORDS or fold_key(m.key) in COMMON_WORDS or len(m.key) <= 2:
-        return m.head_word in SINGULAR_HEADS and not m.runs_on
+        return headed
     if m.key in MEASURED_COMMON_WORDS:
         # "تدمر" destroys / Palmyra: a well-known place still counts after "في", "بين", "ريف"
-        return (m.head_word in SINGULAR_HEADS and not m.runs_on) or (
-            _important(best, ctx) and ("prep" in m.support or m.relation in ("rural", "between", "border")))
+        return headed or (_important(best, ctx) and ("prep" in m.support or m.relation in ("rural", "between", "border")))
     if m.relation == "border":
         return best.fcode == "PCLI"
     near = ctx is not None and (
