@@ -165,3 +165,8 @@ def test_gold_file_shape():
         assert set(d) == {"id", "text", "published", "outlet", "places"}
         for p in d["places"]:
             assert 0 <= p["start"] < p["end"] <= len(d["text"]) and p["precision"] in (1, 2, 3)
+
+
+def test_an_ordinary_word_after_a_head_word_needs_a_country_the_text_is_about(gaz):
+    doc = analyse("وتسلمت مديرية الأمن في مدينة الزاوية غرب طرابلس البوابة المتنازع عليها، فيما انسحب المسلحون إلى بساتين قريبة.", gaz)
+    assert [(p.text, p.country) for p in doc.places] == [("الزاوية", "LY"), ("غرب طرابلس", "LY")]  # no "الأمن", "بساتين"

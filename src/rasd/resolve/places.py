@@ -43,6 +43,7 @@ HEAD_MATCH = {
     "subdistrict": ("A", ("ADM3",)), "feature": ("THSLR", ()),
 }
 # Heads that make a common word a name ("قرية النصر"); "أحياء المدينة" stays "the city".
+OFFICE_HEADS = {"مديريه"}  # a district in Yemen, a government directorate everywhere
 SINGULAR_HEADS = {"مدينه", "بلده", "قريه", "محافظه", "ولايه", "منطقه", "ناحيه", "مديريه", "قضاء", "مخيم", "بلديه"}
 PREPOSITIONS = {"في", "من", "الي", "قرب", "نحو", "باتجاه", "داخل", "عند", "حول", "محيط", "اطراف", "ضواحي",
                 "مدخل", "بلدتي", "شرقي", "غربي", "شمالي", "جنوبي"}
@@ -393,9 +394,10 @@ def _disambiguate(mentions: list[Mention], gaz: Gazetteer) -> None:
         container = _container(mentions, idx, anchors)
         scored = sorted(((_in_context(score, c, context) + _inside_bonus(c, container), c) for score, c in alone[idx]),
                         key=lambda x: -x[0])
+        acceptable = bool(scored) and _acceptable(m, scored[0][1], context)  # judged without its own evidence too
         if own is not None:
             context.add(own)
-        if not scored or not _acceptable(m, scored[0][1], context):
+        if not acceptable:
             continue
         m.chosen = scored[0][1]
         m.scores = _distinct(scored, ALTERNATIVE_MARGIN)
@@ -529,9 +531,10 @@ def _acceptable(m: Mention, best: GazPlace, ctx: _Context | None) -> bool:
     if "loc" in m.support and not ordinary_word and not m.folded:
         return True  # the NER says it is a place; for a word like "سكني" (residential) it needs a head word too
     single = m.end_tok - m.start_tok == 1 or m.key.count(" ") == 0
-    # an ordinary word after a head word is a place of a country the text is about: "مديرية الأمن" in a Libyan
-    # story is the security directorate, not Al Amn in Saudi Arabia
-    headed = m.head_word in SINGULAR_HEADS and not m.runs_on and (ctx is None or best.country in ctx.countries)
+    # an ordinary word after "مديرية" (also a directorate) is a place of a country the text is about:
+    # "مديرية الأمن" in a Libyan story is the security directorate, not Al Amn in Saudi Arabia
+    headed = m.head_word in SINGULAR_HEADS and not m.runs_on and (
+        m.head_word not in OFFICE_HEADS or ctx is None or best.country in ctx.countries)
     if m.key in COMMON_WORDS or fold_key(m.key) in COMMON_WORDS or len(m.key) <= 2:
         return headed
     if m.key in MEASURED_COMMON_WORDS:
