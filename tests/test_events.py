@@ -143,6 +143,13 @@ def test_court_rulings_and_charges_are_not_events():
     assert doc.events and not _asserted(doc)
 
 
+def test_an_unplaced_event_takes_the_most_precise_place_named_before_it():
+    doc = rasd.analyze("قصفت طائرات مسيرة أمس مواقع عسكرية في مدينة مسكنة بريف حلب الشرقي قرب نهر الفرات.\n"
+                       "وتزامن القصف مع اشتباكات عنيفة دارت بين الطرفين على أطراف بلدة نائية.", published="2026-01-18")
+    clash = next(e for e in _asserted(doc) if e.event_type == "Battles")
+    assert clash.location.name_en == "Maskanah"  # not the river, not Aleppo province
+
+
 def test_protest_dispersed_by_police_is_one_event_with_intervention():
     events = _asserted(rasd.analyze(
         "تظاهر مئات المحتجين أمس أمام مبنى محافظة البصرة احتجاجا على انقطاع الكهرباء.\n"

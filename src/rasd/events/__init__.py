@@ -45,9 +45,9 @@ class _Spans:
     def within(self, start: int, end: int) -> list:
         return self.items[bisect.bisect_left(self.starts, start):bisect.bisect_left(self.starts, end)]
 
-    def last_before(self, offset: int):
+    def last_before(self, offset: int, usable=lambda item: True):
         i = bisect.bisect_left(self.starts, offset) - 1
-        while i >= 0 and self.items[i].end > offset:
+        while i >= 0 and (self.items[i].end > offset or not usable(self.items[i])):
             i -= 1
         return self.items[i] if i >= 0 else None
 

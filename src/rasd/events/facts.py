@@ -1,6 +1,8 @@
 """Where and how many: the place an event happened at and the deaths a sentence reports."""
 from __future__ import annotations
 
+import bisect
+
 from rasd.events.attribution import SentenceContext
 from rasd.events.lexicon import EventLexicon, TriggerMatch
 from rasd.model import Document, Place
@@ -12,12 +14,23 @@ def location(doc: Document, ctx: SentenceContext, lex: EventLexicon, match: Trig
     trig = ctx.words[match.start].start
     locative = locative_starts(ctx, lex)
     # a country named without "في"/"على"/"ب" is mostly a party ("روسيا شنت غارات"، "أبلغت إسرائيل الولايات المتحدة")
-    here = [p for p in ctx.spans["places"].within(sentence.start, sentence.end)
-            if p.feature_code != "PCLI" or introduced_as_location(p, ctx, locative)]
+    here = [p for p in ctx.spans["places"].within(sentence.start, sentence.end) if p.feature_code not in LINES
+            and (p.feature_code != "PCLI" or introduced_as_location(p, ctx, locative))]
     if here:
         return min(here, key=lambda p: (p.precision + (0 if introduced_as_location(p, ctx, locative) else 1.5),
                                         0 if p.start >= trig else 1, abs(p.start - trig)))
-    return ctx.spans["places"].last_before(sentence.start)
+    last = ctx.spans["places"].last_before(sentence.start, lambda p: p.feature_code not in LINES)
+    if last is None:
+        return None
+    # the most precise place of the last sentence that named one: "مسكنة في ريف حلب الشرقي" → مسكنة
+    starts = [x.start for x in ctx.doc.sentences]
+    named = ctx.doc.sentences[max(0, bisect.bisect_right(starts, last.start) - 1)]
+    there = [p for p in ctx.spans["places"].within(named.start, min(named.end, sentence.start))
+             if p.feature_code not in LINES]
+    return min(there, key=lambda p: (p.precision, -p.start)) if there else last
+
+
+LINES = {"STM", "CNL"}  # a river's or canal's middle point says nothing about where on it something happened
 
 
 def locative_starts(ctx: SentenceContext, lex: EventLexicon) -> set[int]:
