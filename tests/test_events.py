@@ -116,7 +116,7 @@ def test_a_country_named_as_the_attacker_is_not_the_location():
         "شهدت بلدة كفرنبل في ريف إدلب الجنوبي تصعيدا عسكريا أمس.\n"
         "وقال ناشطون إن روسيا شنت غارات جوية مكثفة أسفرت عن مقتل أربعة مدنيين.", published="2026-03-10"))
     assert ev.sub_event_type == "Air/drone strike"
-    assert ev.location.country == "SY" and ev.location.name_en == "Idlib"
+    assert ev.location.country == "SY" and ev.location.name_en == "Kafr Nabl"
 
 
 def test_a_count_in_the_next_clause_is_not_the_dead():
