@@ -106,7 +106,7 @@ def extract_events(doc: Document, res) -> None:
             blocked = {k for b0, b1, _ in lex.phrase_sets["trigger_blockers"].find(words) for k in range(b0 + 1, b1)}
             organisations = [e for e in ents if e.label == "ORG"]
             if organisations:  # "منظمة حظر الأسلحة الكيميائية" is a name, not a chemical attack
-                blocked |= {k for k, wd in enumerate(words) if any(e.start <= wd.start < e.end for e in organisations)}
+                blocked |= {k for k, wd in enumerate(words) if any(wd.start < e.end and e.start < wd.end for e in organisations)}
             for match in ([] if headline else lex.triggers.find(words)):  # a headline restates the story's events
                 if match.start in blocked:
                     continue  # "قوات مكافحة الشغب" names riot police, not a riot
