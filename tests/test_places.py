@@ -170,3 +170,9 @@ def test_gold_file_shape():
 def test_an_ordinary_word_after_a_head_word_needs_a_country_the_text_is_about(gaz):
     doc = analyse("وتسلمت مديرية الأمن في مدينة الزاوية غرب طرابلس البوابة المتنازع عليها، فيما انسحب المسلحون إلى بساتين قريبة.", gaz)
     assert [(p.text, p.country) for p in doc.places] == [("الزاوية", "LY"), ("غرب طرابلس", "LY")]  # no "الأمن", "بساتين"
+
+
+def test_squares_and_roundabouts_are_not_the_towns_they_are_named_after(gaz):
+    doc = analyse("نفذ العشرات اعتصاما في ساحة رياض الصلح وسط بيروت، وشارك المئات في وقفة على دوار المنارة في رام الله.", gaz)
+    assert {p.country for p in doc.places} <= {"LB", "PS"}  # no Riyadh, no "Ed Douar"
+    assert place_for(doc, "بيروت").country == "LB"

@@ -56,6 +56,7 @@ DIRECTION_ADJECTIVES = {"الشمالي": "N", "الشماليه": "N", "الش�
 COMPASS = {"N": "N", "S": "S", "E": "E", "W": "W", "NE": "NE", "NW": "NW", "SE": "SE", "SW": "SW",
            "EN": "NE", "WN": "NW", "ES": "SE", "WS": "SW"}
 BORDER = {"الحدود", "حدود"}
+STREET_WORDS = {"ساحه", "شارع", "دوار", "ميدان", "جاده"}  # a name after these is a square's or street's
 # Words that are also names of some village; taken only with a head word or a LOC entity.
 COMMON_WORDS = {
     "الشمال", "الجنوب", "الشرق", "الغرب", "الوسط", "عين", "العين", "الحريه", "النصر", "السلام", "الامل", "الوحده",
@@ -70,6 +71,7 @@ COMMON_WORDS = {
     "جميله", "واسعه", "الوسطي", "الكبري", "الصغري", "العليا", "السفلي", "الجديده", "القديمه", "الغربيه", "الشرقيه",
     "الحدود الشماليه", "الحدود الجنوبيه", "الحدود الشرقيه", "الحدود الغربيه", "اماره", "الاماره", "اسيا", "افريقيا",
     "اوروبا", "امريكا", "بساتين", "البساتين", "المقابل", "مقابل", "بلد", "البلد", "مبني", "المبني", "قبلي",
+    "دوار", "الدوار", "ساحه", "الساحه", "ميدان", "الميدان", "شارع", "الشارع",
 }
 # Names news mostly uses as ordinary words, measured on unlabeled news by tools/build_place_stopwords.py.
 MEASURED_COMMON_WORDS = {line.split("\t", 1)[0] for line in
@@ -116,6 +118,7 @@ class Mention:
     candidates: list[GazPlace]
     folded: bool = False
     runs_on: bool = False  # the next word may be part of a longer, unknown name
+    in_street_name: bool = False  # after "ساحة", "شارع", "دوار" and running on: "ساحة رياض الصلح" is no Riyadh
     head: str | None = None
     head_word: str | None = None
     head_start: int | None = None  # char start of the head word when it belongs to the span
@@ -293,6 +296,8 @@ def _read_context_words(text: str, words, mentions: list[Mention]) -> None:
         prev = words[i - 1] if i > 0 else None
         prev2 = words[i - 2] if i > 1 else None
         first_variants = _variants(words[i].norm)
+        if prev is not None and _adjacent(text, prev, words[i]) and _stem(prev.norm, STREET_WORDS) and m.runs_on:
+            m.in_street_name = True
         if prev is not None and _adjacent(text, prev, words[i]):
             head = _stem(prev.norm, HEADS)
             rural = _stem(prev.norm, RURAL)
@@ -527,6 +532,8 @@ def _important(p: GazPlace, ctx: "_Context | None" = None) -> bool:
 
 
 def _acceptable(m: Mention, best: GazPlace, ctx: _Context | None) -> bool:
+    if m.in_street_name:
+        return False
     ordinary_word = m.key in COMMON_WORDS or fold_key(m.key) in COMMON_WORDS or m.key in MEASURED_COMMON_WORDS
     if "loc" in m.support and not ordinary_word and not m.folded:
         return True  # the NER says it is a place; for a word like "سكني" (residential) it needs a head word too
