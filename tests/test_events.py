@@ -150,6 +150,13 @@ def test_an_unplaced_event_takes_the_most_precise_place_named_before_it():
     assert clash.location.name_en == "Maskanah"  # not the river, not Aleppo province
 
 
+def test_a_crowd_beating_someone_to_death_is_mob_violence():
+    [ev] = _asserted(rasd.analyze("أقدم حشد من الأهالي مساء الجمعة على ضرب شاب حتى الموت وسط مدينة مصياف بريف حماة الغربي.",
+                                  published="2026-02-22"))
+    assert (ev.event_type, ev.sub_event_type) == ("Riots", "Mob violence")
+    assert ev.location.name_en.startswith("Masyaf") and ev.event_date == "2026-02-20"
+
+
 def test_protest_dispersed_by_police_is_one_event_with_intervention():
     events = _asserted(rasd.analyze(
         "تظاهر مئات المحتجين أمس أمام مبنى محافظة البصرة احتجاجا على انقطاع الكهرباء.\n"

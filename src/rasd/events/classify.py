@@ -71,6 +71,10 @@ def classify(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch, actor
         if lex.has("protester_words", ctx.words) or lex.has("crowd_words", ctx.words):
             return "Riots", "Violent demonstration", 2
         return "Strategic developments", "Looting/property destruction", 2
+    if t.event_type == "?beating":  # "أقدم حشد من الأهالي على ضرب شاب حتى الموت": a crowd's beating is mob violence
+        if has("crowd_words") or has("gathering_words") or has("protester_words"):
+            return "Riots", "Mob violence", 2
+        return None, None, 0  # "تعرضوا للضرب": mostly told of an incident already coded
     if t.event_type == "?raid":
         return "Strategic developments", "Arrests", 1
     if t.event_type == "?kill":
