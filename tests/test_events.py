@@ -157,6 +157,12 @@ def test_a_crowd_beating_someone_to_death_is_mob_violence():
     assert ev.location.name_en.startswith("Masyaf") and ev.event_date == "2026-02-20"
 
 
+def test_a_denial_does_not_reach_past_the_next_reporting_verb():
+    [ev] = _asserted(rasd.analyze("نفت قيادة الشرطة في مدينة العمارة أمس وأعلنت اعتقال تسعة أشخاص متورطين في حرق الممتلكات العامة.",
+                                  published="2025-10-30"))
+    assert ev.sub_event_type == "Arrests"
+
+
 def test_protest_dispersed_by_police_is_one_event_with_intervention():
     events = _asserted(rasd.analyze(
         "تظاهر مئات المحتجين أمس أمام مبنى محافظة البصرة احتجاجا على انقطاع الكهرباء.\n"

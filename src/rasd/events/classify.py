@@ -136,6 +136,17 @@ def classify(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch, actor
     return "Protests", "Peaceful protest", 1
 
 
+def clause_start(ctx: SentenceContext, lex: EventLexicon, lo: int, trigger: int) -> int:
+    """Where the trigger's clause begins, looking back no further than `lo`: after the last "و" + reporting verb
+    ("ونفت الشرطة ... وأعلنت اعتقال تسعة": the denial does not reach the arrests)."""
+    verbs = lex.normalized["reporting_verbs"]
+    for k in range(trigger - 1, lo, -1):
+        norm = ctx.words[k].norm
+        if norm[:1] == "و" and norm[1:] in verbs:
+            return k
+    return lo
+
+
 def aggregate_count(before: list[Token]) -> bool:
     """A count of ten or more (or "dozens", "hundreds") right before the trigger word."""
     parsed = count_at([w.norm for w in before[-1:]], 0) if before else None
@@ -156,7 +167,7 @@ def modality(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch) -> st
     if match.trigger.pos == "noun" and head.startswith("ل") and not head.startswith("ال") and not (
             lex.has("subjected_to", words[:match.start])):
         return "hypothetical"  # ل + verbal noun states a purpose ("لشن هجوم", "معدة للتفجير"), but "تعرض لهجوم" happened
-    lo = max(0, match.start - MODALITY_WINDOW)
+    lo = clause_start(ctx, lex, max(0, match.start - MODALITY_WINDOW), match.start)
     window = words[lo:match.start + 1]
     found = None
     for s, e, kind in lex.phrase_sets["modality"].find(window):
