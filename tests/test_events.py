@@ -163,6 +163,14 @@ def test_a_denial_does_not_reach_past_the_next_reporting_verb():
     assert ev.sub_event_type == "Arrests"
 
 
+def test_deaths_told_as_met_their_end_and_tallies_since_the_new_year():
+    doc = rasd.analyze("لقي طفلان شقيقان حتفهما وأصيب ثالث بجروح، أمس الخميس، جراء انفجار لغم أرضي على أطراف مدينة كفر نبل.\n"
+                       "وبحسب إحصاءات المنظمة، قُتل أكثر من 130 شخصاً بانفجار ألغام في محافظة إدلب منذ مطلع العام الجاري.",
+                       published="2026-03-13")
+    [ev] = _asserted(doc)
+    assert ev.sub_event_type == "Remote explosive/landmine/IED" and ev.fatalities == 2
+
+
 def test_protest_dispersed_by_police_is_one_event_with_intervention():
     events = _asserted(rasd.analyze(
         "تظاهر مئات المحتجين أمس أمام مبنى محافظة البصرة احتجاجا على انقطاع الكهرباء.\n"

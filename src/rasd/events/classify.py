@@ -34,6 +34,7 @@ CUE_REACH = 6  # words on either side of a trigger whose cue words decide its su
 
 
 MODALITY_WINDOW = 8  # words before a trigger whose cues set its modality
+TALLY_REACH = 12  # words after a violent trigger within which "منذ مطلع العام" makes it a tally
 
 
 AGGREGATE_MIN = 10
@@ -181,6 +182,9 @@ def modality(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch) -> st
     if match.start and match.trigger.event_type in ("?attack", "?strike", "?explosion") + VIOLENT and aggregate_count(
             words[max(0, match.start - 2):match.start]):
         return "aggregate"  # "أكثر من 700 اعتداء خلال الشهر": a tally, not one event
+    if match.trigger.event_type in ("?attack", "?strike", "?explosion", "?kill") + VIOLENT and lex.has(
+            "tally_after", words[match.last:match.last + TALLY_REACH]):
+        return "aggregate"  # "قُتل أكثر من 130 شخصاً بانفجار ألغام منذ مطلع العام": a tally, not one event
     after = words[match.last:match.last + 4]
     if any(w.norm in lex.normalized["future_after"] for w in after):
         return "future"

@@ -47,13 +47,14 @@ def introduced_as_location(place: Place, ctx: SentenceContext, locative: set[int
                for off in locative)
 
 
-_PERSON_DUALS = ("شخصين", "شخصان", "طفلين", "طفلان", "جنديين", "جنديان", "عنصرين", "عنصران", "مدنيان")
+_PERSON_DUALS = ("شخصين", "شخصان", "طفلين", "طفلان", "جنديين", "جنديان", "عنصرين", "عنصران", "مدنيان", "شابان", "شابين")
 
 
 _COUNTED_BEFORE = ("قتلي", "القتلي", "قتيلا", "قتيل", "شهداء", "الشهداء", "شهيدا", "ضحايا", "الضحايا")  # normalised
 
 
-_SINGLE_PERSON = ("شخص", "مدني", "طفل", "طفله", "جندي", "عنصر", "مواطن", "امراه", "سيده", "رجل")
+_SINGLE_PERSON = ("شخص", "مدني", "طفل", "طفله", "جندي", "عنصر", "مواطن", "امراه", "سيده", "رجل", "متظاهر", "محتج", "شاب",
+                  "صحفي", "مزارع")
 
 
 def fatalities(ctx: SentenceContext, lex: EventLexicon) -> tuple[int | None, int | None]:

@@ -296,7 +296,7 @@ class EventLexicon:
                      "injury_words", "protester_words", "chemical_words", "responsibility_words",
                      "agreement_verbs", "condemnation_words", "pluperfect_heads", "strike_cues", "crowd_words",
                      "peaceful_transfer_words", "subjected_to", "separate_event_words", "unidentified_words", "gathering_words", "protest_nouns",
-                     "official_heads", "agency_heads", "target_cues", "target_prepositions"):
+                     "official_heads", "agency_heads", "target_cues", "target_prepositions", "tally_after"):
             sets[name] = PhraseSet(dict.fromkeys(cues[name], True), scope)
         with open(RESOURCE_DIR / "acled_codebook.json", encoding="utf-8") as fh:
             codebook = json.load(fh)
