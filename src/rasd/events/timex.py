@@ -5,6 +5,7 @@ Returns ACLED time precision: 1 the day is known, 2 the week, 3 the month.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import lru_cache
 
 from rasd.model import Token
 from rasd.nlp.arabic import normalize
@@ -72,6 +73,7 @@ def _may_hold_explicit_date(words: list[Token]) -> bool:
     return any(w.norm[:1].isdigit() for w in words)
 
 
+@lru_cache(maxsize=100_000)
 def _strip(norm: str) -> str:
     """Drop a leading و/ف/ب/ل: "وامس", "بالاسبوع" → "امس", "الاسبوع"."""
     if norm[:1] in "وفبل" and len(norm) > 3 and (norm[1:3] == "ال" or norm[1:] in ("امس", "اليوم")):
