@@ -397,8 +397,11 @@ def _disambiguate(mentions: list[Mention], gaz: Gazetteer) -> None:
         if own is not None:
             context.remove(own)
         container = _container(mentions, idx, anchors)
-        scored = sorted(((_in_context(score, c, context) + _inside_bonus(c, container), c) for score, c in alone[idx]),
-                        key=lambda x: -x[0])
+        if len(alone[idx]) == 1:
+            scored = alone[idx]  # one reading: nothing to rank it against, and its score is never shown
+        else:
+            scored = sorted(((_in_context(score, c, context) + _inside_bonus(c, container), c) for score, c in alone[idx]),
+                            key=lambda x: -x[0])
         acceptable = bool(scored) and _acceptable(m, scored[0][1], context)  # judged without its own evidence too
         if own is not None:
             context.add(own)
@@ -518,7 +521,8 @@ def _distinct(scored: list[tuple[float, GazPlace]], margin: float) -> list[tuple
     for s, p in scored:
         if len(out) >= 2 and scored[0][0] - s > margin:
             break
-        if all(_fast_km(p.lat, p.lon, q.lat, q.lon) > 25 for _, q in out):
+        # a latitude gap alone puts most pairs (other countries) beyond 25 km without the full distance
+        if all(abs(p.lat - q.lat) * 111.195 > 25 or _fast_km(p.lat, p.lon, q.lat, q.lon) > 25 for _, q in out):
             out.append((s, p))
     return out
 

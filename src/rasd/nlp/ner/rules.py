@@ -126,7 +126,7 @@ def apply_rules(doc: Document, model_entities: list[Entity]) -> tuple[list[Entit
     for entity in model_entities:
         if entity.label not in ("MISC", "LOC"):
             continue
-        words = tokenize(entity.text)
+        words = doc.tokens[bisect.bisect_left(starts, entity.start):bisect.bisect_left(starts, entity.end)]
         if all(_is_norp(lex, w.norm) for w in words):
             if entity.label == "MISC" or (len(words) == 1 and _beside_norp(doc.tokens, starts, entity, lex)):
                 entity.label, entity.source = "NORP", "rule"
