@@ -44,9 +44,12 @@ class Gazetteer:
     def __init__(self, names: dict[str, set[str]]):
         self.names = names  # name key -> kinds
         self.lengths: dict[str, int] = {}  # first word -> longest name starting with it
+        self._prefixes: set[str] = set()  # every word-prefix of every name: a scan stops when no name goes on
         for key in names:
             words = key.split(" ")
             self.lengths[words[0]] = max(self.lengths.get(words[0], 0), len(words))
+            for k in range(2, len(words) + 1):
+                self._prefixes.add(" ".join(words[:k]))
         self._starts: dict[str, tuple[tuple[str, int], ...]] = {}  # word -> (variant, longest) that open names
 
     @classmethod
@@ -65,19 +68,27 @@ class Gazetteer:
         """
         out: list[list[str]] = [[] for _ in norms]
         n = len(norms)
-        names = self.names
+        names, prefixes = self.names, self._prefixes
         cached = self._starts
         for i in range(n):
             starts = cached.get(norms[i])
             if starts is None:
                 starts = self._name_starts(norms[i])
             for first, longest in starts:
-                seen: set[str] = set()
-                for size in range(min(longest, n - i), 0, -1):
-                    key = first if size == 1 else first + " " + " ".join(norms[i + 1:i + size])
+                found: list[tuple[int, set[str]]] = []  # (words, kinds) of the names starting here, shortest first
+                key, size, limit = first, 1, min(longest, n - i)
+                while True:
                     kinds = names.get(key)
-                    if not kinds:
-                        continue
+                    if kinds:
+                        found.append((size, kinds))
+                    if size >= limit:
+                        break
+                    key = key + " " + norms[i + size]
+                    if key not in prefixes:
+                        break
+                    size += 1
+                seen: set[str] = set()
+                for size, kinds in reversed(found):  # the longest name of each kind
                     for kind in kinds - seen:
                         out[i].append(f"g{kind}B")
                         for j in range(i + 1, i + size):
