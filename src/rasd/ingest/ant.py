@@ -1,0 +1,69 @@
+"""The ANT news corpus layout: many articles per text file, one blank-line-separated block each.
+
+A block is a title line followed by body lines; a ``manifest.tsv`` beside the outlet folders gives each
+block's file, 1-based block number, ANT ``docno``, publication date, category and URL.  An article's text is
+its block's lines joined by newlines, exactly as read here: gold annotations of real news point into this text
+by character offsets and carry its SHA-256, so this function is the one definition of it.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class AntArticle:
+    docno: str
+    outlet: str
+    category: str
+    published: str
+    url: str
+    file: str
+    block: int
+    text: str
+
+    @property
+    def sha256(self) -> str:
+        return text_sha256(self.text)
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def iter_blocks(path: Path) -> Iterator[str]:
+    """The blank-line-separated blocks of one corpus file, as text."""
+    lines: list[str] = []
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            line = line.rstrip("\n")
+            if line:
+                lines.append(line)
+            elif lines:
+                yield "\n".join(lines)
+                lines = []
+    if lines:
+        yield "\n".join(lines)
+
+
+def read_manifest(root: Path) -> list[dict[str, str]]:
+    with (root / "manifest.tsv").open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+def iter_articles(root: Path, docnos: set[str] | None = None) -> Iterator[AntArticle]:
+    """Every article of an ANT folder (or only those in `docnos`), in manifest order, reading each file once."""
+    rows = read_manifest(root)
+    by_file: dict[str, dict[int, dict[str, str]]] = {}
+    for row in rows:
+        if docnos is None or row["docno"] in docnos:
+            by_file.setdefault(row["file"], {})[int(row["block"])] = row
+    for file, wanted in by_file.items():
+        for number, text in enumerate(iter_blocks(root / file), start=1):
+            row = wanted.get(number)
+            if row is not None:
+                yield AntArticle(docno=row["docno"], outlet=file.split("/")[0], category=row["category"],
+                                 published=row["date"], url=row["url"], file=file, block=number, text=text)
