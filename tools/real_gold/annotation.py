@@ -30,7 +30,8 @@ from dataclasses import dataclass, field
 
 LABELS = ("PER", "ORG", "LOC", "NORP", "WEAPON", "QUANTITY", "DATE")
 ACTOR_LABELS = {"PER", "ORG", "NORP"}
-NONEVENT_KINDS = ("background", "tally", "threat", "denial", "plan", "negated", "conditional", "call", "general")
+NONEVENT_KINDS = ("background", "tally", "threat", "denial", "plan", "negated", "conditional", "call", "general",
+                  "excluded")
 EVENT_FIELDS = ("actor1", "assoc1", "actor2", "assoc2", "place", "date", "fatalities", "evidence", "note")
 GENERIC_ACTOR = re.compile(r"^(Civilians|Protesters|Rioters|Unidentified Armed Group|Unidentified Military Forces|"
                            r"Prisoners|Refugees/IDPs|Migrants|Journalists|Health Workers|Aid Workers|"
