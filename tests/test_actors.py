@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from rasd.model import Document, Entity
-from rasd.nlp.arabic import split_sentences, tokenize
+from rasd.text.arabic import split_sentences, tokenize
 from rasd.resolve.actors import ActorRegistry, link_actors
 
 SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "samples" / "scraped-article-sputnik.txt"

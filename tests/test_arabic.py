@@ -1,5 +1,5 @@
-from rasd.nlp.arabic import clitic_variants, detect_language, normalize, split_sentences, tokenize
-from rasd.nlp.dates import hijri_to_gregorian, parse_explicit_date
+from rasd.text.arabic import clitic_variants, detect_language, normalize, split_sentences, tokenize
+from rasd.text.dates import hijri_to_gregorian, parse_explicit_date
 from datetime import date
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from rasd.cli import main as cli_main
 from rasd.model import Document, Entity
-from rasd.nlp.arabic import split_sentences, tokenize
+from rasd.text.arabic import split_sentences, tokenize
 from rasd.nlp.ner import load_recognizer, recognize
 from rasd.nlp.ner.evaluate import chunks, evaluate_sentences
 

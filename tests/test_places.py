@@ -8,7 +8,7 @@ import pytest
 
 from rasd.evaluate.places import score_places
 from rasd.model import Document, Entity
-from rasd.nlp.arabic import split_sentences, tokenize
+from rasd.text.arabic import split_sentences, tokenize
 from rasd.resolve.places import Gazetteer, resolve_places
 
 REPO = Path(__file__).resolve().parent.parent

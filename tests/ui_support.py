@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rasd.model import Attribution, Document, Entity, Event, Marker, Place, Quantity, Removal, SourceLink
-from rasd.nlp.arabic import split_sentences, tokenize
+from rasd.text.arabic import split_sentences, tokenize
 from rasd.store import Store
 
 HOSTILE_TITLE = '<script>window.__pwned = "title"</script><img src=x onerror="window.__pwned = \'img\'">'

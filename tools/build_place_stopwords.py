@@ -15,7 +15,7 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
-from rasd.nlp.arabic import normalize, tokenize
+from rasd.text.arabic import normalize, tokenize
 
 ROOT = Path(__file__).resolve().parent.parent
 GAZETTEER = ROOT / "src" / "rasd" / "resources" / "gazetteer.sqlite"
@@ -73,7 +73,7 @@ def main() -> None:
     total, locative = count(Path(args.data) / "arabic-news-text", keys)
     common = sorted(k for k, n in total.items() if n >= args.min_count and locative[k] / n < args.max_locative)
     with open(OUT, "w", encoding="utf-8") as fh:
-        fh.write("# Gazetteer names used mostly as ordinary words in Arabic news (rasd.nlp.arabic.normalize form).\n"
+        fh.write("# Gazetteer names used mostly as ordinary words in Arabic news (rasd.text.arabic.normalize form).\n"
                  f"# Built by tools/build_place_stopwords.py from ../shared/data/arabic-news-text (ANT corpus):\n"
                  f"# names seen >= {args.min_count} times, < {args.max_locative:.0%} of them after a place-introducing word.\n")
         fh.writelines(f"{k}\t{total[k]}\t{locative[k] / total[k]:.2f}\n" for k in common)

@@ -32,7 +32,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from rasd.nlp.arabic import clitic_variants, normalize
+from rasd.text.arabic import clitic_variants, normalize
 from rasd.nlp.ner import MODEL_DIR, corpora
 from rasd.nlp.ner.crf import CrfRecognizer, CrfScorer, entities_from_tags, propagate_names, sentence_tokens
 from rasd.nlp.ner.evaluate import evaluate_sentences

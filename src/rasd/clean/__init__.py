@@ -14,8 +14,8 @@ from collections.abc import Callable
 from rasd.clean.html import extract_html
 from rasd.clean.lines import boilerplate_kind, dateline, paragraph_key, shingles, signature_name
 from rasd.model import Document, Removal
-from rasd.nlp.arabic import normalize
-from rasd.nlp.dates import parse_explicit_date, parse_iso
+from rasd.text.arabic import normalize
+from rasd.text.dates import parse_explicit_date, parse_iso
 
 OutletLookup = Callable[[str], str | None]
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from rasd.nlp.arabic import normalize
+from rasd.text.arabic import normalize
 
 _NUM = r"[\d٠-٩۰-۹][\d٠-٩۰-۹.,٫٬]*\s*(?:[kKmM]|ألف|الف|مليون)?"
 _COUNTER_WORDS = (r"views?|reads?|shares?|comments?|likes?|visits?|hits?|"

@@ -24,7 +24,7 @@ from rasd.events.merge import (Candidate, absorb, drop_transfers_won_in_battle, 
 from rasd.events.roles import actors_near, assign_actors, country_iso, credit_perpetrator
 from rasd.events.timex import resolve_date
 from rasd.model import Attribution, Claim, Document, Event, Marker, SourceLink
-from rasd.nlp.dates import parse_iso
+from rasd.text.dates import parse_iso
 
 __all__ = ["extract_events", "EventLexicon"]
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from rasd.events.lexicon import EventLexicon
 from rasd.model import Attribution, Document, Entity, Marker, SourceLink, Token
-from rasd.nlp.arabic import normalize
+from rasd.text.arabic import normalize
 
 MAX_SOURCE_WORDS = 7
 _CLAUSE_BREAK = set(":،,“”\"«»؛")

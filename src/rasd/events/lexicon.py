@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from rasd.model import Token
-from rasd.nlp.arabic import clitic_variants, normalize
+from rasd.text.arabic import clitic_variants, normalize
 from rasd.runner.resources import RESOURCE_DIR
 
 EVENT_DIR = RESOURCE_DIR / "events"

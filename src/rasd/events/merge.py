@@ -8,7 +8,7 @@ from rasd.events.attribution import SentenceContext
 from rasd.events.classify import MODALITY_WINDOW, VIOLENT
 from rasd.events.lexicon import EventLexicon, TriggerMatch
 from rasd.model import Document, Event, Marker
-from rasd.nlp.dates import parse_iso
+from rasd.text.dates import parse_iso
 from rasd.resolve.geo import haversine_km
 
 SAME_PLACE_KM = 30.0

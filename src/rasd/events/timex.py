@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from rasd.model import Token
-from rasd.nlp.arabic import normalize
-from rasd.nlp.dates import MONTH_BY_NAME, WEEKDAYS, find_explicit_date
+from rasd.text.arabic import normalize
+from rasd.text.dates import MONTH_BY_NAME, WEEKDAYS, find_explicit_date
 
 _WEEKDAY_BY_NORM = {normalize(k): v for k, v in WEEKDAYS.items()}
 # (words, days before publication, precision), longest first when scanning

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from rasd.model import Document, Entity, Token
-from rasd.nlp.arabic import clitic_variants, normalize, strip_article, tokenize
+from rasd.text.arabic import clitic_variants, normalize, strip_article, tokenize
 
 REGISTRY_PATH = Path(__file__).resolve().parent.parent / "resources" / "actors.jsonl"
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from rasd.nlp.arabic import normalize, tokenize
+from rasd.text.arabic import normalize, tokenize
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "resources" / "gazetteer.sqlite"
 

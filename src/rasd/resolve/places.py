@@ -21,7 +21,7 @@ from pathlib import Path
 from functools import lru_cache
 
 from rasd.model import Document, Place
-from rasd.nlp.arabic import clitic_variants, raw_prefix_length, tokenize
+from rasd.text.arabic import clitic_variants, raw_prefix_length, tokenize
 from rasd.resolve.gazetteer import Gazetteer, GazPlace, fold_key
 
 __all__ = ["Gazetteer", "resolve_places"]

@@ -13,7 +13,7 @@ import psutil
 
 from rasd.evaluate.places import score_places
 from rasd.model import Document
-from rasd.nlp.arabic import split_sentences, tokenize
+from rasd.text.arabic import split_sentences, tokenize
 from rasd.resolve.places import Gazetteer, resolve_places
 
 MIN_SECONDS = 2.0

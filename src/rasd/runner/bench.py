@@ -18,7 +18,7 @@ from pathlib import Path
 
 from rasd.cli import CliError
 from rasd.model import Document
-from rasd.nlp.arabic import tokenize
+from rasd.text.arabic import tokenize
 
 DEFAULT_CORPUS = "samples"
 
@@ -71,7 +71,7 @@ def sentences_of_corpus(corpus: Path) -> list[str]:
     """Clean Arabic sentences of every article in the corpus."""
     from rasd.clean import clean_document
     from rasd.ingest import iter_inputs
-    from rasd.nlp.arabic import detect_language, split_sentences
+    from rasd.text.arabic import detect_language, split_sentences
 
     if not corpus.is_dir():
         raise CliError(f"corpus directory {corpus} not found (run from the repository root or pass --corpus)")

@@ -6,7 +6,7 @@ import sqlite3
 import sys
 
 from rasd.cli import EXIT_FAILURES, EXIT_USAGE, CliError
-from rasd.nlp.dates import parse_iso
+from rasd.text.dates import parse_iso
 from rasd.runner.batch import run_batch
 from rasd.runner.pipeline import Pipeline
 from rasd.runner.resources import Resources

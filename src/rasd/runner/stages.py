@@ -15,7 +15,7 @@ def _clean(doc: Document, res: Resources) -> None:
 
 @stage("language")
 def _language(doc: Document, res: Resources) -> None:
-    from rasd.nlp.arabic import detect_language
+    from rasd.text.arabic import detect_language
 
     doc.language = detect_language(doc.text)
     if doc.language != "ar":
@@ -24,7 +24,7 @@ def _language(doc: Document, res: Resources) -> None:
 
 @stage("segment")
 def _segment(doc: Document, res: Resources) -> None:
-    from rasd.nlp.arabic import split_sentences, tokenize
+    from rasd.text.arabic import split_sentences, tokenize
 
     doc.sentences = split_sentences(doc.text)
     doc.tokens = tokenize(doc.text)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from rasd.model import Document, Event
-from rasd.nlp.arabic import clitic_variants, normalize, tokenize
+from rasd.text.arabic import clitic_variants, normalize, tokenize
 from rasd.store.schema import migrate
 
 DEFAULT_DB = "rasd.db"

@@ -95,7 +95,7 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (event_id, position)
     );
 
-    -- Normalised text (rasd.nlp.arabic.normalize) in `body`, and one clitic-stripped stem per token in
+    -- Normalised text (rasd.text.arabic.normalize) in `body`, and one clitic-stripped stem per token in
     -- `stems`, so that a search for حماة finds بحماة and the phrase positions of both columns agree.
     CREATE VIRTUAL TABLE documents_fts USING fts5(doc_id UNINDEXED, title, body, stems, tokenize = 'unicode61');
     """,

@@ -9,7 +9,7 @@ import math
 import re
 from datetime import date, timedelta
 
-from rasd.nlp.arabic import normalize
+from rasd.text.arabic import normalize
 
 _GREGORIAN = {
     1: ("كانون الثاني", "يناير", "جانفي", "يناير"),

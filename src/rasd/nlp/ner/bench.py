@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from rasd.model import Document
-from rasd.nlp.arabic import split_sentences, tokenize
+from rasd.text.arabic import split_sentences, tokenize
 from rasd.nlp.ner import MODEL_DIR, load_recognizer, recognize
 
 BENCH_TEXT = MODEL_DIR / "bench_text.txt"  # news-style paragraphs written for rasd

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rasd.nlp.arabic import tokenize
+from rasd.text.arabic import tokenize
 from rasd.nlp.ner.features import CLUSTER_FILE
 
 GRANULARITIES = (64, 256, 1024)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rasd.nlp.arabic import tokenize
+from rasd.text.arabic import tokenize
 
 MODEL_LABELS = ("PER", "ORG", "LOC", "MISC")
 DOCUMENT_MARK = "-DOCSTART-"  # CoNLL convention: a line starting a new document

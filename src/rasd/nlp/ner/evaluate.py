@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 
 from rasd.model import Document, Sentence
-from rasd.nlp.arabic import tokenize
+from rasd.text.arabic import tokenize
 from rasd.nlp.ner.corpora import DOCUMENT_MARK, MODEL_LABELS, read_conll, split_tag
 
 Chunk = tuple[int, int, str]  # first token, end token (exclusive), label

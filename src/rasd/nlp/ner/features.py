@@ -14,7 +14,7 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
-from rasd.nlp.arabic import clitic_variants, normalize, strip_article
+from rasd.text.arabic import clitic_variants, normalize, strip_article
 from rasd.nlp.ner.gazetteer import LEXICONS, Gazetteer, read_lexicon
 from rasd.nlp.ner.priors import load_priors
 

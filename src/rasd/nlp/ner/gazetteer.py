@@ -13,7 +13,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from rasd.nlp.arabic import clitic_variants, tokenize
+from rasd.text.arabic import clitic_variants, tokenize
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 LEXICONS = RESOURCES / "lexicons"

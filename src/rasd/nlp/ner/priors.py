@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from rasd.nlp.arabic import tokenize
+from rasd.text.arabic import tokenize
 
 PRIOR_FILE = "priors.tsv.gz"
 MIN_OCCURRENCES = 3

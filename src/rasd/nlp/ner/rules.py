@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rasd.model import Document, Entity, Quantity, Token
-from rasd.nlp.dates import HIJRI_BY_NAME, MONTH_BY_NAME
-from rasd.nlp.arabic import clitic_variants, normalize, raw_prefix_length, strip_article, tokenize
+from rasd.text.dates import HIJRI_BY_NAME, MONTH_BY_NAME
+from rasd.text.arabic import clitic_variants, normalize, raw_prefix_length, strip_article, tokenize
 from rasd.nlp.ner.crf import sentence_tokens
 from rasd.nlp.ner.gazetteer import LEXICONS, read_lexicon
 

@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from rasd.nlp.arabic import normalize
+from rasd.text.arabic import normalize
 from rasd.nlp.ner import MODEL_DIR, corpora
 from rasd.nlp.ner.crf import MODEL_FILE
 
