@@ -79,61 +79,61 @@ def extract_events(doc: Document, res) -> None:
             w += 1
         if not words:
             continue
-        with lex.sentence(words):
-            paragraph = _paragraph_of(sentence.start, paragraph_breaks)
-            if paragraph != current_paragraph:
-                current_paragraph, paragraph_attribution, paragraph_date = paragraph, None, None
-            headline = paragraph == 0 and bool(doc.title) and doc.text[sentence.start:sentence.end].startswith(doc.title[:40])
-            ents = spans["entities"].within(sentence.start, sentence.end)
-            ctx = SentenceContext(doc, words, ents, spans, country)
-            markers = framing_markers(ctx, lex)
-            doc.framing.extend(markers)
-            own = sentence_attribution(ctx, lex, registry, earlier_anonymous)
-            if own:
-                for link in own.sources:
-                    if link.kind == "anonymous" and earlier_anonymous is None:
-                        earlier_anonymous = link.text
-                paragraph_attribution = own
-            attribution = _complete_chain(own or paragraph_attribution, outlet_link)
-            attribution.hedges = hedges(ctx, lex)
-            attribution.framing = markers
-            sentence_date = resolve_date(words, doc.text[sentence.start:sentence.end], published, last_date)
-            if sentence_date:
-                paragraph_date = last_date = sentence_date
-            when = sentence_date or paragraph_date or last_date
+        scope = lex.scope(words)
+        paragraph = _paragraph_of(sentence.start, paragraph_breaks)
+        if paragraph != current_paragraph:
+            current_paragraph, paragraph_attribution, paragraph_date = paragraph, None, None
+        headline = paragraph == 0 and bool(doc.title) and doc.text[sentence.start:sentence.end].startswith(doc.title[:40])
+        ents = spans["entities"].within(sentence.start, sentence.end)
+        ctx = SentenceContext(doc, words, ents, spans, country, scope)
+        markers = framing_markers(ctx, lex)
+        doc.framing.extend(markers)
+        own = sentence_attribution(ctx, lex, registry, earlier_anonymous)
+        if own:
+            for link in own.sources:
+                if link.kind == "anonymous" and earlier_anonymous is None:
+                    earlier_anonymous = link.text
+            paragraph_attribution = own
+        attribution = _complete_chain(own or paragraph_attribution, outlet_link)
+        attribution.hedges = hedges(ctx, lex)
+        attribution.framing = markers
+        sentence_date = resolve_date(words, doc.text[sentence.start:sentence.end], published, last_date)
+        if sentence_date:
+            paragraph_date = last_date = sentence_date
+        when = sentence_date or paragraph_date or last_date
 
-            events_here: list[int] = []
-            blocked = {k for b0, b1, _ in lex.phrase_sets["trigger_blockers"].find(words) for k in range(b0 + 1, b1)}
-            organisations = [e for e in ents if e.label == "ORG"]
-            if organisations:  # "منظمة حظر الأسلحة الكيميائية" is a name, not a chemical attack
-                blocked |= {k for k, wd in enumerate(words) if any(wd.start < e.end and e.start < wd.end for e in organisations)}
-            for match in ([] if headline else lex.triggers.find(words)):  # a headline restates the story's events
-                if match.start in blocked:
-                    continue  # "قوات مكافحة الشغب" names riot police, not a riot
-                made = _event_from_trigger(doc, ctx, lex, registry, match, sentence, published, when)
-                if made is None:
-                    continue
-                event, specificity, own_place = made
-                event.sources = attribution
-                target = same_sentence(candidates, event, specificity, sentence.start)
-                if target is None:
-                    target = next((t for t in events_here if family(candidates[t].event) == family(event)
-                                   and candidates[t].event.modality == event.modality), None)
-                if target is None:
-                    target = referent(candidates, event, ctx, lex, match, specificity)
-                if target is not None:  # another word for an event already coded: "تفجير انتحاري استهدف", "الهجوم"
-                    absorb(candidates[target], Candidate(event, paragraph, sentence.start, match.trigger.pattern, specificity,
-                                                          own_place))
-                    events_here.append(target)
-                    continue
-                events_here.append(len(candidates))
-                candidates.append(Candidate(event, paragraph, sentence.start, match.trigger.pattern, specificity, own_place,
-                                            separate=lex.has("separate_event_words", words)))
-            if candidates and lex.has("responsibility_words", words):
-                credit_perpetrator(candidates, ctx, registry)
-            sentence_quantities = spans["quantities"].within(sentence.start, sentence.end)
-            if own or events_here or sentence_quantities and paragraph_attribution:
-                claims.append(Claim(sentence.start, sentence.end, attribution, sentence_quantities, events_here))
+        events_here: list[int] = []
+        blocked = {k for b0, b1, _ in lex.find("trigger_blockers", words, ctx.scope) for k in range(b0 + 1, b1)}
+        organisations = [e for e in ents if e.label == "ORG"]
+        if organisations:  # "منظمة حظر الأسلحة الكيميائية" is a name, not a chemical attack
+            blocked |= {k for k, wd in enumerate(words) if any(wd.start < e.end and e.start < wd.end for e in organisations)}
+        for match in ([] if headline else lex.find_triggers(words, scope)):  # a headline restates the story's events
+            if match.start in blocked:
+                continue  # "قوات مكافحة الشغب" names riot police, not a riot
+            made = _event_from_trigger(doc, ctx, lex, registry, match, sentence, published, when)
+            if made is None:
+                continue
+            event, specificity, own_place = made
+            event.sources = attribution
+            target = same_sentence(candidates, event, specificity, sentence.start)
+            if target is None:
+                target = next((t for t in events_here if family(candidates[t].event) == family(event)
+                               and candidates[t].event.modality == event.modality), None)
+            if target is None:
+                target = referent(candidates, event, ctx, lex, match, specificity)
+            if target is not None:  # another word for an event already coded: "تفجير انتحاري استهدف", "الهجوم"
+                absorb(candidates[target], Candidate(event, paragraph, sentence.start, match.trigger.pattern, specificity,
+                                                      own_place))
+                events_here.append(target)
+                continue
+            events_here.append(len(candidates))
+            candidates.append(Candidate(event, paragraph, sentence.start, match.trigger.pattern, specificity, own_place,
+                                        separate=lex.has("separate_event_words", words, ctx.scope)))
+        if candidates and lex.has("responsibility_words", words, ctx.scope):
+            credit_perpetrator(candidates, ctx, registry)
+        sentence_quantities = spans["quantities"].within(sentence.start, sentence.end)
+        if own or events_here or sentence_quantities and paragraph_attribution:
+            claims.append(Claim(sentence.start, sentence.end, attribution, sentence_quantities, events_here))
 
     fold_arrests_into_protests(candidates, doc, lex)
     drop_transfers_won_in_battle(candidates)

@@ -29,12 +29,13 @@ class SentenceContext:
     words: list[Token]
     entities: list[Entity]  # entities inside the sentence
     spans: dict  # the document's entities, places and quantities, indexed by offset (events._Spans)
-    country: str | None = None  # ISO code of the country most of the document's places are in
+    country: str | None  # ISO code of the country most of the document's places are in
+    scope: int  # which cue lists can match in this sentence (EventLexicon.scope)
 
 
 def framing_markers(ctx: SentenceContext, lex: EventLexicon) -> list[Marker]:
     out = [Marker(ctx.words[s].start, ctx.words[e - 1].end, ctx.doc.text[ctx.words[s].start:ctx.words[e - 1].end], kind)
-           for s, e, kind in lex.phrase_sets["framing"].find(ctx.words)]
+           for s, e, kind in lex.find("framing", ctx.words, ctx.scope)]
     out.extend(_scare_quotes(ctx))
     return out
 
@@ -53,7 +54,7 @@ def _scare_quotes(ctx: SentenceContext) -> list[Marker]:
 
 def hedges(ctx: SentenceContext, lex: EventLexicon) -> list[str]:
     return list(dict.fromkeys(ctx.doc.text[ctx.words[s].start:ctx.words[e - 1].end]
-                              for s, e, _ in lex.phrase_sets["hedges"].find(ctx.words)))
+                              for s, e, _ in lex.find("hedges", ctx.words, ctx.scope)))
 
 
 def sentence_attribution(ctx: SentenceContext, lex: EventLexicon, registry, earlier_anonymous: str | None) -> Attribution | None:
@@ -61,9 +62,9 @@ def sentence_attribution(ctx: SentenceContext, lex: EventLexicon, registry, earl
     words = ctx.words
     # "بزعم" (on the pretext of) and "لنشر" (to deploy) are not reporting verbs: only و/ف may precede one
     verbs = lex.normalized["reporting_verbs"]
-    verb_matches = [m for m in lex.phrase_sets["reporting_verbs"].find(words)
+    verb_matches = [m for m in lex.find("reporting_verbs", words, ctx.scope)
                     if not (words[m[0]].norm[:1] in "بلك" and words[m[0]].norm[1:] in verbs)]
-    prep_matches = lex.phrase_sets["attribution_prepositions"].find(words)
+    prep_matches = lex.find("attribution_prepositions", words, ctx.scope)
     candidates = [(s, e, "verb") for s, e, _ in verb_matches] + [(s, e, "prep") for s, e, _ in prep_matches]
     for start, end, kind in sorted(candidates):
         np_start, np_end = end, _source_end(ctx, end)
@@ -146,10 +147,10 @@ def _link(ctx: SentenceContext, lex: EventLexicon, start: int, end: int, registr
     norm_phrase = normalize(phrase)
     if norm_phrase in {normalize(b) for b in _BACK_REFERENCES} and earlier_anonymous:
         return SourceLink(earlier_anonymous, "anonymous", None, s, e)
-    if lex.has("anonymous_heads", head[:1]):
+    if lex.has("anonymous_heads", head[:1], ctx.scope):
         return SourceLink(phrase, "anonymous", None, s, e)
-    if lex.has("agency_heads", head[:1]):
+    if lex.has("agency_heads", head[:1], ctx.scope):
         return SourceLink(phrase, "agency", None, s, e)
-    if lex.has("official_heads", head[:2]):
+    if lex.has("official_heads", head[:2], ctx.scope):
         return SourceLink(phrase, "official", None, s, e)
     return SourceLink(phrase, "organisation", None, s, e)

@@ -48,7 +48,7 @@ def classify(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch, actor
         return t.event_type, t.sub_event_type, 3
     # cue words around the trigger, not the trigger's own words ("قذائف" must not vouch for itself)
     near = ctx.words[max(0, match.start - CUE_REACH):match.start] + ctx.words[match.end:match.last + CUE_REACH]
-    has = lambda name: lex.has(name, near)  # noqa: E731
+    has = lambda name: lex.has(name, near, ctx.scope)  # noqa: E731
     if t.event_type == "?shooting":  # "برصاص قوات ...": gunfire, whatever drones the sentence also names
         if has("protester_words") or has("protest_nouns"):
             return "Protests", "Excessive force against protesters", 2
@@ -65,11 +65,11 @@ def classify(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch, actor
         return ("Strategic developments", "Agreement", 3) if armed else (None, None, 0)
     if t.event_type == "?agreement":
         # an agreement reached, signed or in force, not one merely mentioned
-        if lex.has("agreement_verbs", ctx.words):
+        if lex.has("agreement_verbs", ctx.words, ctx.scope):
             return "Strategic developments", "Agreement", 3
         return None, None, 0
     if t.event_type == "?arson":  # whoever set the fire, the sentence says who they were
-        if lex.has("protester_words", ctx.words) or lex.has("crowd_words", ctx.words):
+        if lex.has("protester_words", ctx.words, ctx.scope) or lex.has("crowd_words", ctx.words, ctx.scope):
             return "Riots", "Violent demonstration", 2
         return "Strategic developments", "Looting/property destruction", 2
     if t.event_type == "?beating":  # "أقدم حشد من الأهالي على ضرب شاب حتى الموت": a crowd's beating is mob violence
@@ -104,12 +104,12 @@ def classify(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch, actor
             return "Explosions/Remote violence", "Shelling/artillery/missile attack", 1
         if has("fire_words") or has("civilian_words"):
             return "Violence against civilians", "Attack", 2
-        if "قصف" not in ctx.words[match.start].norm and not lex.has("strike_cues", ctx.words):
+        if "قصف" not in ctx.words[match.start].norm and not lex.has("strike_cues", ctx.words, ctx.scope):
             return None, None, 0  # "استهدفت الحملة شبكة تمويل": targeting, but nothing was struck
         return "Explosions/Remote violence", "Shelling/artillery/missile attack", 1
     if t.event_type == "?attack":
         subject = ctx.words[match.end:match.end + 3]
-        if lex.has("crowd_words", subject) or lex.has("protester_words", subject):
+        if lex.has("crowd_words", subject, ctx.scope) or lex.has("protester_words", subject, ctx.scope):
             return "Riots", "Violent demonstration", 2  # "اقتحم محتجون غاضبون المبنى": the crowd attacks
         if has("protester_words"):
             return "Protests", "Excessive force against protesters", 2
@@ -122,7 +122,7 @@ def classify(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch, actor
     if t.event_type == "?territory":
         first = actors[0][1] if actors and actors[0][1] is not None else None
         # territory changing hands outranks the fighting that took it (ACLED codes the takeover)
-        if lex.has("peaceful_transfer_words", ctx.words):
+        if lex.has("peaceful_transfer_words", ctx.words, ctx.scope):
             return "Strategic developments", "Non-violent transfer of territory", 4
         if first is not None and first.acled_inter == 1:
             return "Battles", "Government regains territory", 4
@@ -154,9 +154,9 @@ def aggregate_count(before: list[Token]) -> bool:
     return parsed is not None and parsed[0] >= AGGREGATE_MIN
 
 
-def pluperfect(words: list[Token], lo: int, trigger: int, lex: EventLexicon) -> bool:
+def pluperfect(words: list[Token], lo: int, trigger: int, lex: EventLexicon, scope: int) -> bool:
     """"وكانت المواجهات قد أسفرت", "وكان الجيش قد سيطر": كان before the trigger, قد within four words of it."""
-    heads = [lo + i for i, _, _ in lex.phrase_sets["pluperfect_heads"].find(words[lo:trigger + 1])]
+    heads = [lo + i for i, _, _ in lex.find("pluperfect_heads", words[lo:trigger + 1], scope)]
     return any(w.norm == "قد" for h in heads for w in words[h + 1:h + 5])
 
 
@@ -166,28 +166,28 @@ def modality(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch) -> st
     words = ctx.words
     head = words[match.start].norm
     if match.trigger.pos == "noun" and head.startswith("ل") and not head.startswith("ال") and not (
-            lex.has("subjected_to", words[:match.start])):
+            lex.has("subjected_to", words[:match.start], ctx.scope)):
         return "hypothetical"  # ل + verbal noun states a purpose ("لشن هجوم", "معدة للتفجير"), but "تعرض لهجوم" happened
     lo = clause_start(ctx, lex, max(0, match.start - MODALITY_WINDOW), match.start)
     window = words[lo:match.start + 1]
     found = None
-    for s, e, kind in lex.phrase_sets["modality"].find(window):
+    for s, e, kind in lex.find("modality", window, ctx.scope):
         if kind == "negated" and lo + e < len(words) and words[lo + e].norm in lex.normalized["negation_exceptions"]:
             continue  # "لم يتسن التحقق", "لم تعلن أي جهة": a hedge, not a negated event
         found = kind
     if found:
         return found
-    if pluperfect(words, lo, match.start, lex):
+    if pluperfect(words, lo, match.start, lex, ctx.scope):
         return "reference"  # "وكانت قوات الدعم السريع قد سيطرت": background told in the pluperfect
     if match.start and match.trigger.event_type in ("?attack", "?strike", "?explosion") + VIOLENT and aggregate_count(
             words[max(0, match.start - 2):match.start]):
         return "aggregate"  # "أكثر من 700 اعتداء خلال الشهر": a tally, not one event
     if match.trigger.event_type in ("?attack", "?strike", "?explosion", "?kill") + VIOLENT and lex.has(
-            "tally_after", words[match.last:match.last + TALLY_REACH]):
+            "tally_after", words[match.last:match.last + TALLY_REACH], ctx.scope):
         return "aggregate"  # "قُتل أكثر من 130 شخصاً بانفجار ألغام منذ مطلع العام": a tally, not one event
     after = words[match.last:match.last + 4]
     if any(w.norm in lex.normalized["future_after"] for w in after):
         return "future"
-    if lex.has("habitual_after", after):
+    if lex.has("habitual_after", after, ctx.scope):
         return "habitual"  # "احتجاجات متكررة كل صيف": a pattern, not an event
     return "asserted"

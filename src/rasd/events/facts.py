@@ -35,7 +35,7 @@ LINES = {"STM", "CNL"}  # a river's or canal's middle point says nothing about w
 
 def locative_starts(ctx: SentenceContext, lex: EventLexicon) -> set[int]:
     """Offsets where a word introducing a location ends: the place that follows is where something happened."""
-    return {ctx.words[e - 1].end for _, e, _ in lex.phrase_sets["locative_cues"].find(ctx.words)}
+    return {ctx.words[e - 1].end for _, e, _ in lex.find("locative_cues", ctx.words, ctx.scope)}
 
 
 def introduced_as_location(place: Place, ctx: SentenceContext, locative: set[int]) -> bool:
@@ -64,11 +64,11 @@ def fatalities(ctx: SentenceContext, lex: EventLexicon) -> tuple[int | None, int
     "مقتل شخص" (one).  Counting stops at the wounded: "قتل متظاهران وأصيب 17 آخرون" is two dead.
     """
     words = ctx.words
-    injured = {s for s, _, _ in lex.phrase_sets["injury_words"].find(words)}
+    injured = {s for s, _, _ in lex.find("injury_words", words, ctx.scope)}
     total = civilians = 0
     found = False
     text = ctx.doc.text
-    for s, e, _ in lex.phrase_sets["fatality_words"].find(words):
+    for s, e, _ in lex.find("fatality_words", words, ctx.scope):
         counts: list[tuple[float, int]] = []  # (value, index of the counted noun)
         before = count_at([words[s - 1].norm], 0) if s > 0 and words[e - 1].norm in _COUNTED_BEFORE else None
         k = len(words) if before else e  # "مئات القتلى": the count stands before the noun, look no further
@@ -101,7 +101,7 @@ def fatalities(ctx: SentenceContext, lex: EventLexicon) -> tuple[int | None, int
         for value, noun in counts:
             found = True
             total += int(value)
-            if lex.has("civilian_words", words[noun:noun + 2]):
+            if lex.has("civilian_words", words[noun:noun + 2], ctx.scope):
                 civilians += int(value)
     if not found:
         return None, None

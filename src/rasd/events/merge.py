@@ -46,7 +46,7 @@ def referent(candidates: list[Candidate], event: Event, ctx: SentenceContext, le
     head = ctx.words[match.start].norm
     definite = any(v.startswith("ال") for v in (head, head[1:], head[2:]))
     window = ctx.words[max(0, match.start - MODALITY_WINDOW):match.start]
-    if definite and lex.has("condemnation_words", window):
+    if definite and lex.has("condemnation_words", window, ctx.scope):
         return next((i for i in range(len(candidates) - 1, -1, -1) if candidates[i].event.modality == "asserted"), None)
     if not definite and specificity <= 1 and match.trigger.event_type in ("?strike", "?explosion"):
         for i in range(len(candidates) - 1, -1, -1):
@@ -138,7 +138,7 @@ def fold_arrests_into_protests(candidates: list[Candidate], doc: Document, lex: 
             continue
         starts = [t.start for t in doc.tokens]
         sentence = doc.tokens[bisect.bisect_left(starts, c.sentence):bisect.bisect_left(starts, c.event.evidence[0][1])]
-        if c.paragraph in {p.paragraph for p in protests} or lex.has("protester_words", sentence):
+        if c.paragraph in {p.paragraph for p in protests} or lex.has("protester_words", sentence, lex.everything):
             c.event.event_type, c.event.sub_event_type = "Protests", "Protest with intervention"
 
 

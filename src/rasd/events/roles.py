@@ -89,10 +89,11 @@ def assign_actors(event: Event, actors, ctx: SentenceContext, lex: EventLexicon,
             event.actor1, event.inter1 = chosen[0][0].actor, inter(chosen[0][1])
         if len(chosen) > 1 and (event.event_type in TWO_SIDED or event.sub_event_type in ("Agreement", "Arrests")):
             event.actor2, event.inter2 = chosen[1][0].actor, inter(chosen[1][1])
-        if event.actor1 is None and event.event_type in VIOLENT and lex.has("unidentified_words", ctx.words):
+        if event.actor1 is None and event.event_type in VIOLENT and lex.has("unidentified_words", ctx.words, ctx.scope):
             event.actor1, event.inter1 = f"Unidentified Armed Group ({country})", 3  # "مسلحون مجهولون"
         if event.event_type == "Violence against civilians" or (
-                event.event_type == "Explosions/Remote violence" and event.actor2 is None and lex.has("civilian_words", ctx.words)):
+                event.event_type == "Explosions/Remote violence" and event.actor2 is None
+                and lex.has("civilian_words", ctx.words, ctx.scope)):
             event.actor2, event.inter2 = f"Civilians ({country})", 7
     first, second = registry.get(event.actor1 or ""), registry.get(event.actor2 or "")
     if first and second and first.type == second.type == "state_forces" and first.country == second.country:
@@ -110,7 +111,8 @@ def is_target(entity: Entity, ctx: SentenceContext, lex: EventLexicon) -> bool:
     """Whether the words just before the name say it was attacked: "مواقع", "استهدفت", "في صفوف" a few words
     before, or "على" / "ضد" right before it ("على الأرجح قوات التحالف" is not an attack on the coalition)."""
     i = bisect.bisect_left([w.start for w in ctx.words], entity.start)
-    return lex.has("target_cues", ctx.words[max(0, i - TARGET_REACH):i]) or lex.has("target_prepositions", ctx.words[i - 1:i])
+    return (lex.has("target_cues", ctx.words[max(0, i - TARGET_REACH):i], ctx.scope)
+            or lex.has("target_prepositions", ctx.words[i - 1:i], ctx.scope))
 
 
 def foreign_forces(ctx: SentenceContext, lex: EventLexicon, registry, doc: Document, match: TriggerMatch):
@@ -119,7 +121,7 @@ def foreign_forces(ctx: SentenceContext, lex: EventLexicon, registry, doc: Docum
         return None
     words = ctx.words
     window = words[match.start:min(len(words), match.last + NATIONALITY_REACH)]
-    for s, e, iso in lex.phrase_sets["nationality_adjectives"].find(window):
+    for s, e, iso in lex.find("nationality_adjectives", window, ctx.scope):
         actor = state_force(registry, iso, "Military", doc.published)
         if actor is not None:
             w0, w1 = window[s], window[e - 1]
@@ -133,7 +135,7 @@ def generic_forces(ctx: SentenceContext, lex: EventLexicon, registry, doc: Docum
     if iso is None:
         return []
     out = []
-    for s, e, kind in lex.phrase_sets["generic_forces"].find(ctx.words):
+    for s, e, kind in lex.find("generic_forces", ctx.words, ctx.scope):
         follow = ctx.words[e:e + 3]
         w0, w1 = ctx.words[s], ctx.words[e - 1]
         if any(ent.actor and ent.start < w1.end and w0.start < ent.end for ent in ctx.entities):
