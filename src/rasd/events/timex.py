@@ -8,12 +8,13 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from rasd.model import Token
+from rasd.nlp.phrases import EXACT, PhraseMatcher
 from rasd.text.arabic import normalize
 from rasd.text.dates import MONTH_BY_NAME, WEEKDAYS, find_explicit_date
 
 _WEEKDAY_BY_NORM = {normalize(k): v for k, v in WEEKDAYS.items()}
-# (words, days before publication, precision), longest first when scanning
-_RELATIVE = sorted([
+# (words, days before publication, precision)
+_RELATIVE = [
     (("اول", "امس"), 2, 1), (("امس",), 1, 1), (("البارحه",), 1, 1), (("الليله", "الماضيه"), 1, 1),
     (("اليوم",), 0, 1), (("الساعات", "الماضيه"), 0, 1), (("الساعات", "الاخيره"), 0, 1),
     (("الساعات", "القليله", "الماضيه"), 0, 1), (("صباح", "اليوم"), 0, 1), (("فجر", "اليوم"), 0, 1),
@@ -21,18 +22,17 @@ _RELATIVE = sorted([
     (("الاسبوع", "الماضي"), 7, 2), (("الاسبوع", "المنصرم"), 7, 2), (("الاسابيع", "الاخيره"), 14, 3),
     (("الاسابيع", "الماضيه"), 14, 3), (("الايام", "الماضيه"), 3, 2), (("الايام", "الاخيره"), 3, 2),
     (("الشهر", "الماضي"), 30, 3), (("الشهر", "المنصرم"), 30, 3),
-], key=lambda r: -len(r[0]))
+]
 
 
 _SAME_DAY = {("اليوم", "نفسه"), ("اليوم", "ذاته"), ("الوقت", "نفسه"), ("الوقت", "ذاته")}
 
 
-_RELATIVE_BY_FIRST: dict[str, list[tuple[tuple[str, ...], int, int]]] = {}
-for _phrase, _days, _precision in _RELATIVE:
-    _RELATIVE_BY_FIRST.setdefault(_phrase[0], []).append((_phrase, _days, _precision))
+_RELATIVE_PHRASES: PhraseMatcher[tuple[int, int]] = PhraseMatcher(
+    ((words, (days, precision)) for words, days, precision in _RELATIVE), EXACT)
 # words that can open a date expression: every other word is passed over at once
-_OPENERS = frozenset(_RELATIVE_BY_FIRST) | {k.split(" ")[0] for k in MONTH_BY_NAME} | set(_WEEKDAY_BY_NORM) | {
-    first for first, _ in _SAME_DAY}
+_OPENERS = frozenset(words[0] for words, _, _ in _RELATIVE) | {k.split(" ")[0] for k in MONTH_BY_NAME} | set(
+    _WEEKDAY_BY_NORM) | {first for first, _ in _SAME_DAY}
 
 
 def resolve_date(words: list[Token], text: str, published: date | None,
@@ -53,9 +53,10 @@ def resolve_date(words: list[Token], text: str, published: date | None,
         following = norms[i + 1] if i + 1 < len(norms) else ""
         if previous and (norm, following) in _SAME_DAY:
             return previous
-        for phrase, days_back, precision in _RELATIVE_BY_FIRST.get(norm, ()):
-            if tuple(norms[i:i + len(phrase)]) == phrase:
-                return published - timedelta(days=days_back), precision
+        relative = _RELATIVE_PHRASES.match_at(norms, i)
+        if relative is not None:
+            days_back, precision = relative.value
+            return published - timedelta(days=days_back), precision
         month, step = MONTH_BY_NAME.get(norm), 1
         if month is None and following:
             month, step = MONTH_BY_NAME.get(f"{norm} {following}"), 2  # "تشرين الثاني"

@@ -87,6 +87,8 @@ ANY_CLITICS = WordForms("any-clitics", _with_cuts(clitic_variants), clitic_varia
 # The first word may carry proclitics and drop its article; later words may drop their article (number,
 # date and weapon words: "بالصواريخ"، "الساعة الثالثة").
 CLITICS_AND_ARTICLE = WordForms("clitics-and-article", _clitic_and_article, _with_or_without_article)
+# Every word as written or without its article (a phrase that continues another, such as the noun a number counts).
+ARTICLE_ONLY = WordForms("article", _with_cuts(_with_or_without_article), _with_or_without_article)
 # The first word may carry proclitics; later words are as written (gazetteer names as NER features).
 FIRST_CLITICS = WordForms("first-clitics", _with_cuts(clitic_variants), _exact)
 # Words as written (time expressions, whose words have been stripped of clitics already).
@@ -177,6 +179,10 @@ class PhraseMatcher(Generic[T]):
     @property
     def first_words(self) -> frozenset[str]:
         return frozenset(self._first_words)
+
+    def opens_with(self, form: str) -> bool:
+        """Whether some phrase begins with this word (as a reading, not a written word)."""
+        return form in self._first_words or any(form.startswith(stem) for stem in self.stems)
 
     def _opening(self, norm: str) -> tuple[tuple[str, int], ...]:
         """The first-word readings of `norm` that begin some phrase (usually none), remembered per word type."""

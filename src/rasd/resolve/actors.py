@@ -11,10 +11,10 @@ from __future__ import annotations
 import bisect
 import json
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from rasd.model import Document, Entity, Token
+from rasd.nlp.phrases import PhraseMatcher, WordForms, bounded_cache, proclitic_cut
 from rasd.text.arabic import clitic_variants, normalize, strip_article, tokenize
 
 REGISTRY_PATH = Path(__file__).resolve().parent.parent / "resources" / "actors.jsonl"
@@ -93,15 +93,19 @@ def _loose(norm: str) -> str:
     return strip_article(norm) if len(norm) >= 5 else norm
 
 
-@lru_cache(maxsize=200_000)
-def _first_forms(norm: str) -> tuple[str, ...]:
+@bounded_cache
+def _first_forms(norm: str) -> tuple[tuple[str, int], ...]:
     """Forms the first token of a name may take once proclitics are stripped.
 
     A form that only drops an article ("الحماس" → "حماس") is not offered: names
     written without the article never take one in running text.
     """
     variants = clitic_variants(norm)
-    return tuple(v for v in variants if v.startswith("ال") or "ال" + v not in variants)
+    return tuple((v, proclitic_cut(norm, v)) for v in variants if v.startswith("ال") or "ال" + v not in variants)
+
+
+# The clitic rule of registry names: proclitics off the first word, the article off later ones.
+ACTOR_NAMES = WordForms("actor-names", _first_forms, lambda norm: (_loose(norm),))
 
 
 def name_key(name: str) -> Key:
@@ -111,73 +115,43 @@ def name_key(name: str) -> Key:
 
 
 class _NameIndex:
-    """Token-tuple keys → actor, with the longest key length per first token."""
+    """Registry names in running text: the longest name at each token, left to right."""
 
-    _CACHE_LIMIT = 500_000
-
-    def __init__(self) -> None:
-        self.keys: dict[Key, Actor] = {}
-        self.max_len: dict[str, int] = {}
-        # keys whose every name ends in a word with the article: in text that word must keep it,
-        # since an indefinite last word is in construct with what follows ("جيش أحرار الشرقية")
-        self.definite_end: set[Key] = set()
-        # token norm → its first-token forms that begin some name, with their longest name length
-        self._starts: dict[str, tuple[tuple[str, int], ...]] = {}
-
-    def add(self, name: str, actor: Actor) -> None:
-        key = name_key(name)
-        if not key:
-            return
-        last = tokenize(name)[-1].norm if len(key) > 1 else ""
-        if key not in self.keys:
-            self.keys[key] = actor
-            if last.startswith("ال") and last != key[-1]:
-                self.definite_end.add(key)
-        elif not (last.startswith("ال") and last != key[-1]):
-            self.definite_end.discard(key)
-        self.max_len[key[0]] = max(self.max_len.get(key[0], 0), len(key))
-        self._starts.clear()
-
-    def _starts_of(self, norm: str) -> tuple[tuple[str, int], ...]:
-        if len(self._starts) > self._CACHE_LIMIT:
-            self._starts.clear()
-        found = tuple((f, self.max_len[f]) for f in _first_forms(norm) if f in self.max_len)
-        self._starts[norm] = found
-        return found
+    def __init__(self, names: list[tuple[str, Actor]]) -> None:
+        keys: dict[Key, tuple[Actor, bool]] = {}
+        for name, actor in names:
+            key = name_key(name)
+            if not key:
+                continue
+            # a key whose every name ends in a word with the article must keep it in text, since an
+            # indefinite last word is in construct with what follows ("جيش أحرار الشرقية")
+            last = tokenize(name)[-1].norm if len(key) > 1 else ""
+            definite = last.startswith("ال") and last != key[-1]
+            known = keys.get(key)
+            keys[key] = (known[0], known[1] and definite) if known else (actor, definite)
+        self._matcher: PhraseMatcher[tuple[Actor, bool]] = PhraseMatcher(keys.items(), ACTOR_NAMES)
 
     def scan(self, text: str, tokens: list[Token]) -> list[tuple[int, int, Actor]]:
-        """(start, end, actor) of the longest name at each position, left to right."""
-        keys, starts, definite_end = self.keys, self._starts, self.definite_end
-        n = len(tokens)
+        """(start, end, actor) of the longest name at each position, left to right; a name never runs over a
+        line break."""
+        norms = [t.norm for t in tokens]
+
+        def same_line(j: int) -> bool:
+            return "\n" not in text[tokens[j - 1].end:tokens[j].start]
+
+        def keeps_article(m) -> bool:
+            return not m.value[1] or norms[m.end - 1].startswith("ال")
+
         out = []
-        resume = 0
-        for i, tok in enumerate(tokens):
-            if i < resume:
+        i = 0
+        while i < len(tokens):
+            m = self._matcher.match_at(norms, i, can_extend=same_line, accept=keeps_article) \
+                if self._matcher.may_start(norms[i]) else None
+            if m is None:
+                i += 1
                 continue
-            cands = starts.get(tok.norm)
-            if cands is None:
-                cands = self._starts_of(tok.norm)
-            if not cands:
-                continue
-            best: tuple[int, Actor, str] | None = None
-            for form, longest in cands:
-                for length in range(min(longest, n - i), 0, -1):
-                    if best is not None and length <= best[0]:
-                        break
-                    key = (form,) + tuple(_loose(t.norm) for t in tokens[i + 1:i + length])
-                    actor = keys.get(key)
-                    if actor is None:
-                        continue
-                    last = tokens[i + length - 1]
-                    if key in definite_end and not last.norm.startswith("ال"):
-                        continue
-                    if "\n" not in text[tok.end:last.start]:
-                        best = (length, actor, form)
-                        break
-            if best is not None:
-                length, actor, form = best
-                out.append((_form_start(tok, form), tokens[i + length - 1].end, actor))
-                resume = i + length
+            out.append((_form_start(tokens[i], m.form), tokens[m.end - 1].end, m.value[0]))
+            i = m.end
         return out
 
 
@@ -216,15 +190,10 @@ class ActorRegistry:
             if len(same) == 1:
                 self._predecessor[sid] = same[0]
         self._by_name = {a.name_en: a for a in actors}
-        self._names = _NameIndex()
-        self._outlet_names = _NameIndex()
-        for actor in actors:
-            for name in actor.all_names_ar():
-                self._names.add(name, actor)
-            if actor.outlet:
-                for name in (actor.all_names_ar() + actor.outlet.signature_names
-                             + (actor.name_en,) + actor.aliases_en):
-                    self._outlet_names.add(name, actor)
+        self._names = _NameIndex([(name, actor) for actor in actors for name in actor.all_names_ar()])
+        self._outlet_names = _NameIndex([
+            (name, actor) for actor in actors if actor.outlet
+            for name in actor.all_names_ar() + actor.outlet.signature_names + (actor.name_en,) + actor.aliases_en])
 
     @classmethod
     def load(cls, path: Path | str | None = None) -> "ActorRegistry":

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from rasd.text.arabic import normalize, tokenize
+from rasd.nlp.phrases import PhraseMatcher, WordForms, bounded_cache, proclitic_cut
+from rasd.text.arabic import clitic_variants, normalize, tokenize
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "resources" / "gazetteer.sqlite"
 
@@ -47,6 +48,25 @@ def fold_key(key: str) -> str:
     return " ".join(fold_word(w) for w in words)
 
 
+@bounded_cache
+def place_name_readings(norm: str) -> tuple[str, ...]:
+    """Clitic variants that a place name can take: و ف ب ل and their sequences, never a bare
+    article-stripped stem ("السورية" is not "سورية") nor ك (كشفت is not شفت)."""
+    out = []
+    for v in clitic_variants(norm):
+        if v == norm or v.startswith("ال"):
+            out.append(v)
+            continue
+        prefix = norm[:len(norm) - len(v)] if norm.endswith(v) else ""
+        if prefix and set(prefix) <= set("وفبل") and not prefix.endswith("ال"):
+            out.append(v)
+    return tuple(out)
+
+
+PLACE_NAMES = WordForms("place-names", bounded_cache(lambda norm: tuple(
+    (form, proclitic_cut(norm, form)) for form in place_name_readings(norm))), lambda norm: (norm,))
+
+
 @dataclass(frozen=True)
 class GazPlace:
     id: int
@@ -73,10 +93,9 @@ class Gazetteer:
         self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         self._names = names
         self._folded = folded
-        self.max_words = max(k.count(" ") for k in names) + 1 if names else 1
-        # every word-prefix of every name, so a scan stops as soon as no name can continue
-        self._prefixes = {" ".join(words[:k]) for words in (key.split(" ") for key in names)
-                          for k in range(1, len(words) + 1)}
+        # names in running text: a place name may carry و ف ب ل before it, never loses its article
+        self.names: PhraseMatcher[str] = PhraseMatcher(((key.split(" "), ids) for key, ids in names.items()),
+                                                       PLACE_NAMES)
         self.countries = {p.country: p for p in self._query("fcode = 'PCLI'")}
         self.admin1 = {(p.country, p.admin1): p for p in self._query("fcode = 'ADM1'")}
 
@@ -90,12 +109,6 @@ class Gazetteer:
 
     def _query(self, where: str, args=()) -> list[GazPlace]:
         return [GazPlace(*r) for r in self._con.execute(f"SELECT * FROM place WHERE {where}", args)]
-
-    def has(self, key: str) -> bool:
-        return key in self._names
-
-    def is_prefix(self, key: str) -> bool:
-        return key in self._prefixes
 
     def has_folded(self, key: str) -> bool:
         return key in self._folded

@@ -21,8 +21,9 @@ from pathlib import Path
 from functools import lru_cache
 
 from rasd.model import Document, Place
-from rasd.text.arabic import clitic_variants, raw_prefix_length, tokenize
-from rasd.resolve.gazetteer import Gazetteer, GazPlace, fold_key
+from rasd.text.arabic import raw_prefix_length, tokenize
+from rasd.nlp.phrases import PhraseMatcher, WordForms
+from rasd.resolve.gazetteer import PLACE_NAMES, Gazetteer, GazPlace, fold_key, place_name_readings
 
 __all__ = ["Gazetteer", "resolve_places"]
 
@@ -159,34 +160,17 @@ def _entity_masks(doc: Document, words) -> tuple[set[int], set[int]]:
 
     blocked = covered((e.start, e.end) for e in doc.entities if e.label in BLOCKING_LABELS or (e.actor and e.label != "LOC"))
     loc = covered((e.start, e.end) for e in doc.entities if e.label == "LOC")
-    for i, t in enumerate(words):
-        for v in _variants(t.norm):
-            for parts in _ORG_PHRASES_BY_FIRST.get(v, ()):
-                n = len(parts)
-                if i + n <= len(words) and all(words[i + k].norm == parts[k] or parts[k] in _variants(words[i + k].norm)
-                                               for k in range(1, n)):
-                    blocked.update(range(i, i + n))
+    norms = [t.norm for t in words]
+    for i, norm in enumerate(norms):
+        if _ORGANISATIONS.may_start(norm):
+            for m in _ORGANISATIONS.matches_at(norms, i):
+                blocked.update(range(m.start, m.end))
     return blocked, loc
 
 
-_ORG_PHRASES_BY_FIRST: dict[str, list[list[str]]] = {}
-for _phrase in ORG_PHRASES:
-    _ORG_PHRASES_BY_FIRST.setdefault(_phrase.split(" ")[0], []).append(_phrase.split(" "))
-
-
-@lru_cache(maxsize=100_000)
-def _variants(norm: str) -> tuple[str, ...]:
-    """Clitic variants that a place name can take: و ف ب ل and their sequences, never a bare
-    article-stripped stem ("السورية" is not "سورية") nor ك (كشفت is not شفت)."""
-    out = []
-    for v in clitic_variants(norm):
-        if v == norm or v.startswith("ال"):
-            out.append(v)
-            continue
-        prefix = norm[:len(norm) - len(v)] if norm.endswith(v) else ""
-        if prefix and set(prefix) <= set("وفبل") and not prefix.endswith("ال"):
-            out.append(v)
-    return tuple(out)
+# every word of an organisation's name may carry و ف ب ل, as a place name's first word may
+_ORGANISATIONS = PhraseMatcher(((phrase.split(" "), True) for phrase in ORG_PHRASES),
+                               WordForms("organisation-names", PLACE_NAMES.first, place_name_readings))
 
 
 def _adjacent(text: str, a, b) -> bool:
@@ -195,6 +179,7 @@ def _adjacent(text: str, a, b) -> bool:
 
 def _find_mentions(text, words, gaz: Gazetteer, blocked, loc_tokens) -> list[Mention]:
     mentions: list[Mention] = []
+    norms = [w.norm for w in words]
     i = 0
     n_words = len(words)
     while i < n_words:
@@ -205,12 +190,9 @@ def _find_mentions(text, words, gaz: Gazetteer, blocked, loc_tokens) -> list[Men
             continue
         variants, relation_word = opening
         found = None
-        for variant in variants:  # the longest name starting here; the first variant wins a tie
-            if not gaz.is_prefix(variant):
-                continue
-            longest = _longest_name(text, words, i, variant, gaz, blocked, 2 if relation_word else 1)
-            if longest and (found is None or longest[0] > found[0]):
-                found = (longest[0], variant, longest[1], False)
+        name = _longest_name(text, words, norms, i, gaz, blocked, 2 if relation_word else 1)
+        if name is not None:
+            found = (name.end - i, name.form, " ".join([name.form, *norms[i + 1:name.end]]), False)
         if found is None and not relation_word:
             for variant in variants:
                 if len(variant) >= 4 and not _is_relation_word(variant) and gaz.has_folded(fold_key(variant)):
@@ -238,7 +220,7 @@ def _find_mentions(text, words, gaz: Gazetteer, blocked, loc_tokens) -> list[Men
 def _opening(norm: str) -> tuple[tuple[str, ...], bool] | None:
     """A word's clitic variants and whether it is a relation word (ريف, شرق, مدينة...); None for a word that
     never opens a place name (a stop word, a number, punctuation)."""
-    variants = _variants(norm)
+    variants = place_name_readings(norm)
     if not norm[:1].isalpha() or any(v in STOPWORDS for v in variants):
         return None
     return variants, _is_relation_word(norm)
@@ -254,25 +236,25 @@ def _runs_on(text: str, words, j: int, blocked) -> bool:
             and nxt not in DIRECTION_NOUNS and not _is_relation_word(nxt))
 
 
-def _longest_name(text, words, i: int, variant: str, gaz: Gazetteer, blocked, min_words: int) -> tuple[int, str] | None:
-    """(words, key) of the longest gazetteer name that starts with `variant` at words[i], growing the key one
-    adjacent word at a time while it is still the beginning of some name."""
-    key, n, best = variant, 1, None
-    headed = variant in HEADS  # "معبر كرم أبو سالم", "جبل الأكراد": a head word vouches for the name after it
-    while gaz.is_prefix(key):
-        if n >= min_words and gaz.has(key) and words[i + n - 1].norm not in STOPWORDS:
-            best = (n, key)
-        nxt = i + n
-        if nxt >= len(words) or (nxt in blocked and not headed) or not _adjacent(text, words[nxt - 1], words[nxt]):
-            break
-        key, n = f"{key} {words[nxt].norm}", n + 1
-    return best
+def _longest_name(text, words, norms: list[str], i: int, gaz: Gazetteer, blocked, min_words: int):
+    """The longest gazetteer name at words[i] (the first reading wins a tie), of adjacent words, ending in no
+    function word; a word inside another entity ends the name unless a head word opens it ("معبر كرم أبو سالم",
+    "جبل الأكراد": a head word vouches for the name after it)."""
+
+    def adjacent(j: int) -> bool:
+        return _adjacent(text, words[j - 1], words[j])
+
+    def acceptable(m) -> bool:
+        return (m.end - i >= min_words and norms[m.end - 1] not in STOPWORDS
+                and (m.form in HEADS or not any(k in blocked for k in range(i + 1, m.end))))
+
+    return gaz.names.match_at(norms, i, can_extend=adjacent, accept=acceptable)
 
 
 @lru_cache(maxsize=100_000)
 def _is_relation_word(norm: str) -> bool:
     return any(v in RURAL or v in DIRECTION_NOUNS or v in HEADS or v in BORDER or v in DIRECTION_ADJECTIVES
-               for v in _variants(norm))
+               for v in place_name_readings(norm))
 
 
 def _stem_start(tok, vocabulary) -> int:
@@ -282,7 +264,7 @@ def _stem_start(tok, vocabulary) -> int:
 
 
 def _stem(norm: str, vocabulary) -> str | None:
-    for v in _variants(norm):
+    for v in place_name_readings(norm):
         if v in vocabulary:
             return v
     return None
@@ -295,7 +277,7 @@ def _read_context_words(text: str, words, mentions: list[Mention]) -> None:
         i = m.start_tok
         prev = words[i - 1] if i > 0 else None
         prev2 = words[i - 2] if i > 1 else None
-        first_variants = _variants(words[i].norm)
+        first_variants = place_name_readings(words[i].norm)
         if prev is not None and _adjacent(text, prev, words[i]) and _stem(prev.norm, STREET_WORDS) and m.runs_on:
             m.in_street_name = True
         if prev is not None and _adjacent(text, prev, words[i]):
@@ -327,7 +309,7 @@ def _read_context_words(text: str, words, mentions: list[Mention]) -> None:
             elif _stem(prev.norm, BORDER):
                 m.relation = "border"
                 m.head_start = _stem_start(prev, BORDER)
-            elif any(v in PREPOSITIONS for v in _variants(prev.norm)):
+            elif any(v in PREPOSITIONS for v in place_name_readings(prev.norm)):
                 m.support.add("prep")
             if prev.norm == "بين":
                 m.relation = "between"

@@ -13,13 +13,13 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from rasd.text.arabic import clitic_variants, tokenize
+from rasd.nlp.phrases import FIRST_CLITICS, PhraseMatcher
+from rasd.text.arabic import tokenize
 
 RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 LEXICONS = RESOURCES / "lexicons"
 GAZETTEER_FILE = "gazetteer.tsv.gz"
 MAX_NAME_TOKENS = 6
-MAX_CACHED_WORDS = 100_000
 # Kinds of name: LOC (countries, regions, districts, towns of 15k+, curated places), LOCS (smaller
 # places), PER (given names), ORG (organisations).
 _ARABIC_SCRIPT = ("\u0600", "\u06ff")
@@ -41,16 +41,12 @@ def read_lexicon(path: Path) -> list[str]:
 
 
 class Gazetteer:
+    """Names the CRF sees as features, each with its kinds; the first word of a name may carry proclitics
+    (وبريف, لحلب), later words are taken as written."""
+
     def __init__(self, names: dict[str, set[str]]):
-        self.names = names  # name key -> kinds
-        self.lengths: dict[str, int] = {}  # first word -> longest name starting with it
-        self._prefixes: set[str] = set()  # every word-prefix of every name: a scan stops when no name goes on
-        for key in names:
-            words = key.split(" ")
-            self.lengths[words[0]] = max(self.lengths.get(words[0], 0), len(words))
-            for k in range(2, len(words) + 1):
-                self._prefixes.add(" ".join(words[:k]))
-        self._starts: dict[str, tuple[tuple[str, int], ...]] = {}  # word -> (variant, longest) that open names
+        self._matcher: PhraseMatcher[frozenset[str]] = PhraseMatcher(
+            ((key.split(" "), frozenset(kinds)) for key, kinds in names.items()), FIRST_CLITICS)
 
     @classmethod
     def load(cls, directory: Path) -> "Gazetteer":
@@ -62,50 +58,27 @@ class Gazetteer:
         return cls(names)
 
     def match(self, norms: list[str]) -> list[list[str]]:
-        """Per token, features 'g<kind>B'/'g<kind>I' for the longest name of each kind starting at each position.
-
-        The first word may carry proclitics (وبريف, لحلب); later words are taken as written.
-        """
+        """Per token, features 'g<kind>B'/'g<kind>I' for the longest name of each kind starting at each position,
+        read with the first reading of the word that begins any name."""
         out: list[list[str]] = [[] for _ in norms]
-        n = len(norms)
-        names, prefixes = self.names, self._prefixes
-        cached = self._starts
-        for i in range(n):
-            starts = cached.get(norms[i])
-            if starts is None:
-                starts = self._name_starts(norms[i])
-            for first, longest in starts:
-                found: list[tuple[int, set[str]]] = []  # (words, kinds) of the names starting here, shortest first
-                key, size, limit = first, 1, min(longest, n - i)
-                while True:
-                    kinds = names.get(key)
-                    if kinds:
-                        found.append((size, kinds))
-                    if size >= limit:
-                        break
-                    key = key + " " + norms[i + size]
-                    if key not in prefixes:
-                        break
-                    size += 1
-                seen: set[str] = set()
-                for size, kinds in reversed(found):  # the longest name of each kind
-                    for kind in kinds - seen:
-                        out[i].append(f"g{kind}B")
-                        for j in range(i + 1, i + size):
-                            out[j].append(f"g{kind}I")
-                    seen |= kinds
-                if seen:
+        for i in range(len(norms)):
+            if not self._matcher.may_start(norms[i]):
+                continue
+            found: list[tuple[int, frozenset[str]]] = []  # (end, kinds), shortest first, of the first reading
+            first_form = None
+            for m in self._matcher.matches_at(norms, i):
+                if first_form is not None and m.form != first_form:
                     break
+                first_form = m.form
+                found.append((m.end, m.value))
+            seen: set[str] = set()
+            for end, kinds in reversed(found):  # the longest name of each kind
+                for kind in kinds - seen:
+                    out[i].append(f"g{kind}B")
+                    for j in range(i + 1, end):
+                        out[j].append(f"g{kind}I")
+                seen |= kinds
         return out
-
-    def _name_starts(self, word: str) -> tuple[tuple[str, int], ...]:
-        starts = self._starts.get(word)
-        if starts is None:
-            if len(self._starts) > MAX_CACHED_WORDS:
-                self._starts.clear()
-            starts = tuple((v, self.lengths[v]) for v in clitic_variants(word) if v in self.lengths)
-            self._starts[word] = starts
-        return starts
 
 
 def _wof_names(data: Path, names: dict[str, set[str]]) -> None:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from rasd.model import Document, Entity, Quantity, Token
 from rasd.text.dates import HIJRI_BY_NAME, MONTH_BY_NAME
-from rasd.text.arabic import clitic_variants, normalize, raw_prefix_length, strip_article, tokenize
+from rasd.text.arabic import normalize, raw_prefix_length, tokenize
 from rasd.nlp.ner.crf import sentence_tokens
 from rasd.nlp.ner.gazetteer import LEXICONS, read_lexicon
+from rasd.nlp.phrases import ARTICLE_ONLY, CLITICS_AND_ARTICLE, PhraseMatcher, bounded_cache
+from rasd.resources import shared
 
 _NUMBER = re.compile(r"^\d+(?:[.,٫٬]\d+)*$")
 _NISBA_ENDINGS = ("", "ه", "ون", "ين", "ات")
@@ -27,54 +28,37 @@ _NOT_A_DAY_BEFORE = {"صلاه", "خطبه", "صلوات"}  # صلاة الجم�
 _TIME_OF_DAY = {"صباحا", "مساء", "ظهرا", "عصرا", "فجرا", "ليلا"}
 
 
-@lru_cache(maxsize=50_000)
 def first_forms(norm: str) -> tuple[tuple[str, int], ...]:
     """(form, proclitic length) for every reading of a phrase's first word, with and without the article."""
-    out: dict[str, int] = {}
-    for variant in clitic_variants(norm):
-        cut = len(norm) - len(variant) if norm.endswith(variant) else 0
-        out.setdefault(variant, cut)
-        out.setdefault(strip_article(variant), cut)
-    return tuple(out.items())
+    return CLITICS_AND_ARTICLE.first(norm)
 
 
-@lru_cache(maxsize=50_000)
 def later_forms(norm: str) -> tuple[str, ...]:
     """Readings of a word inside a phrase: as written first (اليوم is a day, يوم is not), then without its article."""
-    bare = strip_article(norm)
-    return (norm, bare) if bare != norm else (norm,)
+    return CLITICS_AND_ARTICLE.later(norm)
 
 
 class PhraseTable:
-    """Multi-word phrases keyed by first word; `match` gives the longest one at a position."""
+    """A word list matched where a phrase may begin (proclitics and article peeled off its first word) or where
+    it continues another phrase (its first word read like any later word)."""
 
-    def __init__(self):
-        self.by_first: dict[str, list[tuple[tuple[str, ...], object]]] = {}
+    def __init__(self, phrases: list[tuple[str, object]]):
+        pairs = [(tuple(t.norm for t in tokenize(phrase)), payload) for phrase, payload in phrases]
+        self.starting = PhraseMatcher(pairs, CLITICS_AND_ARTICLE)
+        self.continuing = PhraseMatcher(pairs, ARTICLE_ONLY)
 
-    def add(self, phrase: str, payload: object) -> None:
-        words = [t.norm for t in tokenize(phrase)]
-        if words:
-            entries = self.by_first.setdefault(words[0], [])
-            entries.append((tuple(words[1:]), payload))
-            entries.sort(key=lambda e: -len(e[0]))
+    def opens_with(self, form: str) -> bool:
+        return self.starting.opens_with(form)
 
     def match(self, norms: list[str], i: int) -> tuple[int, object, int] | None:
         """(end token index, payload, proclitic length of the first word)."""
-        for form, cut in first_forms(norms[i]):
-            for rest, payload in self.by_first.get(form, ()):
-                if i + 1 + len(rest) <= len(norms) and all(
-                        w in later_forms(norms[i + 1 + k]) for k, w in enumerate(rest)):
-                    return i + 1 + len(rest), payload, cut
-        return None
+        found = self.starting.match_at(norms, i)
+        return (found.end, found.value, found.cut) if found else None
 
     def match_later(self, norms: list[str], i: int) -> tuple[int, object] | None:
         """Like `match`, for a phrase that continues another one (no proclitics on its first word)."""
-        for form in later_forms(norms[i]):
-            for rest, payload in self.by_first.get(form, ()):
-                if i + 1 + len(rest) <= len(norms) and all(
-                        w in later_forms(norms[i + 1 + k]) for k, w in enumerate(rest)):
-                    return i + 1 + len(rest), payload
-        return None
+        found = self.continuing.match_at(norms, i)
+        return (found.end, found.value) if found else None
 
 
 @dataclass
@@ -87,30 +71,21 @@ class Lexicons:
     norp: set[str]
 
 
-@lru_cache(maxsize=1)
+@shared
 def lexicons() -> Lexicons:
     numbers: dict[str, dict[str, float]] = {}
     for line in read_lexicon(LEXICONS / "number_words.tsv"):
         form, value, kind = line.split("\t")
         numbers.setdefault(" ".join(t.norm for t in tokenize(form)), {})[kind] = float(value)
-    nouns = PhraseTable()
-    for line in read_lexicon(LEXICONS / "counted_nouns.tsv"):
-        form, unit = line.split("\t")
-        nouns.add(form, unit)
-    weapons = PhraseTable()
-    for line in read_lexicon(LEXICONS / "weapons.tsv"):
-        form, unit, alone = line.split("\t")
-        weapons.add(form, (unit, alone == "yes"))
-    modifiers = PhraseTable()
-    for form in read_lexicon(LEXICONS / "weapon_modifiers.txt"):
-        modifiers.add(form, True)
+    nouns = PhraseTable([tuple(line.split("\t")) for line in read_lexicon(LEXICONS / "counted_nouns.tsv")])
+    weapons = PhraseTable([(form, (unit, alone == "yes")) for form, unit, alone in
+                           (line.split("\t") for line in read_lexicon(LEXICONS / "weapons.tsv"))])
+    modifiers = PhraseTable([(form, True) for form in read_lexicon(LEXICONS / "weapon_modifiers.txt")])
     date_kinds: dict[str, set[str]] = {}
     for line in read_lexicon(LEXICONS / "date_words.tsv"):
         form, kind = line.split("\t")
         date_kinds.setdefault(form, set()).add(kind)
-    dates = PhraseTable()
-    for form, kinds in date_kinds.items():
-        dates.add(form, frozenset(kinds))
+    dates = PhraseTable([(form, frozenset(kinds)) for form, kinds in date_kinds.items()])
     norp: set[str] = set()
     for line in read_lexicon(LEXICONS / "nationalities.tsv"):
         form, kind = line.split("\t")
@@ -168,7 +143,7 @@ def _sentence_rules(text: str, tokens: list[Token], lex: Lexicons,
         i = end
 
 
-@lru_cache(maxsize=200_000)
+@bounded_cache
 def _may_start(norm: str) -> bool:
     """Whether any rule can start at a word; most words start none, and this answers from a cache."""
     lex = lexicons()
@@ -176,7 +151,7 @@ def _may_start(norm: str) -> bool:
         return True
     if any(norm.endswith(ending) for ending, _ in _DUAL_ENDINGS):
         return True
-    return any(form in lex.numbers or form in lex.dates.by_first or form in lex.weapons.by_first or form in lex.norp
+    return any(form in lex.numbers or lex.dates.opens_with(form) or lex.weapons.opens_with(form) or form in lex.norp
                for form, _ in first_forms(norm))
 
 
@@ -333,7 +308,7 @@ def _kinds(norms, i, lex, later=True):
 
 
 def _date(norms, i, lex):
-    cut = next((c for form, c in first_forms(norms[i]) if lex.dates.by_first.get(form)), 0)
+    cut = next((c for form, c in first_forms(norms[i]) if lex.dates.opens_with(form)), 0)
     first = lex.dates.match(norms, i)
     start_kinds = first[1] if first else frozenset()
     if norms[i] in _DEMONSTRATIVES or "lead" in start_kinds or norms[i] in _DURATION_LEADS:
