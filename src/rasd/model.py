@@ -168,6 +168,11 @@ class Document:
     framing: list[Marker] = field(default_factory=list)  # every framing marker in the text
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    # what the caller says of inputs that do not say it themselves (published, outlet): applied by the clean
+    # stage after it has read the input's own metadata, dateline and signature
+    metadata_defaults: dict[str, str] = field(default_factory=dict)
+    # why the analysis stopped before the last stage (a non-Arabic text is stored, not analysed); None if it did not
+    stopped: str | None = None
 
     def source_offset(self, clean_offset: int) -> int:
         """Position in `source_text` of the character at `clean_offset` in `text`."""

@@ -18,7 +18,7 @@ from rasd.evaluate.entities import score_entities
 from rasd.evaluate.events import score_events
 from rasd.evaluate.places import score_places
 from rasd.model import Document
-from rasd.runner.pipeline import STAGES, Pipeline, Stage
+from rasd.runner.pipeline import DEFAULT_ORDER, INPUT_FIELDS, Pipeline
 from rasd.runner.resources import Resources
 
 
@@ -50,10 +50,7 @@ def load_gold(paths: list[str]) -> list[dict[str, Any]]:
 
 def predict(gold: list[dict[str, Any]], resources: Resources | None = None) -> list[Document]:
     """Run every stage after cleaning on the gold texts."""
-    import rasd.runner.stages  # noqa: F401  (registers the stages)
-
-    pipeline = Pipeline([Stage(name, STAGES[name]) for name in
-                         ("language", "segment", "entities", "actors", "places", "events")], resources or Resources())
+    pipeline = Pipeline.of(DEFAULT_ORDER[1:], resources, given=(*INPUT_FIELDS, "text", "id"))
     out = []
     for g in gold:
         doc = Document(raw=g["text"], id=g.get("id"), published=g.get("published"), outlet=g.get("outlet"))

@@ -13,20 +13,23 @@ from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import replace
 from datetime import date
 
 from rasd.events.attribution import SentenceContext, framing_markers, hedges, sentence_attribution
 from rasd.events.classify import classify, modality
 from rasd.events.facts import fatalities, location
-from rasd.events.lexicon import EventLexicon, TriggerMatch, is_word
+from rasd.events.lexicon import EventLexicon, TriggerMatch, event_lexicon, is_word
 from rasd.events.merge import (Candidate, absorb, drop_transfers_won_in_battle, family, fold_arrests_into_protests,
                                fold_fire_into_battles, merge, referent, same_sentence)
 from rasd.events.roles import actors_near, assign_actors, country_iso, credit_perpetrator
 from rasd.events.timex import resolve_date
 from rasd.model import Attribution, Claim, Document, Event, Marker, SourceLink
+from rasd.resolve.actors import ActorRegistry, actor_registry
+from rasd.resources import shared
 from rasd.text.dates import parse_iso
 
-__all__ = ["extract_events", "EventLexicon"]
+__all__ = ["extract_events", "load_event_coder", "EventLexicon"]
 
 _LINE_BREAKS = re.compile(r"\n+")
 HISTORY_DAYS = 31  # events dated further back than this are background, not news
@@ -52,9 +55,27 @@ class _Spans:
         return self.items[i] if i >= 0 else None
 
 
-def extract_events(doc: Document, res) -> None:
-    lex: EventLexicon = res.event_lexicon
-    registry = res.actors
+class RuleCoder:
+    """The shipped event coder: trigger and cue lexicons decide (see the module's docstring)."""
+
+    def __init__(self, lexicon: EventLexicon, registry: ActorRegistry):
+        self.lexicon = lexicon
+        self.registry = registry
+
+    def extract(self, doc: Document) -> None:
+        extract_events(doc, self.lexicon, self.registry)
+
+
+@shared
+def load_event_coder(engine: str = "rules") -> RuleCoder:
+    """The event coder of an engine, loaded once per process: the seam a learned coder plugs into."""
+    if engine == "rules":
+        return RuleCoder(event_lexicon(), actor_registry())
+    raise ValueError(f"unknown event engine {engine!r} (expected 'rules')")
+
+
+def extract_events(doc: Document, lex: EventLexicon, registry: ActorRegistry) -> None:
+    """Fill doc.events, doc.claims and doc.framing from the sentences and what earlier stages found."""
     published = parse_iso(doc.published)
     words_all = [t for t in doc.tokens if is_word(t)]
     spans = {"entities": _Spans(doc.entities), "places": _Spans(doc.places), "quantities": _Spans(doc.quantities)}
@@ -114,7 +135,7 @@ def extract_events(doc: Document, res) -> None:
             if made is None:
                 continue
             event, specificity, own_place = made
-            event.sources = attribution
+            event.sources = _own_copy(attribution)  # merging later edits an event's framing and hedges
             target = same_sentence(candidates, event, specificity, sentence.start)
             if target is None:
                 target = next((t for t in events_here if family(candidates[t].event) == family(event)
@@ -245,6 +266,12 @@ def _complete_chain(attribution: Attribution | None, outlet: SourceLink) -> Attr
             link.text == outlet.text for link in links):
         links.append(outlet)
     return Attribution(sources=links, verb=attribution.verb if attribution else None)
+
+
+def _own_copy(attribution: Attribution) -> Attribution:
+    """An event's own attribution: what a sentence's events and its claim share is copied, not aliased."""
+    return replace(attribution, sources=list(attribution.sources), hedges=list(attribution.hedges),
+                   framing=list(attribution.framing))
 
 
 def _paragraph_starts(doc: Document) -> list[int]:

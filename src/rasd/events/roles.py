@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from rasd.events.attribution import SentenceContext
 from rasd.events.classify import ARMED, NOT_PARTIES, TWO_SIDED, VIOLENT
 from rasd.events.lexicon import EventLexicon, TriggerMatch
-from rasd.export import countries
+from rasd.resources.countries import country_name
 from rasd.model import Document, Entity, Event
 
 if TYPE_CHECKING:
@@ -171,6 +171,3 @@ def country_iso(doc: Document) -> str | None:
     return max(counts, key=counts.get) if counts else None
 
 
-def country_name(iso: str | None) -> str:
-    """The article's country by its English name, as ACLED writes it in "Civilians (Syria)"."""
-    return countries().get(iso, {}).get("name", iso) if iso else "Unknown"

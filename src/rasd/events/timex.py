@@ -5,11 +5,10 @@ Returns ACLED time precision: 1 the day is known, 2 the week, 3 the month.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from functools import lru_cache
 
 from rasd.model import Token
 from rasd.nlp.phrases import EXACT, PhraseMatcher
-from rasd.text.arabic import normalize
+from rasd.text.arabic import normalize, word_cache
 from rasd.text.dates import MONTH_BY_NAME, WEEKDAYS, find_explicit_date
 
 _WEEKDAY_BY_NORM = {normalize(k): v for k, v in WEEKDAYS.items()}
@@ -74,7 +73,7 @@ def _may_hold_explicit_date(words: list[Token]) -> bool:
     return any(w.norm[:1].isdigit() for w in words)
 
 
-@lru_cache(maxsize=100_000)
+@word_cache
 def _strip(norm: str) -> str:
     """Drop a leading و/ف/ب/ل: "وامس", "بالاسبوع" → "امس", "الاسبوع"."""
     if norm[:1] in "وفبل" and len(norm) > 3 and (norm[1:3] == "ال" or norm[1:] in ("امس", "اليوم")):

@@ -11,11 +11,10 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from typing import IO, Any
 
 from rasd.cli import CliError, open_store
-from rasd.runner.resources import RESOURCE_DIR
+from rasd.resources.countries import countries
 from rasd.store import DEFAULT_DB, Store
 
 # ACLED's public export columns, in order; rasd's own columns follow them.
@@ -34,23 +33,17 @@ DISORDER_TYPE = {"Battles": "Political violence", "Explosions/Remote violence": 
                  "Riots": "Demonstrations", "Strategic developments": "Strategic developments"}
 
 
-@lru_cache(maxsize=1)
-def countries() -> dict[str, dict[str, str]]:
-    with open(RESOURCE_DIR / "countries.tsv", encoding="utf-8") as fh:
-        return {row["iso2"]: row for row in csv.DictReader(fh, delimiter="\t")}
-
-
 def acled_rows(store: Store) -> Iterator[dict[str, Any]]:
     sql = ("SELECT e.*, d.url, d.text, d.created_at FROM events e JOIN documents d ON d.id = e.doc_id"
            " WHERE e.modality = 'asserted' ORDER BY e.event_date, e.id")
     for r in store.conn.execute(sql):
         data = json.loads(r["data"])
-        country = countries().get(r["country"] or "", {})
+        country = countries().get(r["country"] or "")
         attribution = data.get("sources") or {}
         chain = [s["text"] for s in attribution.get("sources", [])]
         evidence = " … ".join(r["text"][s["start"]:s["end"]] for s in data.get("evidence", []))
         yield {
-            "event_id_cnty": f"{country.get('iso3', 'XXX')}{r['id'].replace(':', '-')}",
+            "event_id_cnty": f"{country.iso3 if country else 'XXX'}{r['id'].replace(':', '-')}",
             "event_date": r["event_date"] or "",
             "year": (r["event_date"] or "")[:4],
             "time_precision": r["time_precision"] or "",
@@ -61,8 +54,8 @@ def acled_rows(store: Store) -> Iterator[dict[str, Any]]:
             "actor2": r["actor2"] or "", "assoc_actor_2": r["assoc_actor_2"] or "", "inter2": r["inter2"] or "",
             "interaction": r["interaction"] or "",
             "civilian_targeting": "Civilian targeting" if r["inter2"] == 7 else "",
-            "iso": country.get("iso_numeric", ""), "region": country.get("acled_region", ""),
-            "country": country.get("name", r["country"] or ""),
+            "iso": country.iso_numeric if country else "", "region": country.acled_region if country else "",
+            "country": country.name if country else r["country"] or "",
             "admin1": r["admin1"] or "", "admin2": r["admin2"] or "", "admin3": "",
             "location": r["location"] or "",
             "latitude": "" if r["lat"] is None else round(r["lat"], 4),

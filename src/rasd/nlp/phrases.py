@@ -15,32 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Generic, TypeVar
 
-from rasd.text.arabic import clitic_variants, strip_article
+from rasd.text.arabic import MAX_CACHED_WORD, WORD_CACHE, clitic_variants, strip_article, word_cache
 
 T = TypeVar("T")
-
-MAX_CACHED_WORD = 48  # longer "words" (a run of letters with no space) are never cached: no real word is this long
-FORMS_CACHE = 200_000  # word types whose readings are remembered, per rule
-
-
-def bounded_cache(fn: Callable[[str], T]) -> Callable[[str], T]:
-    """Memoise a pure function of one word, for word types of ordinary length only.
-
-    A cache capped by count alone can still hold a gigabyte when the text is a million-letter "word"; capping
-    what enters it caps its size.
-    """
-    cached = lru_cache(maxsize=FORMS_CACHE)(fn)
-
-    def call(word: str) -> T:
-        return cached(word) if len(word) <= MAX_CACHED_WORD else fn(word)
-
-    call.__doc__ = fn.__doc__
-    call.__wrapped__ = fn  # type: ignore[attr-defined]
-    return call
-
 
 def proclitic_cut(norm: str, form: str) -> int:
     """How many leading characters of `norm` a reading `form` leaves out (0 when the reading is not a suffix,
@@ -59,14 +38,14 @@ class WordForms:
 
 
 def _with_cuts(readings: Callable[[str], tuple[str, ...]]) -> Callable[[str], tuple[tuple[str, int], ...]]:
-    return bounded_cache(lambda norm: tuple((form, proclitic_cut(norm, form)) for form in readings(norm)))
+    return word_cache(lambda norm: tuple((form, proclitic_cut(norm, form)) for form in readings(norm)))
 
 
 def _exact(norm: str) -> tuple[str, ...]:
     return (norm,)
 
 
-@bounded_cache
+@word_cache
 def _clitic_and_article(norm: str) -> tuple[tuple[str, int], ...]:
     out: dict[str, int] = {}
     for variant in clitic_variants(norm):
@@ -76,7 +55,7 @@ def _clitic_and_article(norm: str) -> tuple[tuple[str, int], ...]:
     return tuple(out.items())
 
 
-@bounded_cache
+@word_cache
 def _with_or_without_article(norm: str) -> tuple[str, ...]:
     bare = strip_article(norm)
     return (norm, bare) if bare != norm else (norm,)
@@ -191,7 +170,7 @@ class PhraseMatcher(Generic[T]):
             found = tuple((form, cut) for form, cut in self.forms.first(norm)
                           if form in self._first_words or any(form.startswith(stem) for stem in self.stems))
             if len(norm) <= MAX_CACHED_WORD:
-                if len(self._openings) >= FORMS_CACHE:
+                if len(self._openings) >= WORD_CACHE:
                     self._openings.clear()
                 self._openings[norm] = found
         return found
@@ -311,7 +290,7 @@ class MatcherGroup:
                 if n <= len(form):
                     bits |= self._stems.get(form[:n], 0)
         if len(norm) <= MAX_CACHED_WORD:
-            if len(self._word_bits) >= FORMS_CACHE:
+            if len(self._word_bits) >= WORD_CACHE:
                 self._word_bits.clear()
             self._word_bits[norm] = bits
         return bits

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rasd.model import Document, Entity, Token
-from rasd.nlp.phrases import PhraseMatcher, WordForms, bounded_cache, proclitic_cut
-from rasd.text.arabic import clitic_variants, normalize, strip_article, tokenize
+from rasd.nlp.phrases import PhraseMatcher, WordForms, proclitic_cut
+from rasd.resources import data_path, shared
+from rasd.text.arabic import clitic_variants, normalize, strip_article, tokenize, word_cache
 
-REGISTRY_PATH = Path(__file__).resolve().parent.parent / "resources" / "actors.jsonl"
+REGISTRY_PATH = data_path("actors.jsonl")
 
 ACTOR_TYPES = ("state_forces", "rebel_group", "political_militia", "identity_militia", "government",
                "political_party", "international_org", "ngo", "outlet", "monitor", "person")
@@ -93,7 +94,7 @@ def _loose(norm: str) -> str:
     return strip_article(norm) if len(norm) >= 5 else norm
 
 
-@bounded_cache
+@word_cache
 def _first_forms(norm: str) -> tuple[tuple[str, int], ...]:
     """Forms the first token of a name may take once proclitics are stripped.
 
@@ -247,6 +248,12 @@ class ActorRegistry:
     def matches(self, doc: Document) -> list[tuple[int, int, Actor]]:
         """Registry names in the document, longest first at each token, as (start, end, actor)."""
         return self._names.scan(doc.text, doc.tokens)
+
+
+@shared
+def actor_registry() -> ActorRegistry:
+    """The shipped registry, shared by every document of the process."""
+    return ActorRegistry.load()
 
 
 def _period_free(name_en: str) -> str:

@@ -8,14 +8,16 @@ and a leading article ignored, so كباني ≈ كبانة) answers at lower co
 from __future__ import annotations
 
 import sqlite3
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from rasd.nlp.phrases import PhraseMatcher, WordForms, bounded_cache, proclitic_cut
-from rasd.text.arabic import clitic_variants, normalize, tokenize
+from rasd.nlp.phrases import PhraseMatcher, WordForms, proclitic_cut
+from rasd.resources import data_path, shared
+from rasd.text.arabic import clitic_variants, normalize, tokenize, word_cache
 
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "resources" / "gazetteer.sqlite"
+DEFAULT_PATH = data_path("gazetteer.sqlite")
 
 SCHEMA = """
 CREATE TABLE place (
@@ -39,7 +41,7 @@ def fold_word(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=100_000)
+@word_cache
 def fold_key(key: str) -> str:
     """Spelling-tolerant key: كباني, كبانا, كبانه and الكبانة all fold to كبانه."""
     words = key.split(" ")
@@ -48,7 +50,7 @@ def fold_key(key: str) -> str:
     return " ".join(fold_word(w) for w in words)
 
 
-@bounded_cache
+@word_cache
 def place_name_readings(norm: str) -> tuple[str, ...]:
     """Clitic variants that a place name can take: و ف ب ل and their sequences, never a bare
     article-stripped stem ("السورية" is not "سورية") nor ك (كشفت is not شفت)."""
@@ -63,7 +65,7 @@ def place_name_readings(norm: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-PLACE_NAMES = WordForms("place-names", bounded_cache(lambda norm: tuple(
+PLACE_NAMES = WordForms("place-names", word_cache(lambda norm: tuple(
     (form, proclitic_cut(norm, form)) for form in place_name_readings(norm))), lambda norm: (norm,))
 
 
@@ -91,6 +93,7 @@ class Gazetteer:
     def __init__(self, path: Path, names: dict[str, str], folded: dict[str, str]):
         self.path = path
         self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self._reading = threading.Lock()  # one read-only connection, shared by the threads of a process
         self._names = names
         self._folded = folded
         # names in running text: a place name may carry و ف ب ل before it, never loses its article
@@ -107,8 +110,14 @@ class Gazetteer:
         con.close()
         return cls(path, _parse_index(blobs["names"]), _parse_index(blobs["folded"]))
 
+    def __reduce__(self):
+        """A worker rebuilds the gazetteer from its file: the open connection does not travel."""
+        return (Gazetteer.load, (self.path,))
+
     def _query(self, where: str, args=()) -> list[GazPlace]:
-        return [GazPlace(*r) for r in self._con.execute(f"SELECT * FROM place WHERE {where}", args)]
+        with self._reading:
+            rows = self._con.execute(f"SELECT * FROM place WHERE {where}", args).fetchall()
+        return [GazPlace(*r) for r in rows]
 
     def has_folded(self, key: str) -> bool:
         return key in self._folded
@@ -133,6 +142,12 @@ class Gazetteer:
 
     def by_name(self, name: str) -> list[GazPlace]:
         return self.lookup(name_key(normalize(name)))
+
+
+@shared
+def gazetteer() -> Gazetteer:
+    """The shipped gazetteer, shared by every document of the process."""
+    return Gazetteer.load()
 
 
 def _parse_index(text: str) -> dict[str, str]:

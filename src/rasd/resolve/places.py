@@ -18,10 +18,9 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from functools import lru_cache
 
 from rasd.model import Document, Place
-from rasd.text.arabic import raw_prefix_length, tokenize
+from rasd.text.arabic import raw_prefix_length, word_cache
 from rasd.nlp.phrases import PhraseMatcher, WordForms
 from rasd.resolve.gazetteer import PLACE_NAMES, Gazetteer, GazPlace, fold_key, place_name_readings
 
@@ -134,8 +133,7 @@ class Mention:
 
 def resolve_places(doc: Document, gazetteer: Gazetteer) -> None:
     """Fill doc.places from doc.text (tokens and entities used when present)."""
-    tokens = doc.tokens or tokenize(doc.text)
-    words = tokens
+    words = doc.tokens
     if not words:
         doc.places = []
         return
@@ -216,7 +214,7 @@ def _find_mentions(text, words, gaz: Gazetteer, blocked, loc_tokens) -> list[Men
     return mentions
 
 
-@lru_cache(maxsize=100_000)
+@word_cache
 def _opening(norm: str) -> tuple[tuple[str, ...], bool] | None:
     """A word's clitic variants and whether it is a relation word (ريف, شرق, مدينة...); None for a word that
     never opens a place name (a stop word, a number, punctuation)."""
@@ -251,7 +249,7 @@ def _longest_name(text, words, norms: list[str], i: int, gaz: Gazetteer, blocked
     return gaz.names.match_at(norms, i, can_extend=adjacent, accept=acceptable)
 
 
-@lru_cache(maxsize=100_000)
+@word_cache
 def _is_relation_word(norm: str) -> bool:
     return any(v in RURAL or v in DIRECTION_NOUNS or v in HEADS or v in BORDER or v in DIRECTION_ADJECTIVES
                for v in place_name_readings(norm))

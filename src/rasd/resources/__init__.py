@@ -25,21 +25,23 @@ def data_path(*parts: str) -> Path:
     return Path(str(files(__name__).joinpath(*parts)))
 
 
-def shared(loader: Callable[[], T]) -> Callable[[], T]:
-    """Decorate a zero-argument loader: its result is built once per process and shared by every caller.
+def shared(loader: Callable[..., T]) -> Callable[..., T]:
+    """Decorate a loader: its result, for each choice of (hashable) arguments such as a backend name, is built
+    once per process and shared by every caller.
 
     The lock makes two threads asking at once wait for one build instead of building twice; after the
     build, reading needs no lock.
     """
-    value: object = _UNSET
+    built: dict[tuple, T] = {}
 
     @functools.wraps(loader)
-    def get() -> T:
-        nonlocal value
+    def get(*args) -> T:
+        value = built.get(args, _UNSET)
         if value is _UNSET:
             with _LOADING:
+                value = built.get(args, _UNSET)
                 if value is _UNSET:
-                    value = loader()
+                    value = built[args] = loader(*args)
         return value  # type: ignore[return-value]
 
     return get

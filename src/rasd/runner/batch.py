@@ -83,8 +83,9 @@ def _process(item: InputItem, store: Store, pipeline: Pipeline, defaults: dict[s
         _fail(store, summary, item, "ingest", item.failure.reason)
         return
     doc = item.document
+    doc.metadata_defaults = {k: v for k, v in (defaults or {}).items() if v}
     try:
-        pipeline(doc, defaults)
+        pipeline(doc)
     except StageError as e:
         _fail(store, summary, item, e.stage, f"{type(e.cause).__name__}: {e.cause}")
         return

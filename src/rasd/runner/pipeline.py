@@ -1,41 +1,50 @@
-"""The pipeline: named stages, each a pure function of one document over read-only resources.
+"""The pipeline: stages that each fill some fields of one document, over shared read-only resources.
 
-A stage takes a `Document` and the shared `Resources` and fills some fields of
-the document; it never touches global state, so the same pipeline runs in a
-worker process or on a Dask worker by pickling nothing but the input text.
+Stages are declared like spaCy's components: a name, the `Document` fields they need (`requires`) and the
+fields they fill (`assigns`).  A pipeline checks when it is assembled that every stage finds what it needs,
+so a stage never has to re-derive an earlier stage's output.  A stage keeps no state of its own; what it
+reads from `Resources` is immutable and shared, so one pipeline serves any number of threads, and a worker
+process rebuilds it from its pickled configuration (stage names and resource settings).
 """
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from rasd.model import Document
 from rasd.runner.resources import Resources
 
 StageFn = Callable[[Document, Resources], None]
+INPUT_FIELDS = ("raw", "format", "source_path", "url", "title", "published", "outlet")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Stage:
     name: str
-    fn: StageFn
+    run: StageFn
+    requires: tuple[str, ...]
+    assigns: tuple[str, ...]
 
 
-STAGES: dict[str, StageFn] = {}
+STAGES: dict[str, Stage] = {}
 
 
-def stage(name: str) -> Callable[[StageFn], StageFn]:
-    """Register a stage under `name` (the registry the default pipeline is assembled from)."""
+def stage(name: str, requires: Sequence[str], assigns: Sequence[str]) -> Callable[[StageFn], StageFn]:
+    """Register a stage: the function, the document fields it needs and the ones it fills."""
 
-    def deco(fn: StageFn) -> StageFn:
-        STAGES[name] = fn
+    def register(fn: StageFn) -> StageFn:
+        STAGES[name] = Stage(name, fn, tuple(requires), tuple(assigns))
         return fn
 
-    return deco
+    return register
 
 
 DEFAULT_ORDER = ("clean", "language", "segment", "entities", "actors", "places", "events")
+
+
+class PipelineError(ValueError):
+    """A pipeline whose stages do not fit together."""
 
 
 @dataclass
@@ -44,30 +53,50 @@ class Pipeline:
     resources: Resources = field(default_factory=Resources)
 
     @classmethod
-    def default(cls, resources: Resources | None = None, upto: str | None = None) -> "Pipeline":
+    def of(cls, names: Iterable[str], resources: Resources | None = None,
+           given: Sequence[str] = INPUT_FIELDS) -> "Pipeline":
+        """The named stages in order; `given` are the document fields filled before the first one runs."""
         import rasd.runner.stages  # noqa: F401  (registers the stages)
 
-        names = list(DEFAULT_ORDER)
-        if upto:
-            names = names[: names.index(upto) + 1]
-        return cls([Stage(n, STAGES[n]) for n in names], resources or Resources())
+        stages = [STAGES[n] for n in names]
+        filled = set(given)
+        for st in stages:
+            missing = [f for f in st.requires if f not in filled]
+            if missing:
+                raise PipelineError(f"stage {st.name!r} needs {', '.join(missing)}, which no earlier stage fills")
+            filled.update(st.assigns)
+        return cls(stages, resources or Resources())
 
-    def __call__(self, doc: Document, defaults: dict[str, str | None] | None = None) -> Document:
-        """Run every stage on `doc`.  `defaults` fill metadata (published, outlet) the input itself lacks."""
+    @classmethod
+    def default(cls, resources: Resources | None = None) -> "Pipeline":
+        return cls.of(DEFAULT_ORDER, resources)
+
+    def __call__(self, doc: Document) -> Document:
+        """Run the stages on `doc` until they are done or one of them says the analysis stops there."""
         for st in self.stages:
             t0 = time.perf_counter()
             try:
-                st.fn(doc, self.resources)
+                st.run(doc, self.resources)
             except Exception as e:
                 raise StageError(st.name, e) from e
             doc.timings[st.name] = doc.timings.get(st.name, 0.0) + time.perf_counter() - t0
-            if st.name == "clean" and defaults:
-                for key, value in defaults.items():
-                    if value and not getattr(doc, key):
-                        setattr(doc, key, value)
-            if st.name == "language" and doc.language != "ar":
-                break  # non-Arabic text is flagged and kept, not run through Arabic models
+            if doc.stopped:
+                break  # e.g. non-Arabic text: stored and flagged, not run through Arabic models
         return doc
+
+    def __reduce__(self):
+        """Pickled as its configuration: a worker rebuilds the stages from their names and loads resources itself."""
+        return (Pipeline.of, ([s.name for s in self.stages], self.resources, _given(self.stages)))
+
+
+def _given(stages: list[Stage]) -> tuple[str, ...]:
+    """The fields a pipeline of these stages started from (what no stage of it fills)."""
+    filled: set[str] = set()
+    needed: list[str] = []
+    for st in stages:
+        needed += [f for f in st.requires if f not in filled and f not in needed]
+        filled.update(st.assigns)
+    return tuple(dict.fromkeys([*INPUT_FIELDS, *needed]))
 
 
 class StageError(Exception):
@@ -77,6 +106,9 @@ class StageError(Exception):
         super().__init__(f"{stage_name}: {type(cause).__name__}: {cause}")
         self.stage = stage_name
         self.cause = cause
+
+    def __reduce__(self):
+        return (StageError, (self.stage, self.cause))
 
 
 _DEFAULT: Pipeline | None = None

@@ -1,44 +1,44 @@
-"""Read-only resources shared by all documents, loaded lazily on first use.
+"""The read-only resources the stages use, by name.
 
-Loading is the expensive part (model weights, gazetteer); a worker process
-builds one `Resources` and reuses it for every document it sees.
+Each resource is loaded by its own package's shared loader (`rasd.resources.shared`): built once per process
+on first use and shared by every pipeline and thread in it.  A `Resources` object is only a choice of backends
+(which NER model, which event coder), so it pickles as that choice and a worker process loads what it needs.
 """
 from __future__ import annotations
 
-from functools import cached_property
-from pathlib import Path
-
-RESOURCE_DIR = Path(__file__).resolve().parent.parent / "resources"
+from dataclasses import dataclass
 
 
+@dataclass(frozen=True)
 class Resources:
-    def __init__(self, ner_backend: str | None = None):
-        # None: the shipped CRF model; "hf:PATH": a local transformers token-classification model
-        self.ner_backend = ner_backend
+    # None: the shipped CRF; "hf:PATH": a local transformers token-classification model
+    ner_backend: str | None = None
+    # the event coder: "rules" (the shipped lexicon rules)
+    event_engine: str = "rules"
 
-    @cached_property
+    @property
     def ner(self):
         from rasd.nlp.ner import load_recognizer
 
         return load_recognizer(self.ner_backend)
 
-    @cached_property
+    @property
     def actors(self):
-        from rasd.resolve.actors import ActorRegistry
+        from rasd.resolve.actors import actor_registry
 
-        return ActorRegistry.load()
+        return actor_registry()
 
-    @cached_property
+    @property
     def gazetteer(self):
-        from rasd.resolve.places import Gazetteer
+        from rasd.resolve.gazetteer import gazetteer
 
-        return Gazetteer.load()
+        return gazetteer()
 
-    @cached_property
-    def event_lexicon(self):
-        from rasd.events import EventLexicon
+    @property
+    def event_coder(self):
+        from rasd.events import load_event_coder
 
-        return EventLexicon.load()
+        return load_event_coder(self.event_engine)
 
     def outlet_name(self, name: str) -> str | None:
         """Canonical English name of the outlet a signature or dateline names, if the registry knows it."""

@@ -1,28 +1,35 @@
-"""The default stages, each delegating to its package's single entry point."""
+"""The default stages, each delegating to its package's single entry point, with what it needs and fills."""
 from __future__ import annotations
 
 from rasd.model import Document
 from rasd.runner.pipeline import stage
 from rasd.runner.resources import Resources
 
+METADATA = ("title", "published", "outlet")
 
-@stage("clean")
+
+@stage("clean", requires=("raw", "format"),
+       assigns=("text", "source_text", "removed", "offset_map", "id", *METADATA))
 def _clean(doc: Document, res: Resources) -> None:
     from rasd.clean import clean_document
 
     clean_document(doc, outlet_lookup=res.outlet_name)
+    for key, value in doc.metadata_defaults.items():
+        if key in METADATA and value and not getattr(doc, key):
+            setattr(doc, key, value)
 
 
-@stage("language")
+@stage("language", requires=("text",), assigns=("language", "stopped"))
 def _language(doc: Document, res: Resources) -> None:
     from rasd.text.arabic import detect_language
 
     doc.language = detect_language(doc.text)
     if doc.language != "ar":
-        doc.warnings.append(f"language is {doc.language!r}, not Arabic: stored without Arabic analysis")
+        doc.stopped = f"language is {doc.language!r}, not Arabic: stored without Arabic analysis"
+        doc.warnings.append(doc.stopped)
 
 
-@stage("segment")
+@stage("segment", requires=("text",), assigns=("sentences", "tokens"))
 def _segment(doc: Document, res: Resources) -> None:
     from rasd.text.arabic import split_sentences, tokenize
 
@@ -30,29 +37,28 @@ def _segment(doc: Document, res: Resources) -> None:
     doc.tokens = tokenize(doc.text)
 
 
-@stage("entities")
+@stage("entities", requires=("text", "sentences", "tokens"), assigns=("entities", "quantities"))
 def _entities(doc: Document, res: Resources) -> None:
     from rasd.nlp.ner import recognize
 
     recognize(doc, res.ner)
 
 
-@stage("actors")
+@stage("actors", requires=("tokens", "entities", "published"), assigns=("entities",))
 def _actors(doc: Document, res: Resources) -> None:
     from rasd.resolve.actors import link_actors
 
     link_actors(doc, res.actors)
 
 
-@stage("places")
+@stage("places", requires=("tokens", "entities"), assigns=("places",))
 def _places(doc: Document, res: Resources) -> None:
     from rasd.resolve.places import resolve_places
 
     resolve_places(doc, res.gazetteer)
 
 
-@stage("events")
+@stage("events", requires=("sentences", "tokens", "entities", "quantities", "places", "published", "outlet"),
+       assigns=("events", "claims", "framing"))
 def _events(doc: Document, res: Resources) -> None:
-    from rasd.events import extract_events
-
-    extract_events(doc, res)
+    res.event_coder.extract(doc)

@@ -15,10 +15,10 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from rasd.runner.resources import RESOURCE_DIR
+from rasd.resources import data_path
 from rasd.store import Store
 
-BASEMAP = RESOURCE_DIR / "basemap" / "basemap.json"
+BASEMAP = data_path("basemap", "basemap.json")
 
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 100
@@ -38,7 +38,7 @@ class BadParameter(ValueError):
 @lru_cache(maxsize=1)
 def codebook() -> dict[str, Any]:
     """Event types with Arabic labels, in codebook order: {type: {label_ar, sub_event_types: {name: label_ar}}}."""
-    raw = json.loads((RESOURCE_DIR / "acled_codebook.json").read_text(encoding="utf-8"))
+    raw = json.loads(data_path("acled_codebook.json").read_text(encoding="utf-8"))
     return {t["name"]: {"label_ar": t.get("label_ar", ""),
                         "sub_event_types": {s["name"]: s.get("label_ar", "") for s in t.get("sub_event_types", [])}}
             for t in raw["event_types"]}

@@ -11,19 +11,18 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from rasd.model import Document, Event
-from rasd.text.arabic import clitic_variants, normalize, tokenize
+from rasd.text.arabic import clitic_variants, normalize, tokenize, word_cache
 from rasd.store.schema import migrate
 
 DEFAULT_DB = "rasd.db"
 ActorLookup = Callable[[str], dict[str, Any] | None]
 
 
-@lru_cache(maxsize=200_000)
+@word_cache
 def search_stem(norm_token: str) -> str:
     """The one form a token is indexed under for search: its shortest clitic-stripped variant."""
     return min(clitic_variants(norm_token), key=len)

@@ -8,9 +8,13 @@ the clean text.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, wraps
+from typing import TypeVar
 
 from rasd.model import Sentence, Token
+
+T = TypeVar("T")
 
 _DIACRITICS = "\u0610\u0611\u0612\u0613\u0614\u0615\u0616\u0617\u0618\u0619\u061a" \
     "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0653\u0654\u0655\u0656\u0657" \
@@ -63,8 +67,26 @@ _WORD_RE = re.compile(
 )
 
 
+MAX_CACHED_WORD = 48  # longer "words" (a run of letters with no space) are never cached: no real word is this long
+WORD_CACHE = 200_000  # word types a per-word cache remembers
+
+
+def word_cache(fn: Callable[[str], T]) -> Callable[[str], T]:
+    """Memoise a pure function of one word, for word types of ordinary length only.
+
+    A cache capped by count alone can still hold a gigabyte when a text is one million-letter "word"; capping
+    what may enter it caps its size.  Safe to share between threads (a pure function, an LRU with a lock).
+    """
+    cached = lru_cache(maxsize=WORD_CACHE)(fn)
+
+    @wraps(fn)
+    def call(word: str) -> T:
+        return cached(word) if len(word) <= MAX_CACHED_WORD else fn(word)
+
+    return call
+
+
 _NORMALIZED: dict[str, str] = {}  # word → normalize(word): news repeats its words, and this is the hottest loop
-_NORMALIZED_MAX = 200_000
 
 
 def tokenize(text: str) -> list[Token]:
@@ -74,9 +96,11 @@ def tokenize(text: str) -> list[Token]:
         word = m.group()
         norm = known.get(word)
         if norm is None:
-            if len(known) > _NORMALIZED_MAX:
-                known.clear()
-            norm = known[word] = normalize(word)
+            norm = normalize(word)
+            if len(word) <= MAX_CACHED_WORD:
+                if len(known) > WORD_CACHE:
+                    known.clear()  # another thread may miss and normalise again: nothing worse
+                known[word] = norm
         out.append(Token(m.start(), m.end(), word, norm))
     return out
 
@@ -86,7 +110,7 @@ _PROCLITICS = ("وبال", "وكال", "وفال", "ولل", "فلل", "فبال
                "ال", "وب", "ول", "وك", "فب", "فل", "وس", "و", "ف", "ب", "ل", "ك")
 
 
-@lru_cache(maxsize=200_000)
+@word_cache
 def clitic_variants(norm_word: str) -> tuple[str, ...]:
     """Forms a normalised word may take once proclitics are stripped, most literal first.
 

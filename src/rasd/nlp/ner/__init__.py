@@ -11,11 +11,14 @@ import bisect
 from pathlib import Path
 
 from rasd.model import Document, Entity
+from rasd.resources import data_path, shared
 
-MODEL_DIR = Path(__file__).resolve().parents[2] / "resources" / "ner"
+MODEL_DIR = data_path("ner")
 
 
+@shared
 def load_recognizer(backend: str | None = None):
+    """The recognizer of a backend, loaded once per process."""
     if backend is None or backend == "crf":
         from rasd.nlp.ner.crf import CrfRecognizer
 

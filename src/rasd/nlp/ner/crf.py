@@ -13,6 +13,7 @@ result is the crfsuite tagger's (the tests compare them), at a fraction of the c
 from __future__ import annotations
 
 import bisect
+import threading
 from collections import Counter
 from pathlib import Path
 
@@ -74,6 +75,7 @@ class CrfScorer:
         # per word type, rows: its own features' scores, then what it lends to each neighbour offset
         self._table = np.empty((CACHE_TYPES, 1 + len(NEIGHBOUR_OFFSETS), n_labels))
         self._row_of: dict[str, int] = {}
+        self._filling = threading.Lock()
         self._gazetteer: dict[tuple[str, ...], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}  # few distinct
 
     def _sums(self, groups) -> np.ndarray:
@@ -95,18 +97,19 @@ class CrfScorer:
         row_of, table = self._row_of, self._table
         gathered: list[np.ndarray] = []
         ids: list[int] = []
-        for word in words:
-            row = row_of.get(word)
-            if row is None:
-                if len(row_of) == len(table):
-                    gathered.append(table[ids])
-                    ids = []
-                    row_of.clear()
-                row = row_of[word] = len(row_of)
-                own, lent = self.features.type_features(word)
-                table[row] = self._sums((own, *lent))
-            ids.append(row)
-        gathered.append(table[ids])
+        with self._filling:  # the table is shared; no other thread may start it over while these rows are read
+            for word in words:
+                row = row_of.get(word)
+                if row is None:
+                    if len(row_of) == len(table):
+                        gathered.append(table[ids])
+                        ids = []
+                        row_of.clear()
+                    row = row_of[word] = len(row_of)
+                    own, lent = self.features.type_features(word)
+                    table[row] = self._sums((own, *lent))
+                ids.append(row)
+            gathered.append(table[ids])
         return gathered[0] if len(gathered) == 1 else np.concatenate(gathered)
 
     def _gazetteer_scores(self, matches: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
-from rasd.text.arabic import clitic_variants, normalize, strip_article
+from rasd.text.arabic import MAX_CACHED_WORD, clitic_variants, normalize, strip_article
 from rasd.nlp.ner.gazetteer import LEXICONS, Gazetteer, read_lexicon
 from rasd.nlp.ner.priors import load_priors
 
@@ -59,14 +59,14 @@ class FeatureExtractor:
         self.gazetteer = Gazetteer.load(directory)
         self.cues = load_cues()
         self.priors = load_priors(directory)
-        self._own: dict[str, tuple[str, ...]] = {}
-        self._lent: dict[str, tuple[tuple[str, ...], ...]] = {}
+        # word type → (its own features, those it lends to each neighbour offset); a memo, so a word that
+        # another thread's clearing loses is computed again
+        self._known: dict[str, tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]] = {}
 
     def use_priors(self, priors: dict[str, tuple[str, ...]]) -> None:
         """Set the name priors (training adds them after its first stage); cached features are dropped."""
         self.priors = priors
-        self._own.clear()
-        self._lent.clear()
+        self._known.clear()
 
     def _stem(self, word: str) -> tuple[str, str]:
         """The most stripped clitic variant the cluster vocabulary knows (else the most stripped one), and its proclitic."""
@@ -77,16 +77,16 @@ class FeatureExtractor:
 
     def type_features(self, word: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
         """The word's own features, and those it lends to the words at each of NEIGHBOUR_OFFSETS."""
-        own = self._own.get(word)
-        if own is None:
-            if len(self._own) > CACHE_TYPES:
-                self._own.clear()
-                self._lent.clear()
-            self._type_features(word)
-            own = self._own[word]
-        return own, self._lent[word]
+        found = self._known.get(word)
+        if found is None:
+            found = self._type_features(word)
+            if len(word) <= MAX_CACHED_WORD:
+                if len(self._known) > CACHE_TYPES:
+                    self._known.clear()
+                self._known[word] = found
+        return found
 
-    def _type_features(self, word: str) -> None:
+    def _type_features(self, word: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
         stem, proclitic = self._stem(word)
         bare = strip_article(stem)
         own = ["w=" + word, "sh=" + _shape(word)]
@@ -110,7 +110,6 @@ class FeatureExtractor:
             if cue:
                 own.append("cue=" + cue)
                 break
-        self._own[word] = tuple(own)
         ids = word_clusters or stem_clusters or ("c=?",)
         lent = []
         for offset in NEIGHBOUR_OFFSETS:
@@ -123,7 +122,7 @@ class FeatureExtractor:
             if cue:
                 feats.append(p + "cue=" + cue)
             lent.append(tuple(feats))
-        self._lent[word] = tuple(lent)
+        return tuple(own), tuple(lent)
 
     def sentence(self, norms: list[str]) -> list[list[str]]:
         types = [self.type_features(word) for word in norms]

@@ -14,10 +14,10 @@ from collections import Counter
 from pathlib import Path
 
 from rasd.nlp.phrases import FIRST_CLITICS, PhraseMatcher
+from rasd.resources import data_path
 from rasd.text.arabic import tokenize
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
-LEXICONS = RESOURCES / "lexicons"
+LEXICONS = data_path("lexicons")
 GAZETTEER_FILE = "gazetteer.tsv.gz"
 MAX_NAME_TOKENS = 6
 # Kinds of name: LOC (countries, regions, districts, towns of 15k+, curated places), LOCS (smaller

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 from rasd.model import Document, Entity, Quantity, Token
 from rasd.text.dates import HIJRI_BY_NAME, MONTH_BY_NAME
-from rasd.text.arabic import normalize, raw_prefix_length, tokenize
+from rasd.text.arabic import normalize, raw_prefix_length, tokenize, word_cache
 from rasd.nlp.ner.crf import sentence_tokens
 from rasd.nlp.ner.gazetteer import LEXICONS, read_lexicon
-from rasd.nlp.phrases import ARTICLE_ONLY, CLITICS_AND_ARTICLE, PhraseMatcher, bounded_cache
+from rasd.nlp.phrases import ARTICLE_ONLY, CLITICS_AND_ARTICLE, PhraseMatcher
 from rasd.resources import shared
 
 _NUMBER = re.compile(r"^\d+(?:[.,٫٬]\d+)*$")
@@ -143,7 +143,7 @@ def _sentence_rules(text: str, tokens: list[Token], lex: Lexicons,
         i = end
 
 
-@bounded_cache
+@word_cache
 def _may_start(norm: str) -> bool:
     """Whether any rule can start at a word; most words start none, and this answers from a cache."""
     lex = lexicons()
