@@ -108,6 +108,11 @@ def strip_markup(marked: str) -> tuple[str, list[Span]]:
             stack.append([opener.group(1), length, None, i])
             i = opener.end()
             continue
+        if marked.startswith("[[[", i) and _OPEN.match(marked, i + 1):
+            out.append("[")  # a bracket of the article's own, right before a span
+            length += 1
+            i += 1
+            continue
         if marked.startswith("[[", i):
             raise AnnotationError(f"unknown label at «{_context(marked, i)}» (labels: {', '.join(LABELS)})")
         if marked.startswith("]]", i):
