@@ -11,7 +11,8 @@ from rasd.cli import main as cli_main
 from rasd.model import Document, Entity
 from rasd.text.arabic import split_sentences, tokenize
 from rasd.nlp.ner import load_recognizer, recognize
-from rasd.nlp.ner.evaluate import chunks, evaluate_sentences
+from rasd.nlp.ner.evaluate import evaluate_sentences
+from rasd.nlp.ner.tags import chunks
 
 SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "samples" / "scraped-article-sputnik.txt"
 LABELS = {"PER", "ORG", "LOC", "MISC", "NORP", "WEAPON", "QUANTITY", "DATE"}

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SPUTNIK, article_text, rasd
+from conftest import SPUTNIK, rasd
 
 TOWNS = ["سراقب", "معرة النعمان", "خان شيخون", "أريحا", "جسر الشغور", "كفرنبل", "سرمدا", "الدانا", "حارم", "سلقين"]
 

@@ -139,7 +139,7 @@ def test_hostile_article_content_never_runs(page, base_url, fixture, artifacts):
     doc = fixture.docs["hostile"]
     event_id = fixture.event_id("hostile", 0)
     for path in (f"/documents/{doc.id}", f"/events/{event_id}", "/events", "/documents", "/actors",
-                 f"/search?q=طرابلس"):
+                 "/search?q=طرابلس"):
         page.goto(base_url + path)
         assert page.evaluate("window.__pwned") is None, path
     page.goto(f"{base_url}/documents/{doc.id}")

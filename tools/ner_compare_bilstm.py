@@ -34,7 +34,8 @@ from torch import nn
 
 from rasd.text.arabic import clitic_variants, normalize
 from rasd.nlp.ner import MODEL_DIR, corpora
-from rasd.nlp.ner.crf import CrfRecognizer, CrfScorer, entities_from_tags, propagate_names, sentence_tokens
+from rasd.nlp.ner.crf import CrfRecognizer, CrfScorer, propagate_names
+from rasd.nlp.ner.tags import entities_from_tags, sentence_tokens
 from rasd.nlp.ner.evaluate import evaluate_sentences
 from rasd.nlp.ner.features import FeatureExtractor
 

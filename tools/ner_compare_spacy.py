@@ -22,7 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     from spacy.training import Example, biluo_tags_to_spans, iob_to_biluo
 
     from rasd.nlp.ner import corpora
-    from rasd.nlp.ner.evaluate import chunks, format_scores, _prf
+    from rasd.nlp.ner.evaluate import format_scores, _prf
+    from rasd.nlp.ner.tags import chunks
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")

@@ -9,35 +9,14 @@ process rebuilds it from its pickled configuration (stage names and resource set
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from rasd.model import Document
 from rasd.runner.resources import Resources
+from rasd.runner.stages import STAGES, Stage
 
-StageFn = Callable[[Document, Resources], None]
 INPUT_FIELDS = ("raw", "format", "source_path", "url", "title", "published", "outlet")
-
-
-@dataclass(frozen=True)
-class Stage:
-    name: str
-    run: StageFn
-    requires: tuple[str, ...]
-    assigns: tuple[str, ...]
-
-
-STAGES: dict[str, Stage] = {}
-
-
-def stage(name: str, requires: Sequence[str], assigns: Sequence[str]) -> Callable[[StageFn], StageFn]:
-    """Register a stage: the function, the document fields it needs and the ones it fills."""
-
-    def register(fn: StageFn) -> StageFn:
-        STAGES[name] = Stage(name, fn, tuple(requires), tuple(assigns))
-        return fn
-
-    return register
 
 
 DEFAULT_ORDER = ("clean", "language", "segment", "entities", "actors", "places", "events")
@@ -56,8 +35,6 @@ class Pipeline:
     def of(cls, names: Iterable[str], resources: Resources | None = None,
            given: Sequence[str] = INPUT_FIELDS) -> "Pipeline":
         """The named stages in order; `given` are the document fields filled before the first one runs."""
-        import rasd.runner.stages  # noqa: F401  (registers the stages)
-
         stages = [STAGES[n] for n in names]
         filled = set(given)
         for st in stages:

@@ -1,9 +1,35 @@
-"""The default stages, each delegating to its package's single entry point, with what it needs and fills."""
+"""The stages, each delegating to its package's single entry point, with the document fields it needs and fills."""
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
 from rasd.model import Document
-from rasd.runner.pipeline import stage
 from rasd.runner.resources import Resources
+
+StageFn = Callable[[Document, Resources], None]
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    run: StageFn
+    requires: tuple[str, ...]
+    assigns: tuple[str, ...]
+
+
+STAGES: dict[str, Stage] = {}
+
+
+def stage(name: str, requires: Sequence[str], assigns: Sequence[str]) -> Callable[[StageFn], StageFn]:
+    """Register a stage: the function, the document fields it needs and the ones it fills."""
+
+    def register(fn: StageFn) -> StageFn:
+        STAGES[name] = Stage(name, fn, tuple(requires), tuple(assigns))
+        return fn
+
+    return register
+
 
 METADATA = ("title", "published", "outlet")
 

@@ -12,7 +12,6 @@ result is the crfsuite tagger's (the tests compare them), at a fraction of the c
 """
 from __future__ import annotations
 
-import bisect
 import threading
 from collections import Counter
 from pathlib import Path
@@ -20,8 +19,8 @@ from pathlib import Path
 import numpy as np
 import pycrfsuite
 
-from rasd.model import Document, Entity, Token
-from rasd.nlp.ner.evaluate import chunks
+from rasd.model import Document, Entity
+from rasd.nlp.ner.tags import chunks, entities_from_tags, sentence_tokens
 from rasd.nlp.ner.features import CACHE_TYPES, NEIGHBOUR_OFFSETS, FeatureExtractor
 
 MODEL_FILE = "model.crfsuite"
@@ -197,32 +196,3 @@ def propagate_names(norms: list[list[str]], tagged: list[list[str]]) -> None:
                 if tuple(words[i:end]) == name and all(t == "O" for t in tags[i:end]):
                     tags[i:end] = ["B-" + label] + ["I-" + label] * (len(name) - 1)
                     break
-
-
-def sentence_tokens(doc: Document) -> list[list[Token]]:
-    """The document's tokens grouped by sentence (all in one group when no sentences are given)."""
-    if not doc.sentences:
-        return [doc.tokens] if doc.tokens else []
-    starts = [t.start for t in doc.tokens]
-    groups = []
-    for s in doc.sentences:
-        lo, hi = bisect.bisect_left(starts, s.start), bisect.bisect_left(starts, s.end)
-        if hi > lo:
-            groups.append(doc.tokens[lo:hi])
-    return groups
-
-
-def entities_from_tags(text: str, tokens: list[Token], tags: list[str], source: str) -> list[Entity]:
-    out: list[Entity] = []
-    start = label = None
-    end = 0
-    for token, tag in zip(tokens + [None], tags + ["O"]):
-        prefix, _, tag_label = tag.partition("-")
-        if label is not None and (prefix != "I" or tag_label != label):
-            out.append(Entity(start, end, text[start:end], label, source=source))
-            label = None
-        if prefix in ("B", "I") and label is None:
-            start, label = token.start, tag_label
-        if label is not None:
-            end = token.end
-    return out

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from rasd.model import Document, Sentence
 from rasd.text.arabic import tokenize
-from rasd.nlp.ner.corpora import DOCUMENT_MARK, MODEL_LABELS, read_conll, split_tag
+from rasd.nlp.ner.corpora import DOCUMENT_MARK, MODEL_LABELS, read_conll
+from rasd.nlp.ner.tags import Chunk, chunks
 
-Chunk = tuple[int, int, str]  # first token, end token (exclusive), label
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,19 +41,6 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(scores, ensure_ascii=False))
     return 0
-
-
-def chunks(tags: list[str]) -> list[Chunk]:
-    out: list[Chunk] = []
-    start, current = 0, None
-    for i, tag in enumerate(tags + ["O"]):
-        prefix, label = split_tag(tag)
-        if current is not None and (prefix != "I" or label != current):
-            out.append((start, i, current))
-            current = None
-        if label is not None and current is None:
-            start, current = i, label
-    return out
 
 
 def predict_tags(sentences: list[list[str]], recognizer) -> list[list[str]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rasd.model import Document, Entity
-from rasd.nlp.ner.crf import entities_from_tags, sentence_tokens
+from rasd.nlp.ner.tags import entities_from_tags, sentence_tokens
 
 _LABELS = {"PER": "PER", "PERS": "PER", "PERSON": "PER", "ORG": "ORG", "ORGANIZATION": "ORG",
            "LOC": "LOC", "GPE": "LOC", "LOCATION": "LOC", "FAC": "LOC", "MISC": "MISC", "MIS": "MISC",

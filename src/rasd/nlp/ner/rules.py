@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rasd.model import Document, Entity, Quantity, Token
 from rasd.text.dates import HIJRI_BY_NAME, MONTH_BY_NAME
 from rasd.text.arabic import normalize, raw_prefix_length, tokenize, word_cache
-from rasd.nlp.ner.crf import sentence_tokens
+from rasd.nlp.ner.tags import sentence_tokens
 from rasd.nlp.ner.gazetteer import LEXICONS, read_lexicon
 from rasd.nlp.phrases import ARTICLE_ONLY, CLITICS_AND_ARTICLE, PhraseMatcher
 from rasd.resources import shared
