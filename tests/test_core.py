@@ -148,3 +148,30 @@ def test_a_million_letter_word_is_not_cached():
     short = "ب" * MAX_CACHED_WORD
     length(short), length(short)
     assert len(seen) == 3
+
+
+class _CountingList(list):
+    """A list that counts how often it is walked from start to end."""
+
+    walks = 0
+
+    def __iter__(self):
+        type(self).walks += 1
+        return super().__iter__()
+
+
+def test_the_event_stage_walks_the_sentence_list_a_fixed_number_of_times():
+    # a place named once, then many sentences with a strike each: every strike looks back for the last place
+    text = "قصفت الطائرات مدينة إدلب أمس. " + " ".join(f"ووقع قصف عنيف رقم {i}." for i in range(300))
+    pipeline = Pipeline.of(["clean", "language", "segment", "entities", "actors", "places"])
+    doc = pipeline(rasd.ingest.document_from_text(text, published="2024-01-01"))
+    doc.sentences = _CountingList(doc.sentences)
+    _CountingList.walks = 0
+    Pipeline.of(["events"], given=[f for f in vars(doc)])(doc)
+    assert doc.events and _CountingList.walks <= 3  # was once per strike: quadratic in the sentences
+
+
+@pytest.mark.parametrize("text", ["قصف على ريف إربد الشمالي", "قصف على ريف إربد الشمالي.", "ريف المفرق"])
+def test_a_countryside_without_a_head_word_kind_is_no_failure(text):
+    doc = rasd.analyze(text)  # raised KeyError(None) in the places stage
+    assert all(p.country == "JO" for p in doc.places)

@@ -80,6 +80,7 @@ def extract_events(doc: Document, lex: EventLexicon, registry: ActorRegistry) ->
     words_all = [t for t in doc.tokens if is_word(t)]
     spans = {"entities": _Spans(doc.entities), "places": _Spans(doc.places), "quantities": _Spans(doc.quantities)}
     country = country_iso(doc)
+    sentence_starts = [s.start for s in doc.sentences]
     paragraph_breaks = _paragraph_starts(doc)
     outlet_link = _outlet_link(doc, registry)
 
@@ -106,7 +107,7 @@ def extract_events(doc: Document, lex: EventLexicon, registry: ActorRegistry) ->
             current_paragraph, paragraph_attribution, paragraph_date = paragraph, None, None
         headline = paragraph == 0 and bool(doc.title) and doc.text[sentence.start:sentence.end].startswith(doc.title[:40])
         ents = spans["entities"].within(sentence.start, sentence.end)
-        ctx = SentenceContext(doc, words, ents, spans, country, scope)
+        ctx = SentenceContext(doc, words, ents, spans, country, scope, sentence_starts)
         markers = framing_markers(ctx, lex)
         doc.framing.extend(markers)
         own = sentence_attribution(ctx, lex, registry, earlier_anonymous)

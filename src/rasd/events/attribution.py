@@ -31,6 +31,7 @@ class SentenceContext:
     spans: dict  # the document's entities, places and quantities, indexed by offset (events._Spans)
     country: str | None  # ISO code of the country most of the document's places are in
     scope: int  # which cue lists can match in this sentence (EventLexicon.scope)
+    sentence_starts: list[int]  # where the document's sentences start, computed once per document
 
 
 def framing_markers(ctx: SentenceContext, lex: EventLexicon) -> list[Marker]:

@@ -23,8 +23,7 @@ def location(doc: Document, ctx: SentenceContext, lex: EventLexicon, match: Trig
     if last is None:
         return None
     # the most precise place of the last sentence that named one: "مسكنة في ريف حلب الشرقي" → مسكنة
-    starts = [x.start for x in ctx.doc.sentences]
-    named = ctx.doc.sentences[max(0, bisect.bisect_right(starts, last.start) - 1)]
+    named = ctx.doc.sentences[max(0, bisect.bisect_right(ctx.sentence_starts, last.start) - 1)]
     there = [p for p in ctx.spans["places"].within(named.start, min(named.end, sentence.start))
              if p.feature_code not in LINES]
     return min(there, key=lambda p: (p.precision, -p.start)) if there else last

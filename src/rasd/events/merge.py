@@ -133,10 +133,12 @@ def mergeable(m: Candidate, c: Candidate) -> bool:
 def fold_arrests_into_protests(candidates: list[Candidate], doc: Document, lex: EventLexicon) -> None:
     """Police arresting demonstrators is the intervention in a protest, not an event of its own."""
     protests = [c for c in candidates if c.event.event_type == "Protests" and c.event.modality == "asserted"]
+    if not protests:
+        return
+    starts = [t.start for t in doc.tokens]
     for c in candidates:
-        if c.event.sub_event_type != "Arrests" or not protests:
+        if c.event.sub_event_type != "Arrests":
             continue
-        starts = [t.start for t in doc.tokens]
         sentence = doc.tokens[bisect.bisect_left(starts, c.sentence):bisect.bisect_left(starts, c.event.evidence[0][1])]
         if c.paragraph in {p.paragraph for p in protests} or lex.has("protester_words", sentence, lex.everything):
             c.event.event_type, c.event.sub_event_type = "Protests", "Protest with intervention"

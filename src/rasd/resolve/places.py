@@ -549,7 +549,10 @@ def _acceptable(m: Mention, best: GazPlace, ctx: _Context | None) -> bool:
 
 
 def _head_fits(m: Mention, place: GazPlace) -> bool:
-    """The place is of the kind its head word says; an administrative unit may be named by its seat town."""
+    """The place is of the kind its head word says; an administrative unit may be named by its seat town.
+    Support from "ريف" (or from a conjoined name's head) says nothing of the kind."""
+    if m.head is None:
+        return True
     classes, codes = HEAD_MATCH[m.head]
     if place.fclass == "P" and m.head in ("province", "district", "subdistrict"):
         return True
