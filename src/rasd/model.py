@@ -11,6 +11,8 @@ import bisect
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
+from rasd.resources.taxonomy import EventType, Modality, SubEventType
+
 
 @dataclass
 class Removal:
@@ -107,8 +109,8 @@ class Attribution:
 
 @dataclass
 class Event:
-    event_type: str
-    sub_event_type: str
+    event_type: EventType
+    sub_event_type: SubEventType
     evidence: list[tuple[int, int]]  # sentence spans the event was read from
     actor1: str | None = None
     assoc_actor_1: str | None = None
@@ -125,7 +127,7 @@ class Event:
     quantities: list[Quantity] = field(default_factory=list)
     weapons: list[str] = field(default_factory=list)
     trigger: str | None = None
-    modality: str = "asserted"  # asserted | negated | future | conditional | hypothetical
+    modality: Modality = Modality.ASSERTED
     sources: Attribution = field(default_factory=Attribution)
     confidence: float = 0.5
 

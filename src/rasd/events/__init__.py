@@ -27,6 +27,7 @@ from rasd.events.timex import resolve_date
 from rasd.model import Attribution, Claim, Document, Event, Marker, SourceLink
 from rasd.resolve.actors import ActorRegistry, actor_registry
 from rasd.resources import shared
+from rasd.resources.taxonomy import Modality
 from rasd.text.dates import parse_iso
 
 __all__ = ["extract_events", "load_event_coder", "EventLexicon"]
@@ -200,10 +201,10 @@ def _event_from_trigger(doc: Document, ctx: SentenceContext, lex: EventLexicon, 
     event.fatalities, event.civilian_fatalities = fatalities(ctx, lex)
     event.quantities = ctx.spans["quantities"].within(sentence.start, sentence.end)
     event.weapons = list(dict.fromkeys(e.text for e in ctx.entities if e.label == "WEAPON"))
-    if event.modality == "asserted" and published and (
+    if event.modality == Modality.ASSERTED and published and (
             when and (published - when[0]).days > HISTORY_DAYS or _names_a_past_year(doc.text[sentence.start:sentence.end],
                                                                                    published)):
-        event.modality = "reference"  # an event months or years back, recalled as background
+        event.modality = Modality.REFERENCE  # an event months or years back, recalled as background
     return event, specificity, own_place
 
 

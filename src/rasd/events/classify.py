@@ -9,15 +9,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from rasd.events.attribution import SentenceContext
-from rasd.events.lexicon import EventLexicon, TriggerMatch
+from rasd.events.lexicon import EventLexicon, Generic, TriggerMatch
 from rasd.model import Token
 from rasd.nlp.ner.rules import count_at
-
-VIOLENT = ("Battles", "Explosions/Remote violence", "Violence against civilians")
-
-
-TWO_SIDED = {"Battles", "Explosions/Remote violence", "Violence against civilians"}
-
+from rasd.resources.taxonomy import TYPE_OF, EventType, Modality, SubEventType
 
 ARMED = (1, 2, 3, 4, 8)
 
@@ -44,97 +39,97 @@ def classify(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch, actor
     """(event type, sub-event type, specificity): 3 the trigger names the sub-type, 2 the sentence's cue words
     decided it, 1 a default for a generic word ("قصف", "هجوم", "تفجير")."""
     t = match.trigger
-    if not t.event_type.startswith("?"):
-        return t.event_type, t.sub_event_type, 3
+    if isinstance(t.kind, SubEventType):
+        return TYPE_OF[t.kind], t.kind, 3
     # cue words around the trigger, not the trigger's own words ("قذائف" must not vouch for itself)
     near = ctx.words[max(0, match.start - CUE_REACH):match.start] + ctx.words[match.end:match.last + CUE_REACH]
     has = lambda name: lex.has(name, near, ctx.scope)  # noqa: E731
-    if t.event_type == "?shooting":  # "برصاص قوات ...": gunfire, whatever drones the sentence also names
+    if t.kind == Generic.SHOOTING:  # "برصاص قوات ...": gunfire, whatever drones the sentence also names
         if has("protester_words") or has("protest_nouns"):
-            return "Protests", "Excessive force against protesters", 2
+            return EventType.PROTESTS, SubEventType.EXCESSIVE_FORCE_AGAINST_PROTESTERS, 2
         if has("civilian_words"):
-            return "Violence against civilians", "Attack", 2
-        return "Battles", "Armed clash", 1
-    if t.event_type == "?gathering":  # "تجمع مئات المحتجين أمام المبنى", not "تجمع للخيام قرب المنطقة"
+            return EventType.VIOLENCE_AGAINST_CIVILIANS, SubEventType.ATTACK, 2
+        return EventType.BATTLES, SubEventType.ARMED_CLASH, 1
+    if t.kind == Generic.GATHERING:  # "تجمع مئات المحتجين أمام المبنى", not "تجمع للخيام قرب المنطقة"
         if not (has("protester_words") or has("crowd_words") or has("gathering_words")):
             return None, None, 0
-        t = replace(t, event_type="?protest")
-    if t.event_type == "?meeting":
+        t = replace(t, kind=Generic.PROTEST)
+    if t.kind == Generic.MEETING:
         # a meeting of armed groups' commanders is coded (it agrees on something); diplomats meeting is not news here
         armed = [a for a in actors if a[1] is not None and a[1].type in ARMED_TYPES]
-        return ("Strategic developments", "Agreement", 3) if armed else (None, None, 0)
-    if t.event_type == "?agreement":
+        return (EventType.STRATEGIC_DEVELOPMENTS, SubEventType.AGREEMENT, 3) if armed else (None, None, 0)
+    if t.kind == Generic.AGREEMENT:
         # an agreement reached, signed or in force, not one merely mentioned
         if lex.has("agreement_verbs", ctx.words, ctx.scope):
-            return "Strategic developments", "Agreement", 3
+            return EventType.STRATEGIC_DEVELOPMENTS, SubEventType.AGREEMENT, 3
         return None, None, 0
-    if t.event_type == "?arson":  # whoever set the fire, the sentence says who they were
+    if t.kind == Generic.ARSON:  # whoever set the fire, the sentence says who they were
         if lex.has("protester_words", ctx.words, ctx.scope) or lex.has("crowd_words", ctx.words, ctx.scope):
-            return "Riots", "Violent demonstration", 2
-        return "Strategic developments", "Looting/property destruction", 2
-    if t.event_type == "?beating":  # "أقدم حشد من الأهالي على ضرب شاب حتى الموت": a crowd's beating is mob violence
+            return EventType.RIOTS, SubEventType.VIOLENT_DEMONSTRATION, 2
+        return EventType.STRATEGIC_DEVELOPMENTS, SubEventType.LOOTING_PROPERTY_DESTRUCTION, 2
+    if t.kind == Generic.BEATING:  # "أقدم حشد من الأهالي على ضرب شاب حتى الموت": a crowd's beating is mob violence
         if has("crowd_words") or has("gathering_words") or has("protester_words"):
-            return "Riots", "Mob violence", 2
+            return EventType.RIOTS, SubEventType.MOB_VIOLENCE, 2
         return None, None, 0  # "تعرضوا للضرب": mostly told of an incident already coded
-    if t.event_type == "?raid":
-        return "Strategic developments", "Arrests", 1
-    if t.event_type == "?kill":
+    if t.kind == Generic.RAID:
+        return EventType.STRATEGIC_DEVELOPMENTS, SubEventType.ARRESTS, 1
+    if t.kind == Generic.KILL:
         if has("protester_words"):
-            return "Protests", "Excessive force against protesters", 1
-        return "Violence against civilians", "Attack", 1
-    if t.event_type in ("?strike", "?explosion", "?attack") and has("chemical_words"):
-        return "Explosions/Remote violence", "Chemical weapon", 3
-    if t.event_type in ("?strike", "?explosion", "?attack"):
+            return EventType.PROTESTS, SubEventType.EXCESSIVE_FORCE_AGAINST_PROTESTERS, 1
+        return EventType.VIOLENCE_AGAINST_CIVILIANS, SubEventType.ATTACK, 1
+    if t.kind in (Generic.STRIKE, Generic.EXPLOSION, Generic.ATTACK) and has("chemical_words"):
+        return EventType.EXPLOSIONS_REMOTE_VIOLENCE, SubEventType.CHEMICAL_WEAPON, 3
+    if t.kind in (Generic.STRIKE, Generic.EXPLOSION, Generic.ATTACK):
         drones = any(w.norm in ("مسيره", "مسيرات", "المسيره", "المسيرات", "بالطائرات", "طائره") for w in ctx.words)
         if has("suicide_words") and not drones:
-            return "Explosions/Remote violence", "Suicide bomb", 2
+            return EventType.EXPLOSIONS_REMOTE_VIOLENCE, SubEventType.SUICIDE_BOMB, 2
         if has("air_words"):
-            return "Explosions/Remote violence", "Air/drone strike", 2
-        if has("ied_words") and t.event_type != "?explosion":
-            return "Explosions/Remote violence", "Remote explosive/landmine/IED", 2
-    if t.event_type == "?explosion":
+            return EventType.EXPLOSIONS_REMOTE_VIOLENCE, SubEventType.AIR_DRONE_STRIKE, 2
+        if has("ied_words") and t.kind != Generic.EXPLOSION:
+            return EventType.EXPLOSIONS_REMOTE_VIOLENCE, SubEventType.REMOTE_EXPLOSIVE_LANDMINE_IED, 2
+    if t.kind == Generic.EXPLOSION:
         if has("artillery_words"):
-            return "Explosions/Remote violence", "Shelling/artillery/missile attack", 2
-        return "Explosions/Remote violence", "Remote explosive/landmine/IED", 2 if has("ied_words") else 1
-    if t.event_type == "?strike":
+            return EventType.EXPLOSIONS_REMOTE_VIOLENCE, SubEventType.SHELLING_ARTILLERY_MISSILE_ATTACK, 2
+        return EventType.EXPLOSIONS_REMOTE_VIOLENCE, SubEventType.REMOTE_EXPLOSIVE_LANDMINE_IED, 2 if has("ied_words") else 1
+    if t.kind == Generic.STRIKE:
         if has("artillery_words"):
-            return "Explosions/Remote violence", "Shelling/artillery/missile attack", 2
+            return EventType.EXPLOSIONS_REMOTE_VIOLENCE, SubEventType.SHELLING_ARTILLERY_MISSILE_ATTACK, 2
         if any(ctx.words[match.start].norm.endswith(m) for m in MUNITIONS):
             # a shell that falls on a house is shelling, whoever it hits (weak, so a clash can absorb it)
-            return "Explosions/Remote violence", "Shelling/artillery/missile attack", 1
+            return EventType.EXPLOSIONS_REMOTE_VIOLENCE, SubEventType.SHELLING_ARTILLERY_MISSILE_ATTACK, 1
         if has("fire_words") or has("civilian_words"):
-            return "Violence against civilians", "Attack", 2
+            return EventType.VIOLENCE_AGAINST_CIVILIANS, SubEventType.ATTACK, 2
         if "قصف" not in ctx.words[match.start].norm and not lex.has("strike_cues", ctx.words, ctx.scope):
             return None, None, 0  # "استهدفت الحملة شبكة تمويل": targeting, but nothing was struck
-        return "Explosions/Remote violence", "Shelling/artillery/missile attack", 1
-    if t.event_type == "?attack":
+        return EventType.EXPLOSIONS_REMOTE_VIOLENCE, SubEventType.SHELLING_ARTILLERY_MISSILE_ATTACK, 1
+    if t.kind == Generic.ATTACK:
         subject = ctx.words[match.end:match.end + 3]
         if lex.has("crowd_words", subject, ctx.scope) or lex.has("protester_words", subject, ctx.scope):
-            return "Riots", "Violent demonstration", 2  # "اقتحم محتجون غاضبون المبنى": the crowd attacks
+            return EventType.RIOTS, SubEventType.VIOLENT_DEMONSTRATION, 2  # "اقتحم محتجون غاضبون المبنى": the crowd attacks
         if has("protester_words"):
-            return "Protests", "Excessive force against protesters", 2
+            return EventType.PROTESTS, SubEventType.EXCESSIVE_FORCE_AGAINST_PROTESTERS, 2
         armed = [a for a in actors if a[1] is not None and a[1].acled_inter in (1, 2, 3, 4, 8)]
         if has("riot_words") and not armed:
-            return "Riots", "Violent demonstration", 2
+            return EventType.RIOTS, SubEventType.VIOLENT_DEMONSTRATION, 2
         if has("civilian_words") and len(armed) < 2:
-            return "Violence against civilians", "Attack", 2
-        return "Battles", "Armed clash", 1
-    if t.event_type == "?territory":
+            return EventType.VIOLENCE_AGAINST_CIVILIANS, SubEventType.ATTACK, 2
+        return EventType.BATTLES, SubEventType.ARMED_CLASH, 1
+    if t.kind == Generic.TERRITORY:
         first = actors[0][1] if actors and actors[0][1] is not None else None
         # territory changing hands outranks the fighting that took it (ACLED codes the takeover)
         if lex.has("peaceful_transfer_words", ctx.words, ctx.scope):
-            return "Strategic developments", "Non-violent transfer of territory", 4
+            return EventType.STRATEGIC_DEVELOPMENTS, SubEventType.NON_VIOLENT_TRANSFER_OF_TERRITORY, 4
         if first is not None and first.acled_inter == 1:
-            return "Battles", "Government regains territory", 4
-        return "Battles", "Non-state actor overtakes territory", 4
+            return EventType.BATTLES, SubEventType.GOVERNMENT_REGAINS_TERRITORY, 4
+        return EventType.BATTLES, SubEventType.NON_STATE_ACTOR_OVERTAKES_TERRITORY, 4
     # ?protest
     if has("protest_force_words"):
-        return "Protests", "Excessive force against protesters", 2
+        return EventType.PROTESTS, SubEventType.EXCESSIVE_FORCE_AGAINST_PROTESTERS, 2
     if has("riot_words"):
-        return "Riots", "Violent demonstration", 2
+        return EventType.RIOTS, SubEventType.VIOLENT_DEMONSTRATION, 2
     if has("protest_intervention_words"):
-        return "Protests", "Protest with intervention", 2
-    return "Protests", "Peaceful protest", 1
+        return EventType.PROTESTS, SubEventType.PROTEST_WITH_INTERVENTION, 2
+    return EventType.PROTESTS, SubEventType.PEACEFUL_PROTEST, 1
 
 
 def clause_start(ctx: SentenceContext, lex: EventLexicon, lo: int, trigger: int) -> int:
@@ -167,27 +162,27 @@ def modality(ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch) -> st
     head = words[match.start].norm
     if match.trigger.pos == "noun" and head.startswith("ل") and not head.startswith("ال") and not (
             lex.has("subjected_to", words[:match.start], ctx.scope)):
-        return "hypothetical"  # ل + verbal noun states a purpose ("لشن هجوم", "معدة للتفجير"), but "تعرض لهجوم" happened
+        return Modality.HYPOTHETICAL  # ل + verbal noun states a purpose ("لشن هجوم", "معدة للتفجير"), but "تعرض لهجوم" happened
     lo = clause_start(ctx, lex, max(0, match.start - MODALITY_WINDOW), match.start)
     window = words[lo:match.start + 1]
     found = None
     for s, e, kind in lex.find("modality", window, ctx.scope):
-        if kind == "negated" and lo + e < len(words) and words[lo + e].norm in lex.normalized["negation_exceptions"]:
+        if kind == Modality.NEGATED and lo + e < len(words) and words[lo + e].norm in lex.normalized["negation_exceptions"]:
             continue  # "لم يتسن التحقق", "لم تعلن أي جهة": a hedge, not a negated event
         found = kind
     if found:
         return found
     if pluperfect(words, lo, match.start, lex, ctx.scope):
-        return "reference"  # "وكانت قوات الدعم السريع قد سيطرت": background told in the pluperfect
-    if match.start and match.trigger.event_type in ("?attack", "?strike", "?explosion") + VIOLENT and aggregate_count(
+        return Modality.REFERENCE  # "وكانت قوات الدعم السريع قد سيطرت": background told in the pluperfect
+    if match.start and match.trigger.violent and aggregate_count(
             words[max(0, match.start - 2):match.start]):
-        return "aggregate"  # "أكثر من 700 اعتداء خلال الشهر": a tally, not one event
-    if match.trigger.event_type in ("?attack", "?strike", "?explosion", "?kill") + VIOLENT and lex.has(
+        return Modality.AGGREGATE  # "أكثر من 700 اعتداء خلال الشهر": a tally, not one event
+    if (match.trigger.violent or match.trigger.kind is Generic.KILL) and lex.has(
             "tally_after", words[match.last:match.last + TALLY_REACH], ctx.scope):
-        return "aggregate"  # "قُتل أكثر من 130 شخصاً بانفجار ألغام منذ مطلع العام": a tally, not one event
+        return Modality.AGGREGATE  # "قُتل أكثر من 130 شخصاً بانفجار ألغام منذ مطلع العام": a tally, not one event
     after = words[match.last:match.last + 4]
     if any(w.norm in lex.normalized["future_after"] for w in after):
-        return "future"
+        return Modality.FUTURE
     if lex.has("habitual_after", after, ctx.scope):
-        return "habitual"  # "احتجاجات متكررة كل صيف": a pattern, not an event
-    return "asserted"
+        return Modality.HABITUAL  # "احتجاجات متكررة كل صيف": a pattern, not an event
+    return Modality.ASSERTED

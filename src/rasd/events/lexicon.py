@@ -10,11 +10,13 @@ from __future__ import annotations
 import csv
 import json
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 from rasd.model import Token
 from rasd.nlp.phrases import ANY_CLITICS, MatcherGroup, PhraseMatcher, sequence_end
 from rasd.resources import data_path, shared
+from rasd.resources.taxonomy import TYPE_OF, VIOLENT_TYPES, EventType, SubEventType
 from rasd.text.arabic import normalize
 
 MAX_GAP = 3  # words that may stand between two segments of a trigger ("…" in triggers.tsv)
@@ -29,13 +31,50 @@ def norms_of(words: list[Token]) -> list[str]:
     return [w.norm for w in words]
 
 
+class Generic(StrEnum):
+    """Trigger words that name no sub-type by themselves ("قصف", "هجوم", "تفجير"): the sentence decides
+    (rasd.events.classify).  Written "?name" in triggers.tsv."""
+
+    ATTACK = "?attack"
+    STRIKE = "?strike"
+    EXPLOSION = "?explosion"
+    TERRITORY = "?territory"
+    PROTEST = "?protest"
+    RAID = "?raid"
+    KILL = "?kill"
+    ARSON = "?arson"
+    AGREEMENT = "?agreement"
+    MEETING = "?meeting"
+    GATHERING = "?gathering"
+    SHOOTING = "?shooting"
+    BEATING = "?beating"
+
+
 @dataclass(frozen=True)
 class Trigger:
     pattern: str
     segments: tuple[tuple[tuple[str, ...], ...], ...]  # segment → alternatives → words
-    event_type: str
-    sub_event_type: str
+    kind: SubEventType | Generic  # the sub-type the trigger names, or the class of word that leaves it open
     pos: str
+
+    @property
+    def event_type(self) -> EventType | None:
+        """The ACLED type of a trigger that names its sub-type; None for a generic word."""
+        return TYPE_OF[self.kind] if isinstance(self.kind, SubEventType) else None
+
+    @property
+    def violent(self) -> bool:
+        """A word for violence: a violent sub-type's own word, or a generic strike, attack or explosion."""
+        return self.kind in (Generic.ATTACK, Generic.STRIKE, Generic.EXPLOSION) or self.event_type in VIOLENT_TYPES
+
+
+def _trigger_kind(event_type: str, sub_event_type: str, pattern: str) -> SubEventType | Generic:
+    if event_type.startswith("?"):
+        return Generic(event_type)
+    kind = SubEventType(sub_event_type)
+    if TYPE_OF[kind] != event_type:
+        raise ValueError(f"triggers.tsv: {pattern!r}: {sub_event_type!r} is not a sub-type of {event_type!r}")
+    return kind
 
 
 @dataclass
@@ -136,8 +175,9 @@ class EventLexicon:
         with open(directory / "triggers.tsv", encoding="utf-8") as fh:
             rows = csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t")
             for row in rows:
-                triggers.append(Trigger(row["pattern"], _parse_pattern(row["pattern"]), row["event_type"],
-                                        row["sub_event_type"], row["pos"]))
+                triggers.append(Trigger(row["pattern"], _parse_pattern(row["pattern"]),
+                                        _trigger_kind(row["event_type"], row["sub_event_type"], row["pattern"]),
+                                        row["pos"]))
         with open(directory / "cues.json", encoding="utf-8") as fh:
             cues = json.load(fh)
         lists = {

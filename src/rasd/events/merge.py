@@ -5,9 +5,10 @@ import bisect
 from dataclasses import dataclass, field
 
 from rasd.events.attribution import SentenceContext
-from rasd.events.classify import MODALITY_WINDOW, VIOLENT
-from rasd.events.lexicon import EventLexicon, TriggerMatch
+from rasd.events.classify import MODALITY_WINDOW
+from rasd.events.lexicon import EventLexicon, Generic, TriggerMatch
 from rasd.model import Document, Event, Marker
+from rasd.resources.taxonomy import VIOLENT_TYPES, EventType, Modality, SubEventType
 from rasd.text.dates import parse_iso
 from rasd.resolve.geo import haversine_km
 
@@ -41,34 +42,34 @@ def referent(candidates: list[Candidate], event: Event, ctx: SentenceContext, le
               match: TriggerMatch, specificity: int) -> int | None:
     """The earlier event a later mention refers back to: a definite noun ("الهجوم", "التفجير", "الاشتباكات"),
     a condemnation ("دانت الجمعية الاعتداء"), or a generic verb with nothing new ("زاعماً أنه استهدف ...")."""
-    if event.modality != "asserted" or not candidates:
+    if event.modality != Modality.ASSERTED or not candidates:
         return None
     head = ctx.words[match.start].norm
     definite = any(v.startswith("ال") for v in (head, head[1:], head[2:]))
     window = ctx.words[max(0, match.start - MODALITY_WINDOW):match.start]
     if definite and lex.has("condemnation_words", window, ctx.scope):
-        return next((i for i in range(len(candidates) - 1, -1, -1) if candidates[i].event.modality == "asserted"), None)
-    if not definite and specificity <= 1 and match.trigger.event_type in ("?strike", "?explosion"):
+        return next((i for i in range(len(candidates) - 1, -1, -1) if candidates[i].event.modality == Modality.ASSERTED), None)
+    if not definite and specificity <= 1 and match.trigger.kind in (Generic.STRIKE, Generic.EXPLOSION):
         for i in range(len(candidates) - 1, -1, -1):
             earlier = candidates[i].event
-            if earlier.modality == "asserted" and earlier.event_type in VIOLENT and (
+            if earlier.modality == Modality.ASSERTED and earlier.event_type in VIOLENT_TYPES and (
                     event.location is None or event.location.precision == 3 or (earlier.location and haversine_km(
                         earlier.location.lat, earlier.location.lon, event.location.lat, event.location.lon) <= SAME_PLACE_KM)):
                 return i
         return None
     if not definite:
         return None
-    if event.sub_event_type == "Remote explosive/landmine/IED" and match.trigger.event_type != "?explosion":
+    if event.sub_event_type == SubEventType.REMOTE_EXPLOSIVE_LANDMINE_IED and match.trigger.kind is not Generic.EXPLOSION:
         # "العبوة" after "فككت الوحدة عبوة ناسفة" is that device, whatever became of it
         for i in range(len(candidates) - 1, -1, -1):
             earlier = candidates[i].event
-            if earlier.modality == "asserted" and earlier.sub_event_type in (
-                    "Remote explosive/landmine/IED", "Disrupted weapons use"):
+            if earlier.modality == Modality.ASSERTED and earlier.sub_event_type in (
+                    SubEventType.REMOTE_EXPLOSIVE_LANDMINE_IED, SubEventType.DISRUPTED_WEAPONS_USE):
                 return i
     for i in range(len(candidates) - 1, -1, -1):
         earlier = candidates[i].event
-        if earlier.modality == "asserted" and family(earlier) == family(event) or (
-                earlier.event_type in VIOLENT and event.event_type in VIOLENT and match.trigger.event_type.startswith("?")):
+        if earlier.modality == Modality.ASSERTED and family(earlier) == family(event) or (
+                earlier.event_type in VIOLENT_TYPES and event.event_type in VIOLENT_TYPES and isinstance(match.trigger.kind, Generic)):
             return i
     return None
 
@@ -90,7 +91,7 @@ def same_sentence(candidates: list[Candidate], event: Event, specificity: int, s
 
 def violent_or_weak(e: Event) -> bool:
     """Events a weak word can be folded into: "وتفجير ما يتعذر نقله" after weapons were found is their disposal."""
-    return e.event_type in VIOLENT or e.sub_event_type in ("Arrests", "Disrupted weapons use")
+    return e.event_type in VIOLENT_TYPES or e.sub_event_type in (SubEventType.ARRESTS, SubEventType.DISRUPTED_WEAPONS_USE)
 
 
 def merge(candidates: list[Candidate]) -> tuple[list[Event], dict[int, int]]:
@@ -132,33 +133,33 @@ def mergeable(m: Candidate, c: Candidate) -> bool:
 
 def fold_arrests_into_protests(candidates: list[Candidate], doc: Document, lex: EventLexicon) -> None:
     """Police arresting demonstrators is the intervention in a protest, not an event of its own."""
-    protests = [c for c in candidates if c.event.event_type == "Protests" and c.event.modality == "asserted"]
+    protests = [c for c in candidates if c.event.event_type == EventType.PROTESTS and c.event.modality == Modality.ASSERTED]
     if not protests:
         return
     starts = [t.start for t in doc.tokens]
     for c in candidates:
-        if c.event.sub_event_type != "Arrests":
+        if c.event.sub_event_type != SubEventType.ARRESTS:
             continue
         sentence = doc.tokens[bisect.bisect_left(starts, c.sentence):bisect.bisect_left(starts, c.event.evidence[0][1])]
         if c.paragraph in {p.paragraph for p in protests} or lex.has("protester_words", sentence, lex.everything):
-            c.event.event_type, c.event.sub_event_type = "Protests", "Protest with intervention"
+            c.event.event_type, c.event.sub_event_type = EventType.PROTESTS, SubEventType.PROTEST_WITH_INTERVENTION
 
 
 def drop_transfers_won_in_battle(candidates: list[Candidate]) -> None:
     """A withdrawal reported alongside the battle that forced it is that battle's outcome, not a peaceful handover."""
-    battle_days = {c.event.event_date for c in candidates if c.event.event_type == "Battles" and c.event.modality == "asserted"}
+    battle_days = {c.event.event_date for c in candidates if c.event.event_type == EventType.BATTLES and c.event.modality == Modality.ASSERTED}
     for c in candidates:
-        if c.event.sub_event_type == "Non-violent transfer of territory" and c.event.event_date in battle_days:
+        if c.event.sub_event_type == SubEventType.NON_VIOLENT_TRANSFER_OF_TERRITORY and c.event.event_date in battle_days:
             c.dropped = True
 
 
 def fold_fire_into_battles(candidates: list[Candidate]) -> None:
     """Shelling and drone strikes told in the paragraph of a clash between the same sides are that battle's
     weapons (one event per action, place and day), unless they killed people of their own."""
-    battles = [c for c in candidates if c.event.event_type == "Battles" and c.event.modality == "asserted" and not c.dropped]
+    battles = [c for c in candidates if c.event.event_type == EventType.BATTLES and c.event.modality == Modality.ASSERTED and not c.dropped]
     for c in candidates:
         e = c.event
-        if e.event_type != "Explosions/Remote violence" or e.modality != "asserted" or e.fatalities or c.dropped:
+        if e.event_type != EventType.EXPLOSIONS_REMOTE_VIOLENCE or e.modality != Modality.ASSERTED or e.fatalities or c.dropped:
             continue
         battle = next((b for b in battles if (b.paragraph == c.paragraph or not c.own_place)
                        and compatible_day(b.event, e)), None)
@@ -185,15 +186,15 @@ def same_event(a: Event, b: Event, ignore_place: bool = False) -> bool:
 
 
 # Sub-types of one family describe one event at different severities; a merged event takes the gravest.
-SEVERITY = {"Peaceful protest": 0, "Protest with intervention": 1, "Violent demonstration": 2,
-            "Excessive force against protesters": 3, "Mob violence": 2}
+SEVERITY = {SubEventType.PEACEFUL_PROTEST: 0, SubEventType.PROTEST_WITH_INTERVENTION: 1, SubEventType.VIOLENT_DEMONSTRATION: 2,
+            SubEventType.EXCESSIVE_FORCE_AGAINST_PROTESTERS: 3, SubEventType.MOB_VIOLENCE: 2}
 
 
 def family(e: Event) -> str:
     """Sub-types that can describe one event: a protest that turns violent, fighting that takes a town."""
-    if e.event_type in ("Protests", "Riots"):
+    if e.event_type in (EventType.PROTESTS, EventType.RIOTS):
         return "demonstration"
-    return "battle" if e.event_type == "Battles" else e.sub_event_type
+    return "battle" if e.event_type == EventType.BATTLES else e.sub_event_type
 
 
 def absorb(into_c: Candidate, other_c: Candidate) -> None:
@@ -203,8 +204,8 @@ def absorb(into_c: Candidate, other_c: Candidate) -> None:
             and SEVERITY.get(other.sub_event_type, -1) > SEVERITY.get(into.sub_event_type, -1)):
         into.event_type, into.sub_event_type = other.event_type, other.sub_event_type
         into_c.specificity = other_c.specificity
-    if into.event_type == "Violence against civilians" and (into.fatalities or other.fatalities):
-        into.sub_event_type = "Attack"  # people killed and others abducted in one raid: the killing is coded
+    if into.event_type == EventType.VIOLENCE_AGAINST_CIVILIANS and (into.fatalities or other.fatalities):
+        into.sub_event_type = SubEventType.ATTACK  # people killed and others abducted in one raid: the killing is coded
     into_c.patterns |= other_c.patterns
     into_c.paragraphs |= other_c.paragraphs
     if len(into.evidence) < MAX_EVIDENCE:  # an event told in more sentences than this is an input gone wrong

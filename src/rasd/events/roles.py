@@ -5,10 +5,11 @@ import bisect
 from typing import TYPE_CHECKING
 
 from rasd.events.attribution import SentenceContext
-from rasd.events.classify import ARMED, NOT_PARTIES, TWO_SIDED, VIOLENT
-from rasd.events.lexicon import EventLexicon, TriggerMatch
+from rasd.events.classify import ARMED, NOT_PARTIES
+from rasd.events.lexicon import EventLexicon, Generic, TriggerMatch
 from rasd.resources.countries import country_name
 from rasd.model import Document, Entity, Event
+from rasd.resources.taxonomy import VIOLENT_TYPES, EventType, Modality, SubEventType
 
 if TYPE_CHECKING:
     from rasd.events.merge import Candidate
@@ -25,7 +26,8 @@ def credit_perpetrator(candidates: list[Candidate], ctx: SentenceContext, regist
                      and registry.get(e.actor).acled_inter in ARMED and registry.get(e.actor).type != "state_forces"), None)
     if claimant is None:
         return
-    event = next((c.event for c in reversed(candidates) if c.event.event_type in VIOLENT and c.event.modality == "asserted"), None)
+    event = next((c.event for c in reversed(candidates)
+                  if c.event.event_type in VIOLENT_TYPES and c.event.modality == Modality.ASSERTED), None)
     if event is None or event.actor1 == claimant.name_en:
         return
     if event.actor2 is None or event.actor2 == event.actor1:
@@ -66,17 +68,17 @@ def assign_actors(event: Event, actors, ctx: SentenceContext, lex: EventLexicon,
         actors = [foreign] + [a for a in actors if a[0].actor != foreign[0].actor]
     elif len(actors) < 2:
         actors = actors + generic_forces(ctx, lex, registry, doc, {a.actor for a, _ in actors})
-    if event.event_type in ("Protests", "Riots"):
-        event.actor1 = f"Protesters ({country})" if event.event_type == "Protests" else f"Rioters ({country})"
-        event.inter1 = 6 if event.event_type == "Protests" else 5
+    if event.event_type in (EventType.PROTESTS, EventType.RIOTS):
+        event.actor1 = f"Protesters ({country})" if event.event_type == EventType.PROTESTS else f"Rioters ({country})"
+        event.inter1 = 6 if event.event_type == EventType.PROTESTS else 5
         forces = [(e, a) for e, a in actors if a is not None and a.acled_inter == 1]
-        if forces and event.sub_event_type != "Peaceful protest":
+        if forces and event.sub_event_type != SubEventType.PEACEFUL_PROTEST:
             event.actor2, event.inter2 = forces[0][0].actor, 1
     else:
-        if event.sub_event_type != "Agreement":  # a government signs agreements; its forces fight
+        if event.sub_event_type != SubEventType.AGREEMENT:  # a government signs agreements; its forces fight
             actors = [a for a in actors if a[1] is None or a[1].type not in ("government", "political_party")]
         chosen = actors[:2] if foreign else sorted(actors[:2], key=lambda x: x[0].start)
-        if event.event_type in VIOLENT and chosen:
+        if event.event_type in VIOLENT_TYPES and chosen:
             attacked = [is_target(e, ctx, lex) for e, _ in chosen]
             if len(chosen) == 2 and attacked == [True, False] and not foreign:
                 chosen = [chosen[1], chosen[0]]  # "قصف على مواقع الحوثيين شنته قوات التحالف"
@@ -87,12 +89,12 @@ def assign_actors(event: Event, actors, ctx: SentenceContext, lex: EventLexicon,
                 chosen = []
         if chosen:
             event.actor1, event.inter1 = chosen[0][0].actor, inter(chosen[0][1])
-        if len(chosen) > 1 and (event.event_type in TWO_SIDED or event.sub_event_type in ("Agreement", "Arrests")):
+        if len(chosen) > 1 and (event.event_type in VIOLENT_TYPES or event.sub_event_type in (SubEventType.AGREEMENT, SubEventType.ARRESTS)):
             event.actor2, event.inter2 = chosen[1][0].actor, inter(chosen[1][1])
-        if event.actor1 is None and event.event_type in VIOLENT and lex.has("unidentified_words", ctx.words, ctx.scope):
+        if event.actor1 is None and event.event_type in VIOLENT_TYPES and lex.has("unidentified_words", ctx.words, ctx.scope):
             event.actor1, event.inter1 = f"Unidentified Armed Group ({country})", 3  # "مسلحون مجهولون"
-        if event.event_type == "Violence against civilians" or (
-                event.event_type == "Explosions/Remote violence" and event.actor2 is None
+        if event.event_type == EventType.VIOLENCE_AGAINST_CIVILIANS or (
+                event.event_type == EventType.EXPLOSIONS_REMOTE_VIOLENCE and event.actor2 is None
                 and lex.has("civilian_words", ctx.words, ctx.scope)):
             event.actor2, event.inter2 = f"Civilians ({country})", 7
     first, second = registry.get(event.actor1 or ""), registry.get(event.actor2 or "")
@@ -117,7 +119,8 @@ def is_target(entity: Entity, ctx: SentenceContext, lex: EventLexicon) -> bool:
 
 def foreign_forces(ctx: SentenceContext, lex: EventLexicon, registry, doc: Document, match: TriggerMatch):
     """A nationality adjective right after a strike word ("غارات إسرائيلية", "مسيرة تركية") names the attacker."""
-    if match.trigger.event_type not in ("?strike", "?attack", "?explosion", "Explosions/Remote violence"):
+    if match.trigger.kind not in (Generic.STRIKE, Generic.ATTACK, Generic.EXPLOSION) and (
+            match.trigger.event_type is not EventType.EXPLOSIONS_REMOTE_VIOLENCE):
         return None
     words = ctx.words
     window = words[match.start:min(len(words), match.last + NATIONALITY_REACH)]
