@@ -13,14 +13,17 @@ from dataclasses import dataclass
 from rasd.events.lexicon import EventLexicon
 from rasd.model import Attribution, Document, Entity, Marker, SourceLink, Token
 from rasd.text.arabic import normalize
+from rasd.resources import language_data
+
+_LANGUAGE = language_data("events")  # the words this module looks for (resources/language/events.json)
 
 MAX_SOURCE_WORDS = 7
 _CLAUSE_BREAK = set(":،,“”\"«»؛")
-_COMPLEMENTISERS = {"ان", "انه", "انها", "انهم", "بان", "بانه", "بانها"}
+_COMPLEMENTISERS = frozenset(_LANGUAGE["complementisers"])
 _SOURCE_KIND = {"outlet": "outlet", "monitor": "monitor", "state_forces": "official", "government": "official",
                 "person": "person", "international_org": "organisation", "ngo": "organisation"}
-_BACK_REFERENCE_HEADS = {"المصادر", "المصدر"}
-_BACK_REFERENCES = {"المصادر", "المصدر", "المصادر ذاتها", "المصدر ذاته", "المصادر نفسها", "المصدر نفسه"}
+_BACK_REFERENCE_HEADS = frozenset(_LANGUAGE["back_reference_heads"])
+_BACK_REFERENCES = frozenset(_LANGUAGE["back_references"])
 
 
 @dataclass

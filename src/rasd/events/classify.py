@@ -13,6 +13,9 @@ from rasd.events.lexicon import EventLexicon, Generic, TriggerMatch
 from rasd.model import Token
 from rasd.nlp.ner.rules import count_at
 from rasd.resources.taxonomy import TYPE_OF, EventType, Modality, SubEventType
+from rasd.resources import language_data
+
+_LANGUAGE = language_data("events")  # the words this module looks for (resources/language/events.json)
 
 ARMED = (1, 2, 3, 4, 8)
 
@@ -24,7 +27,7 @@ NOT_PARTIES = ("outlet", "monitor", "international_org", "ngo")
 ARMED_TYPES = ("state_forces", "rebel_group", "political_militia", "identity_militia")
 
 
-MUNITIONS = ("قذيفه", "قذائف", "صاروخ", "صواريخ")
+MUNITIONS = tuple(_LANGUAGE["munitions"])
 CUE_REACH = 6  # words on either side of a trigger whose cue words decide its sub-type
 
 

@@ -7,6 +7,9 @@ from rasd.events.attribution import SentenceContext
 from rasd.events.lexicon import EventLexicon, TriggerMatch
 from rasd.model import Document, Place
 from rasd.nlp.ner.rules import count_at
+from rasd.resources import language_data
+
+_LANGUAGE = language_data("events")  # the words this module looks for (resources/language/events.json)
 
 def location(doc: Document, ctx: SentenceContext, lex: EventLexicon, match: TriggerMatch, sentence) -> Place | None:
     """The sentence's place the event happened at: precise, introduced as a location ("في", "قرب", "ريف"),
@@ -46,14 +49,13 @@ def introduced_as_location(place: Place, ctx: SentenceContext, locative: set[int
                for off in locative)
 
 
-_PERSON_DUALS = ("شخصين", "شخصان", "طفلين", "طفلان", "جنديين", "جنديان", "عنصرين", "عنصران", "مدنيان", "شابان", "شابين")
+_PERSON_DUALS = tuple(_LANGUAGE["person_duals"])
 
 
-_COUNTED_BEFORE = ("قتلي", "القتلي", "قتيلا", "قتيل", "شهداء", "الشهداء", "شهيدا", "ضحايا", "الضحايا")  # normalised
+_COUNTED_BEFORE = tuple(_LANGUAGE["counted_before"])  # normalised
 
 
-_SINGLE_PERSON = ("شخص", "مدني", "طفل", "طفله", "جندي", "عنصر", "مواطن", "امراه", "سيده", "رجل", "متظاهر", "محتج", "شاب",
-                  "صحفي", "مزارع")
+_SINGLE_PERSON = tuple(_LANGUAGE["single_person"])
 
 
 def fatalities(ctx: SentenceContext, lex: EventLexicon) -> tuple[int | None, int | None]:

@@ -10,21 +10,16 @@ from rasd.model import Token
 from rasd.nlp.phrases import EXACT, PhraseMatcher
 from rasd.text.arabic import normalize, word_cache
 from rasd.text.dates import MONTH_BY_NAME, WEEKDAYS, find_explicit_date
+from rasd.resources import language_data
+
+_LANGUAGE = language_data("dates")  # the words this module looks for (resources/language/dates.json)
 
 _WEEKDAY_BY_NORM = {normalize(k): v for k, v in WEEKDAYS.items()}
 # (words, days before publication, precision)
-_RELATIVE = [
-    (("اول", "امس"), 2, 1), (("امس",), 1, 1), (("البارحه",), 1, 1), (("الليله", "الماضيه"), 1, 1),
-    (("اليوم",), 0, 1), (("الساعات", "الماضيه"), 0, 1), (("الساعات", "الاخيره"), 0, 1),
-    (("الساعات", "القليله", "الماضيه"), 0, 1), (("صباح", "اليوم"), 0, 1), (("فجر", "اليوم"), 0, 1),
-    (("مساء", "اليوم"), 0, 1), (("ظهر", "اليوم"), 0, 1), (("ليل", "امس"), 1, 1), (("مساء", "امس"), 1, 1),
-    (("الاسبوع", "الماضي"), 7, 2), (("الاسبوع", "المنصرم"), 7, 2), (("الاسابيع", "الاخيره"), 14, 3),
-    (("الاسابيع", "الماضيه"), 14, 3), (("الايام", "الماضيه"), 3, 2), (("الايام", "الاخيره"), 3, 2),
-    (("الشهر", "الماضي"), 30, 3), (("الشهر", "المنصرم"), 30, 3),
-]
+_RELATIVE = [(tuple(words), days, precision) for words, days, precision in _LANGUAGE["relative"]]
 
 
-_SAME_DAY = {("اليوم", "نفسه"), ("اليوم", "ذاته"), ("الوقت", "نفسه"), ("الوقت", "ذاته")}
+_SAME_DAY = frozenset(tuple(x) for x in _LANGUAGE["same_day"])
 
 
 _RELATIVE_PHRASES: PhraseMatcher[tuple[int, int]] = PhraseMatcher(

@@ -17,88 +17,43 @@ import bisect
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from rasd.model import Document, Place
 from rasd.text.arabic import raw_prefix_length, word_cache
 from rasd.nlp.phrases import PhraseMatcher, WordForms
 from rasd.resolve.gazetteer import PLACE_NAMES, Gazetteer, GazPlace, fold_key, place_name_readings
+from rasd.resources import language_data, read_lines
+
+_LANGUAGE = language_data("places")  # the words this module looks for (resources/language/places.json)
 
 __all__ = ["Gazetteer", "resolve_places"]
 
 # Head words, normalised, and the kind of place each announces.
-HEADS = {
-    "مدينه": "city", "مدينتي": "city", "مدينتا": "city", "مدن": "city", "العاصمه": "city", "عاصمه": "city",
-    "بلده": "town", "بلدتي": "town", "بلدتا": "town", "بلدات": "town", "قريه": "town", "قريتي": "town",
-    "قريتا": "town", "قري": "town", "بلديه": "town", "مخيم": "town", "حي": "town", "احياء": "town", "ضاحيه": "town",
-    "محافظه": "province", "محافظتي": "province", "ولايه": "province", "اقليم": "province",
-    "منطقه": "district", "مديريه": "district", "قضاء": "district", "ناحيه": "subdistrict", "مركز": "district",
-    "سهل": "feature", "جبل": "feature", "جبال": "feature", "نهر": "feature", "وادي": "feature", "معبر": "feature",
-    "مطار": "feature", "قاعده": "feature", "سد": "feature", "بحيره": "feature", "ميناء": "feature",
-    "مرتفعات": "feature", "هضبه": "feature", "جزيره": "feature",
-}
+HEADS = dict(_LANGUAGE["heads"])
 # What each head prefers: (feature classes, feature-code prefixes).
 HEAD_MATCH = {
     "city": ("P", ()), "town": ("P", ()), "province": ("A", ("ADM1",)), "district": ("A", ("ADM2",)),
     "subdistrict": ("A", ("ADM3",)), "feature": ("THSLR", ()),
 }
 # Heads that make a common word a name ("قرية النصر"); "أحياء المدينة" stays "the city".
-OFFICE_HEADS = {"مديريه"}  # a district in Yemen, a government directorate everywhere
-SINGULAR_HEADS = {"مدينه", "بلده", "قريه", "محافظه", "ولايه", "منطقه", "ناحيه", "مديريه", "قضاء", "مخيم", "بلديه"}
-PREPOSITIONS = {"في", "من", "الي", "قرب", "نحو", "باتجاه", "داخل", "عند", "حول", "محيط", "اطراف", "ضواحي",
-                "مدخل", "بلدتي", "شرقي", "غربي", "شمالي", "جنوبي"}
-RURAL = {"ريف", "ريفي", "ارياف"}
-DIRECTION_NOUNS = {"شمال": "N", "جنوب": "S", "شرق": "E", "غرب": "W",
-                   "شمالي": "N", "جنوبي": "S", "شرقي": "E", "غربي": "W"}
-DIRECTION_ADJECTIVES = {"الشمالي": "N", "الشماليه": "N", "الشمال": "N", "الجنوبي": "S", "الجنوبيه": "S",
-                        "الجنوب": "S", "الشرقي": "E", "الشرقيه": "E", "الشرق": "E", "الغربي": "W",
-                        "الغربيه": "W", "الغرب": "W"}
+OFFICE_HEADS = frozenset(_LANGUAGE["office_heads"])  # a district in Yemen, a government directorate everywhere
+SINGULAR_HEADS = frozenset(_LANGUAGE["singular_heads"])
+PREPOSITIONS = frozenset(_LANGUAGE["prepositions"])
+RURAL = frozenset(_LANGUAGE["rural"])
+DIRECTION_NOUNS = dict(_LANGUAGE["direction_nouns"])
+DIRECTION_ADJECTIVES = dict(_LANGUAGE["direction_adjectives"])
 COMPASS = {"N": "N", "S": "S", "E": "E", "W": "W", "NE": "NE", "NW": "NW", "SE": "SE", "SW": "SW",
            "EN": "NE", "WN": "NW", "ES": "SE", "WS": "SW"}
-BORDER = {"الحدود", "حدود"}
-STREET_WORDS = {"ساحه", "شارع", "دوار", "ميدان", "جاده"}  # a name after these is a square's or street's
+BORDER = frozenset(_LANGUAGE["border"])
+STREET_WORDS = frozenset(_LANGUAGE["street_words"])  # a name after these is a square's or street's
 # Words that are also names of some village; taken only with a head word or a LOC entity.
-COMMON_WORDS = {
-    "الشمال", "الجنوب", "الشرق", "الغرب", "الوسط", "عين", "العين", "الحريه", "النصر", "السلام", "الامل", "الوحده",
-    "الثوره", "الكرامه", "الخير", "النور", "الهدي", "التحرير", "الجبل", "الشيخ", "الحدود", "المدينه", "الجبهه",
-    "الدوله", "القتال", "الشام", "الجيش", "الاسلام", "الجهاد", "العرب", "الحزب", "المركز", "السوق", "الجامع",
-    "المحطه", "المطار", "الميناء", "الساحل", "البحر", "النهر", "الجسر", "الطريق", "القاعده", "الحصن", "القلعه",
-    "الصينيه", "العثمانيه", "الاتحاد", "الشعب", "الامن", "الوطن", "العاصمه", "الحكومه", "الرئيس", "مقر", "شمال",
-    "الامير", "السلطان", "الملك", "الرشيد", "المنصور", "الفتح", "الفرقان", "الانصار", "الرحمن", "المنار",
-    "الفجر", "الضحي", "القدس", "الحياه", "الصحه", "المستقبل", "الربيع", "التضامن", "الزهراء", "الهلال",
-    "اليوم", "امس", "غدا", "الان", "الاحد", "الاثنين", "الثلاثاء", "الاربعاء", "الخميس", "الجمعه", "السبت",
-    "حديثه", "الحديثه", "جديده", "كبيره", "صغيره", "قديمه", "طويله", "قريبه", "بعيده", "عاليه", "سليمه",
-    "جميله", "واسعه", "الوسطي", "الكبري", "الصغري", "العليا", "السفلي", "الجديده", "القديمه", "الغربيه", "الشرقيه",
-    "الحدود الشماليه", "الحدود الجنوبيه", "الحدود الشرقيه", "الحدود الغربيه", "اماره", "الاماره", "اسيا", "افريقيا",
-    "اوروبا", "امريكا", "بساتين", "البساتين", "المقابل", "مقابل", "بلد", "البلد", "مبني", "المبني", "قبلي",
-    "دوار", "الدوار", "ساحه", "الساحه", "ميدان", "الميدان", "شارع", "الشارع",
-}
+COMMON_WORDS = frozenset(_LANGUAGE["common_words"])
 # Names news mostly uses as ordinary words, measured on unlabeled news by tools/build_place_stopwords.py.
-MEASURED_COMMON_WORDS = {line.split("\t", 1)[0] for line in
-                 (Path(__file__).resolve().parent.parent / "resources" / "place_common_words.txt")
-                 .read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")}
+MEASURED_COMMON_WORDS = frozenset(line.split("\t", 1)[0] for line in read_lines("place_common_words.txt"))
 # Function words never start or end a name ("وأن" is not Van, "التي" is not a Sudanese village).
-STOPWORDS = {
-    "ان", "الي", "علي", "عن", "في", "من", "مع", "التي", "الذي", "الذين", "اللذين", "هذا", "هذه", "ذلك", "تلك",
-    "كان", "كانت", "يكون", "قد", "لقد", "لم", "لن", "ما", "لا", "بعد", "قبل", "خلال", "حيث", "كما", "بين", "عند",
-    "منذ", "حتي", "او", "ثم", "اي", "كل", "بعض", "غير", "دون", "هو", "هي", "هم", "نحو", "لدي", "امام", "وراء",
-    "فوق", "تحت", "ضد", "عبر", "حول", "مثل", "اكثر", "اقل", "عام", "يوم", "وقت", "امل", "عمل", "هدف", "دور",
-    "دورا", "نحن", "انه", "انها", "لكن", "اذا", "اما", "الا", "لها", "له", "لهم", "بها", "به", "فيها", "فيه",
-    "منها", "منه", "عليها", "عليه", "اليها", "اليه", "عسكري", "عسكريه", "مسلح", "مسلحين", "قال", "قالت",
-    "اكد", "اكدت", "اعلن", "اعلنت", "مصدر", "مصادر", "شخص", "اشخاص", "جراء", "اثر", "بسبب", "نتيجه", "عقب",
-    "وسط", "ضمن", "لدي", "اضافه", "خصوصا", "سيما", "نفسه", "ذاته", "ايضا", "كذلك",
-}
+STOPWORDS = frozenset(_LANGUAGE["stopwords"])
 # Names that, inside these phrases, are part of an organisation, not a place.
-ORG_PHRASES = [
-    "قوات سوريا الديمقراطيه", "هيئه تحرير الشام", "الجيش السوري الحر", "الجيش الوطني السوري", "جيش سوريا الحره",
-    "الدوله الاسلاميه في العراق والشام", "الدوله الاسلاميه في العراق", "حزب الله", "انصار الله", "احرار الشام",
-    "فيلق الشام", "جيش العزه", "جيش الاسلام", "جبهه النصره", "الحزب الاسلامي التركستاني", "قوات الدعم السريع",
-    "الجيش الليبي", "الجيش الوطني الليبي", "الجيش السوري", "الجيش العراقي", "الجيش اللبناني", "الجيش السوداني",
-    "الحشد الشعبي", "حكومه الوحده الوطنيه", "مجلس دير الزور العسكري", "مجلس منبج العسكري", "صقور الشام",
-    "جيش الشام", "حراس الدين", "لواء القدس", "سرايا القدس", "كتائب القسام", "جبهه تحرير سوريا",
-    "الامم المتحده", "الاتحاد الاوروبي", "جامعه الدول العربيه", "الهلال الاحمر", "الصليب الاحمر",
-    "بلاد الشام", "وكاله سانا", "قناه الجزيره", "العربيه نت",
-]
+ORG_PHRASES = list(_LANGUAGE["org_phrases"])
 BLOCKING_LABELS = {"ORG", "PER", "NORP", "WEAPON", "DATE", "QUANTITY"}
 TYPE_PRIOR = {"PCLI": 3.0, "PPLC": 3.0, "PPLA": 2.5, "PPLA2": 2.0, "PPLG": 2.0, "PPLA3": 1.5, "PPLA4": 1.2,
               "ADM1": 1.5, "ADM2": 1.0, "ADM3": 0.6, "PPLX": 0.6, "PPLL": 0.5, "PPLQ": 0.2, "PPLW": 0.2}

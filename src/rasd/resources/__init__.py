@@ -8,6 +8,7 @@ lives in that call, never in the shared object.  Nothing here imports another pa
 from __future__ import annotations
 
 import functools
+import json
 import threading
 from collections.abc import Callable
 from importlib.resources import files
@@ -51,3 +52,10 @@ def read_lines(*parts: str) -> list[str]:
     """The non-empty lines of a data file that are not comments (`#`): the format of every word list."""
     with open(data_path(*parts), encoding="utf-8") as handle:
         return [line.rstrip("\n") for line in handle if line.strip() and not line.startswith("#")]
+
+
+@shared
+def language_data(name: str) -> dict:
+    """A language data file (resources/language/<name>.json): the words a module looks for, kept out of its code."""
+    with open(data_path("language", f"{name}.json"), encoding="utf-8") as handle:
+        return json.load(handle)

@@ -10,30 +10,13 @@ import re
 from datetime import date, timedelta
 
 from rasd.text.arabic import normalize
+from rasd.resources import language_data
 
-_GREGORIAN = {
-    1: ("كانون الثاني", "يناير", "جانفي", "يناير"),
-    2: ("شباط", "فبراير", "فيفري", "فبرير"),
-    3: ("آذار", "اذار", "مارس"),
-    4: ("نيسان", "أبريل", "ابريل", "افريل", "أفريل"),
-    5: ("أيار", "ايار", "مايو", "ماي"),
-    6: ("حزيران", "يونيو", "جوان", "يونيه"),
-    7: ("تموز", "يوليو", "جويلية", "يوليوز", "يوليه"),
-    8: ("آب", "اب", "أغسطس", "اغسطس", "أوت", "اوت", "غشت"),
-    9: ("أيلول", "ايلول", "سبتمبر", "شتنبر"),
-    10: ("تشرين الأول", "اكتوبر", "أكتوبر"),
-    11: ("تشرين الثاني", "نوفمبر", "نونبر"),
-    12: ("كانون الأول", "ديسمبر", "دجنبر"),
-}
-HIJRI_MONTHS = {
-    1: ("محرم",), 2: ("صفر",), 3: ("ربيع الأول", "ربيع الاول"), 4: ("ربيع الثاني", "ربيع الآخر", "ربيع الاخر"),
-    5: ("جمادى الأولى", "جمادى الاولى"), 6: ("جمادى الآخرة", "جمادى الثانية", "جمادى الاخره"), 7: ("رجب",),
-    8: ("شعبان",), 9: ("رمضان",), 10: ("شوال",), 11: ("ذو القعدة", "ذي القعدة"), 12: ("ذو الحجة", "ذي الحجة"),
-}
-WEEKDAYS = {  # Python weekday(): Monday is 0
-    "الاثنين": 0, "الإثنين": 0, "الثلاثاء": 1, "الأربعاء": 2, "الاربعاء": 2, "الخميس": 3, "الجمعة": 4,
-    "السبت": 5, "الأحد": 6, "الاحد": 6,
-}
+_LANGUAGE = language_data("dates")  # the words this module looks for (resources/language/dates.json)
+
+_GREGORIAN = {int(k): tuple(v) for k, v in _LANGUAGE["gregorian"].items()}
+HIJRI_MONTHS = {int(k): tuple(v) for k, v in _LANGUAGE["hijri_months"].items()}
+WEEKDAYS = dict(_LANGUAGE["weekdays"])
 
 MONTH_BY_NAME: dict[str, int] = {normalize(n): m for m, names in _GREGORIAN.items() for n in names}
 HIJRI_BY_NAME: dict[str, int] = {normalize(n): m for m, names in HIJRI_MONTHS.items() for n in names}

@@ -18,14 +18,17 @@ from rasd.nlp.ner.tags import sentence_tokens
 from rasd.nlp.ner.gazetteer import LEXICONS, read_lexicon
 from rasd.nlp.phrases import ARTICLE_ONLY, CLITICS_AND_ARTICLE, PhraseMatcher
 from rasd.resources import shared
+from rasd.resources import language_data
+
+_LANGUAGE = language_data("entities")  # the words this module looks for (resources/language/entities.json)
 
 _NUMBER = re.compile(r"^\d+(?:[.,٫٬]\d+)*$")
-_NISBA_ENDINGS = ("", "ه", "ون", "ين", "ات")
-_DEMONSTRATIVES = {"هذا", "هذه"}
-_YEAR_LEADS = {"في", "عام", "العام", "سنه", "منذ", "حتي", "مطلع", "اواخر", "اوايل", "نهايه", "بدايه"}
-_DURATION_LEADS = {"قبل", "بعد", "منذ", "خلال", "طوال", "طيله"}
-_NOT_A_DAY_BEFORE = {"صلاه", "خطبه", "صلوات"}  # صلاة الجمعة is a prayer, not a date
-_TIME_OF_DAY = {"صباحا", "مساء", "ظهرا", "عصرا", "فجرا", "ليلا"}
+_NISBA_ENDINGS = tuple(_LANGUAGE["nisba_endings"])
+_DEMONSTRATIVES = frozenset(_LANGUAGE["demonstratives"])
+_YEAR_LEADS = frozenset(_LANGUAGE["year_leads"])
+_DURATION_LEADS = frozenset(_LANGUAGE["duration_leads"])
+_NOT_A_DAY_BEFORE = frozenset(_LANGUAGE["not_a_day_before"])  # صلاة الجمعة is a prayer, not a date
+_TIME_OF_DAY = frozenset(_LANGUAGE["time_of_day"])
 
 
 def first_forms(norm: str) -> tuple[tuple[str, int], ...]:
@@ -232,11 +235,9 @@ def _quantity(norms, i, lex):
     return None
 
 
-_DUAL_ENDINGS = (("تان", "ه"), ("تين", "ه"), ("ان", ""), ("ين", ""))
+_DUAL_ENDINGS = tuple(tuple(x) for x in _LANGUAGE["dual_endings"])
 # Words that follow numbers without being what they count: time, order and function words.
-_NOT_COUNTED = {"في", "من", "الي", "علي", "عن", "مع", "او", "ثم", "حتي", "منذ", "بعد", "قبل", "خلال", "الف", "الاف",
-                "مليون", "ملايين", "مليار", "عام", "العام", "سنه", "شهر", "يوم", "ساعه", "دقيقه", "صباحا", "مساء",
-                "بالمئه", "بالمائه", "درجه", "كيلومتر", "كيلومترا", "كلم", "متر", "مترا", "دولار", "دولارا"}
+_NOT_COUNTED = frozenset(_LANGUAGE["not_counted"])
 
 
 _CALENDAR_WORDS = {w for name in (*MONTH_BY_NAME, *HIJRI_BY_NAME) for w in name.split()}
