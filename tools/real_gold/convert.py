@@ -1,0 +1,127 @@
+"""Turn the annotators' .ann files into the repository's gold files: offsets, labels and codes, never text.
+
+    python tools/real_gold/convert.py /work/annotkit --second A2,B1,B2,B3
+
+Every file is checked again (text hash, codebook, registry, gazetteer); a file that fails is reported and left
+out.  Writes gold/real/first.jsonl (one annotation per article: the first pass) and gold/real/second.jsonl
+(the independent second annotations of the agreement subset).  Each line:
+
+    {"docno", "annotator", "sha256", "split", "outlet", "published",
+     "entities": [{"start", "end", "label", "actor"?}],
+     "places": [{"start", "end", "source_id", "lat", "lon", "precision"}],
+     "events": [{"event_type", "sub_event_type", "actor1", "assoc1", "actor2", "assoc2",
+                 "place": {"source_id", "lat", "lon", "precision"}, "date", "fatalities", "evidence", "note"}],
+     "nonevents": [{"kind", "start", "end", "note"}]}
+
+Offsets are Python string indices into the article text as `rasd.ingest.ant` reads it; `sha256` is that
+text's hash, so a builder can tell when the corpus text it joins is not the one annotated.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import sqlite3
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+sys.path.insert(0, str(HERE))
+
+from annotation import AnnotationError, Reference, check, parse  # noqa: E402
+
+RESOURCES = REPO / "src" / "rasd" / "resources"
+GOLD = REPO / "gold" / "real"
+
+
+def load_reference_data():
+    codebook = json.loads((RESOURCES / "acled_codebook.json").read_text(encoding="utf-8"))
+    subtypes = {t["name"]: {s["name"] for s in t["sub_event_types"]} for t in codebook["event_types"]}
+    actors = {json.loads(line).get("name_en") for line in (RESOURCES / "actors.jsonl").open(encoding="utf-8")}
+    con = sqlite3.connect(f"file:{RESOURCES / 'gazetteer.sqlite'}?mode=ro", uri=True)
+    places = {r[0]: (r[1], r[2]) for r in con.execute("select source_id, lat, lon from place")}
+    return subtypes, actors - {None}, places
+
+
+def convert(kit: Path, second: set[str]) -> tuple[list[dict], list[dict], list[str]]:
+    subtypes, actors, places = load_reference_data()
+    with (GOLD / "articles.tsv").open(encoding="utf-8") as handle:
+        articles = {r["docno"]: r for r in csv.DictReader(handle, delimiter="\t")}
+    first, seconds, problems = [], [], []
+    for path in sorted((kit / "ann").glob("*/*.ann")):
+        try:
+            ann = parse(path.read_text(encoding="utf-8"))
+        except AnnotationError as error:
+            problems.append(f"{path}: {error}")
+            continue
+        meta = articles.get(ann.docno)
+        if meta is None:
+            problems.append(f"{path}: docno {ann.docno} is not in articles.tsv")
+            continue
+        text = (kit / "articles" / f"{ann.docno}.txt").read_text(encoding="utf-8")
+        if hashlib.sha256(text.encode("utf-8")).hexdigest() != meta["sha256"]:
+            problems.append(f"{path}: the kit's article text is not the selected one")
+            continue
+        found = check(ann, Reference(text, meta["published"], subtypes, actors, set(places)))
+        if found:
+            problems.append(f"{path}: {len(found)} problem(s), first: {found[0]}")
+            continue
+        record = to_record(ann, meta, places)
+        (seconds if ann.annotator in second else first).append(record)
+    return first, seconds, problems
+
+
+def _place(source_id: str, precision: int, places: dict[str, tuple[float, float]]) -> dict:
+    lat, lon = places[source_id]
+    return {"source_id": source_id, "lat": round(lat, 5), "lon": round(lon, 5), "precision": precision}
+
+
+def to_record(ann, meta: dict, places: dict[str, tuple[float, float]]) -> dict:
+    entities, spans = [], []
+    for s in ann.spans:
+        entity = {"start": s.start, "end": s.end, "label": s.label}
+        if s.actor:
+            entity["actor"] = s.actor
+        entities.append(entity)
+        if s.place:
+            spans.append({"start": s.start, "end": s.end, **_place(s.place, s.precision, places)})
+    events = [{
+        "event_type": e.event_type, "sub_event_type": e.sub_event_type,
+        "actor1": e.actor1, "assoc1": e.assoc1, "actor2": e.actor2, "assoc2": e.assoc2,
+        "place": _place(e.place, e.precision, places), "date": e.date, "fatalities": e.fatalities,
+        "evidence": [list(span) for span in e.evidence], "note": e.note,
+    } for e in ann.events]
+    nonevents = [{"kind": n.kind, "start": n.start, "end": n.end, "note": n.note} for n in ann.nonevents]
+    return {"docno": ann.docno, "annotator": ann.annotator, "sha256": meta["sha256"], "split": meta["split"],
+            "outlet": meta["outlet"], "published": meta["published"], "entities": entities, "places": spans,
+            "events": events, "nonevents": nonevents}
+
+
+def write(path: Path, records: list[dict]) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        for record in sorted(records, key=lambda r: r["docno"]):
+            handle.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("kit", type=Path)
+    parser.add_argument("--second", default="", help="comma-separated ids of the second-pass annotators")
+    args = parser.parse_args()
+    first, seconds, problems = convert(args.kit, set(filter(None, args.second.split(","))))
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    duplicated = {r["docno"] for r in first if [x["docno"] for x in first].count(r["docno"]) > 1}
+    if duplicated:
+        print(f"first pass annotated twice: {sorted(duplicated)}", file=sys.stderr)
+        return 1
+    write(GOLD / "first.jsonl", first)
+    write(GOLD / "second.jsonl", seconds)
+    print(f"first pass: {len(first)} articles, second pass: {len(seconds)}; {len(problems)} files left out")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
