@@ -4,6 +4,11 @@ The gold text is already clean, so the pipeline runs from the language stage on
 with the gold text as the clean text: gold offsets and predicted offsets then
 refer to the same string.  An article scores only the parts it annotates: a
 gold line without "events" adds nothing to the event figures.
+
+Gold lines with a "split" (the real-news gold built by tools/real_gold/build.py) are scored per split.  The
+test split is frozen: it is scored only when asked for by name (`--split test`), its errors are never printed,
+and each scoring is appended to gold/real/test_scorings.log, so that the rule "at most twice per working
+session" can be checked afterwards.
 """
 from __future__ import annotations
 
@@ -22,10 +27,16 @@ from rasd.runner.pipeline import DEFAULT_ORDER, INPUT_FIELDS, Pipeline
 from rasd.runner.resources import Resources
 
 
+FROZEN_SPLIT = "test"
+TEST_LOG = Path(__file__).resolve().parents[3] / "gold" / "real" / "test_scorings.log"
+
+
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--gold", required=True, nargs="+", metavar="FILE", help="gold JSONL file(s)")
+    p.add_argument("--split", action="append", metavar="NAME",
+                   help="score only these splits of a split gold file (default: all but the frozen test split)")
     p.add_argument("--json", action="store_true", help="end with one JSON object of all figures")
-    p.add_argument("--errors", action="store_true", help="list the misses and spurious predictions")
+    p.add_argument("--errors", action="store_true", help="list the misses and spurious predictions (never for test)")
 
 
 def load_gold(paths: list[str]) -> list[dict[str, Any]]:
@@ -53,7 +64,8 @@ def predict(gold: list[dict[str, Any]], resources: Resources | None = None) -> l
     pipeline = Pipeline.of(DEFAULT_ORDER[1:], resources, given=(*INPUT_FIELDS, "text", "id"))
     out = []
     for g in gold:
-        doc = Document(raw=g["text"], id=g.get("id"), published=g.get("published"), outlet=g.get("outlet"))
+        doc = Document(raw=g["text"], id=g.get("id"), published=g.get("published"), outlet=g.get("outlet"),
+                       title=g.get("title"))
         doc.text = doc.source_text = g["text"]
         doc.id = doc.id or document_id(doc.text)
         if doc.outlet:
@@ -77,15 +89,56 @@ def evaluate(gold: list[dict[str, Any]], predicted: list[Document]) -> dict[str,
     return result
 
 
+def split_gold(gold: list[dict[str, Any]], wanted: list[str] | None) -> dict[str, list[dict[str, Any]]]:
+    """Articles by split, in the order first seen; without splits in the file, one group "all"."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for g in gold:
+        groups.setdefault(g.get("split") or "all", []).append(g)
+    if wanted:
+        unknown = [w for w in wanted if w not in groups]
+        if unknown:
+            raise CliError(f"no split {', '.join(unknown)} in the gold file(s) (splits: {', '.join(groups)})")
+        return {name: groups[name] for name in wanted}
+    return {name: g for name, g in groups.items() if name != FROZEN_SPLIT}
+
+
 def run(args: argparse.Namespace) -> int:
     gold = load_gold(args.gold)
     if not gold:
         raise CliError("the gold file(s) hold no articles")
-    result = evaluate(gold, predict(gold))
-    _print(result, args.errors)
+    results = {}
+    for name, articles in split_gold(gold, args.split).items():
+        result = evaluate(articles, predict(articles))
+        results[name] = result
+        if name != "all":
+            print(f"== split {name}")
+        _print(result, args.errors and name != FROZEN_SPLIT)
+        if name == FROZEN_SPLIT:
+            _log_test_scoring(args.gold, result)
     if args.json:
-        print(json.dumps(_without_lists(result), ensure_ascii=False))
+        figures = {name: _without_lists(r) for name, r in results.items()}
+        print(json.dumps(figures["all"] if list(figures) == ["all"] else figures, ensure_ascii=False))
     return 0
+
+
+def _log_test_scoring(paths: list[str], result: dict[str, Any]) -> None:
+    """One line per scoring of the frozen test split: when, on which code, and the headline figures."""
+    import datetime as dt
+    import subprocess
+
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                                cwd=Path(__file__).resolve().parent, timeout=10).stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        commit = "unknown"
+    events = result.get("events", {})
+    figures = {"type_f1": events.get("event_type", {}).get("f1"), "sub_type_f1": events.get("sub_event_type", {}).get("f1"),
+               "places_within_25km": result.get("places", {}).get("within_25km_share"),
+               "false_place_rate": result.get("places", {}).get("false_place_rate")}
+    line = f"{dt.datetime.now().isoformat(timespec='seconds')}\t{commit}\t{' '.join(paths)}\t{json.dumps(figures)}\n"
+    TEST_LOG.parent.mkdir(parents=True, exist_ok=True)
+    with TEST_LOG.open("a", encoding="utf-8") as handle:
+        handle.write(line)
 
 
 def _without_lists(d: Any) -> Any:
@@ -108,7 +161,7 @@ def _print(result: dict[str, Any], errors: bool) -> None:
         p = result["places"]
         print(f"places: {p['within_25km']}/{p['gold']} gold mentions within 25 km ({p['within_25km_share']:.3f}), "
               f"found {p['found_share']:.3f}, precision-level accuracy {p['precision_accuracy']:.3f}, "
-              f"spurious {p['spurious']}/{p['predicted']}")
+              f"spurious {p['spurious']}/{p['predicted']} (false-place rate {p['false_place_rate']:.3f})")
         if errors:
             for m in p["misses"]:
                 print(f"  miss {m['id']}: {m['text']} ({m['reason']}{', got ' + str(m.get('predicted')) if m.get('predicted') else ''})")
@@ -120,8 +173,13 @@ def _print(result: dict[str, Any], errors: bool) -> None:
             s = ev[level]
             print(f"events by {level}: P {s['precision']:.3f}  R {s['recall']:.3f}  F1 {s['f1']:.3f}  "
                   f"(gold {s['gold']}, predicted {s['predicted']}, matched {s['matched']})")
-        print(f"  over matched events: actor F1 {ev['actor_f1']:.3f}, date accuracy {ev['date_accuracy']:.3f}, "
-              f"fatalities accuracy {ev['fatalities_accuracy']:.3f}")
+        actor1 = "n/a" if ev["actor1_accuracy"] is None else f"{ev['actor1_accuracy']:.3f}"
+        print(f"  over matched events: actor F1 {ev['actor_f1']:.3f}, actor1 accuracy {actor1}, "
+              f"date accuracy {ev['date_accuracy']:.3f}, fatalities accuracy {ev['fatalities_accuracy']:.3f}")
+        print("  sub-types (gold → predicted, over events matched by type; '-' unmatched):")
+        for gold_sub, row in sorted(ev["confusion"].items()):
+            cells = ", ".join(f"{k} {v}" for k, v in sorted(row.items(), key=lambda kv: -kv[1]))
+            print(f"    {gold_sub}: {cells}")
         if errors:
             for m in ev["misses"]:
                 print(f"  miss {m['id']}: {m['event_type']} / {m['sub_event_type']}")

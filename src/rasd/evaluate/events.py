@@ -48,6 +48,11 @@ def _distance(p: Event, g: dict[str, Any]) -> float:
     return MATCH_KM
 
 
+def _count(table: dict[str, dict[str, int]], gold: str, predicted: str) -> None:
+    row = table.setdefault(str(gold), {})
+    row[str(predicted)] = row.get(str(predicted), 0) + 1
+
+
 def score_events(gold_docs: list[dict[str, Any]], predicted: list[Document]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     n_gold = sum(len(g["events"]) for g in gold_docs)
@@ -70,9 +75,26 @@ def score_events(gold_docs: list[dict[str, Any]], predicted: list[Document]) -> 
                               "trigger": e.trigger} for e in preds if id(e) not in hit_pred]
         result[level] = prf(matched, n_pred, n_gold)
 
+    confusion: dict[str, dict[str, int]] = {}  # gold sub-type → predicted sub-type ("-": none) → count
+    for g, preds in zip(gold_docs, asserted):
+        pairs = _match(preds, g["events"], "event_type")
+        for p, ge in pairs:
+            _count(confusion, ge["sub_event_type"], p.sub_event_type)
+        hit_gold, hit_pred = {id(x) for _, x in pairs}, {id(x) for x, _ in pairs}
+        for ge in g["events"]:
+            if id(ge) not in hit_gold:
+                _count(confusion, ge["sub_event_type"], "-")
+        for p in preds:
+            if id(p) not in hit_pred:
+                _count(confusion, "-", p.sub_event_type)
+    result["confusion"] = confusion
+
     actor_tp = actor_pred = actor_gold = 0
-    dates_ok = dates_n = fat_ok = fat_n = 0
+    dates_ok = dates_n = fat_ok = fat_n = actor1_ok = actor1_n = 0
     for p, g in sub_pairs:
+        if g.get("actor1"):
+            actor1_n += 1
+            actor1_ok += p.actor1 == g["actor1"]
         pa = {a for a in (p.actor1, p.assoc_actor_1, p.actor2, p.assoc_actor_2) if a}
         ga = set(g.get("actors") or [])
         actor_tp += len(pa & ga)
@@ -85,6 +107,7 @@ def score_events(gold_docs: list[dict[str, Any]], predicted: list[Document]) -> 
             fat_n += 1
             fat_ok += (p.fatalities or 0) == g["fatalities"]
     result["actor_f1"] = prf(actor_tp, actor_pred, actor_gold)["f1"]
+    result["actor1_accuracy"] = round(actor1_ok / actor1_n, 4) if actor1_n else None
     result["date_accuracy"] = round(dates_ok / dates_n, 4) if dates_n else 0.0
     result["fatalities_accuracy"] = round(fat_ok / fat_n, 4) if fat_n else 0.0
     result["misses"] = misses

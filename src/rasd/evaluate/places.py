@@ -2,8 +2,10 @@
 
 A gold mention is matched by the predicted place whose span overlaps it most.  Precision
 accuracy (ACLED geo_precision 1/2/3) is measured over matched mentions.  Predicted places
-that overlap no gold mention are counted as spurious, since a wrongly placed village is
-the costliest error for event data.
+that overlap no gold mention are counted as spurious (the false-place rate is their share of
+the predictions), since a wrongly placed village is the costliest error for event data.  Gold
+"toponyms" are place names the gold could not put on the map (not in the gazetteer, or too
+vague): a prediction there is neither scored nor spurious.
 """
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ def score_places(gold_docs: Iterable[dict | Document], predicted_docs: Iterable[
         text = g.get("text", "")
         totals["predicted"] += len(pred_places)
         for pp in pred_places:
-            if not any(_overlap(pp, gp) for gp in g.get("places", [])):
+            if not any(_overlap(pp, gp) for gp in g.get("places", []) + g.get("toponyms", [])):
                 totals["spurious"] += 1
                 spurious.append({"id": g.get("id"), "text": text[pp["start"]:pp["end"]], "name_en": pp.get("name_en"),
                                  "country": pp.get("country")})
@@ -59,7 +61,7 @@ def score_places(gold_docs: Iterable[dict | Document], predicted_docs: Iterable[
         "within_25km_share": round(totals["within_25km"] / n_gold, 4),
         "found_share": round(totals["matched"] / n_gold, 4),
         "precision_accuracy": round(totals["precision_correct"] / (totals["matched"] or 1), 4),
-        "spurious_share": round(totals["spurious"] / (totals["predicted"] or 1), 4),
+        "false_place_rate": round(totals["spurious"] / (totals["predicted"] or 1), 4),
         "median_error_km": round(median(errors_km), 1) if errors_km else None,
         "misses": misses,
         "spurious_places": spurious,
