@@ -278,3 +278,98 @@ def test_assertion_labels_come_from_the_gold():
     assert labels["ومن المقرر أن يزور وزير الكهرباء البصرة الخميس المقبل لبحث الأزمة، وفق ما أعلنه مكتب المحافظ."] == "not_asserted"
     assert any(t.startswith("قُتل متظاهران وأصيب 17 آخرون") and l == "asserted" for t, l in dev)
     assert 50 < sum(l == "not_asserted" for _, l in dev) and 70 < sum(l == "asserted" for _, l in dev)
+
+
+def test_crf_loss_is_the_negative_log_likelihood():
+    """The tagger's CRF loss against a brute-force sum over every label path of a tiny example."""
+    torch = pytest.importorskip("torch", reason="training needs torch")
+    import itertools
+    from types import SimpleNamespace
+
+    from rasd.nlp.ner.accurate import LABELS, allowed_transitions
+    from rasd.nlp.ner.encoder_train import Tagger
+
+    torch.manual_seed(0)
+    n = len(LABELS)
+    forbidden = (1 - torch.tensor(allowed_transitions(LABELS), dtype=torch.float32)) * -1e4
+    fake = SimpleNamespace(transitions=torch.randn(n, n), start=torch.randn(n), forbidden=forbidden,
+                           forbidden_start=forbidden[0])
+    emissions = torch.randn(2, 3, n)
+    labels = torch.tensor([[1, 2, 0], [3, 0, 0]])  # B-PER I-PER O; B-ORG (one word: the rest is padding)
+    mask = torch.tensor([[True, True, True], [True, False, False]])
+    loss = Tagger._crf_nll(fake, emissions, labels, mask)
+
+    def path_score(b, path):
+        score = fake.start[path[0]] + fake.forbidden_start[path[0]] + emissions[b, 0, path[0]]
+        for t in range(1, len(path)):
+            score = score + fake.transitions[path[t - 1], path[t]] + forbidden[path[t - 1], path[t]] + emissions[b, t, path[t]]
+        return score
+
+    expected = 0.0
+    for b, length in ((0, 3), (1, 1)):
+        scores = torch.stack([path_score(b, p) for p in itertools.product(range(n), repeat=length)])
+        expected += float(torch.logsumexp(scores, 0) - path_score(b, labels[b, :length].tolist()))
+    assert abs(float(loss) - expected / 4) < 1e-3  # mean over the 4 words
+
+
+def test_compact_weights_round_trip(tmp_path):
+    from rasd.nlp.ner.accurate import read_compact, write_compact
+
+    rng = np.random.default_rng(0)
+    weights = {"l0.q.w": rng.normal(0, 0.05, (384, 384)).astype(np.float32), "l0.q.b": rng.normal(0, 0.1, 384),
+               "emb.pos": rng.normal(0, 0.1, (512, 384)), "head.w": rng.normal(0, 1, (9, 384))}
+    write_compact(tmp_path, weights, {"labels": ["O"]})
+    back, config = read_compact(tmp_path)
+    assert config == {"labels": ["O"]} and set(back) == set(weights)
+    assert np.array_equal(back["head.w"], weights["head.w"].astype(np.float32))
+    error = np.abs(back["l0.q.w"] - weights["l0.q.w"]).max(axis=1) / np.abs(weights["l0.q.w"]).max(axis=1)
+    assert error.max() <= 0.5 / 127 + 1e-6  # int8, one scale per output row
+    assert np.allclose(back["emb.pos"], weights["emb.pos"], atol=1e-3)
+
+
+def test_news_articles_are_taken_in_turns(tmp_path):
+    from rasd.nlp.ner.silver import news_articles
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "one.txt").write_text("عنوان 1\nنص 1\n\nعنوان 2\nنص 2\n\nعنوان 3\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("\nخبر أ\n\n\nخبر ب\n", encoding="utf-8")
+    assert list(news_articles(tmp_path)) == ["عنوان 1\nنص 1", "خبر أ", "عنوان 2\nنص 2", "خبر ب", "عنوان 3"]
+
+
+ARTICLE = ("قال الرئيس الفرنسي إيمانويل ماكرون في باريس إن منظمة الصحة العالمية سترسل فريقا طبيا إلى مدينة حلب.\n"
+           "وأضاف ماكرون أن وزارة الخارجية الفرنسية تتابع الوضع مع الأمم المتحدة.")
+
+
+def test_accurate_backend_finds_the_names_of_a_written_article(encoder_cache):
+    from rasd.model import Document
+    from rasd.nlp.ner import recognize
+    from rasd.nlp.ner.accurate import AccurateRecognizer
+    from rasd.text.arabic import split_sentences, tokenize
+
+    doc = Document(raw=ARTICLE, text=ARTICLE, sentences=split_sentences(ARTICLE), tokens=tokenize(ARTICLE))
+    recognize(doc, AccurateRecognizer(encoder_cache))
+    found = {(e.text, e.label) for e in doc.entities if e.source == "model"}
+    assert {("إيمانويل ماكرون", "PER"), ("باريس", "LOC"), ("منظمة الصحة العالمية", "ORG"), ("حلب", "LOC"),
+            ("ماكرون", "PER"), ("الأمم المتحدة", "ORG")} <= found, found
+
+
+def test_eval_ner_and_analyze_with_the_accurate_backend(tmp_path, encoder_cache):
+    from conftest import rasd
+
+    conll = tmp_path / "tiny.conll"
+    conll.write_text("قال O\nالرئيس O\nإيمانويل B-PER\nماكرون I-PER\nفي O\nباريس B-LOC\n. O\n", encoding="utf-8")
+    env = {"RASD_CACHE": str(encoder_cache.parent)}
+    result = rasd("eval-ner", str(conll), "--backend", "accurate", "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.decode().splitlines()[-1])["micro"]["f1"] == 1.0
+    (tmp_path / "article.txt").write_text(ARTICLE, encoding="utf-8")
+    result = rasd("analyze", str(tmp_path / "article.txt"), "--db", str(tmp_path / "r.db"), "--ner", "accurate",
+                  "--no-progress", env=env)
+    assert result.returncode == 0, result.stderr
+    exported = rasd("export", "--format", "jsonl", "--db", str(tmp_path / "r.db"), env=env)
+    entities = json.loads(exported.stdout.decode().splitlines()[0])["entities"]
+    assert {"text": "باريس", "label": "LOC"}.items() <= next(e for e in entities if e["text"] == "باريس").items()
+    # without a built cache the backend stops at once, saying how to build it
+    result = rasd("analyze", str(tmp_path / "article.txt"), "--db", str(tmp_path / "s.db"), "--ner", "accurate",
+                  env={"RASD_CACHE": str(tmp_path / "nothing")})
+    assert result.returncode == 2 and b"rasd build-encoder" in result.stderr

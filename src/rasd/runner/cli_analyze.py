@@ -18,7 +18,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", default=DEFAULT_DB, help=f"SQLite database (default {DEFAULT_DB})")
     p.add_argument("--published", help="publication date YYYY-MM-DD for inputs that do not give one")
     p.add_argument("--outlet", help="outlet name for inputs that do not give one")
-    p.add_argument("--ner", metavar="BACKEND", help="NER backend: 'hf:PATH' for a local transformers model")
+    p.add_argument("--ner", metavar="BACKEND",
+                   help="NER backend: 'accurate' for the fine-tuned encoder (after `rasd build-encoder`), "
+                        "'hf:PATH' for a local transformers model (default: the shipped CRF)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -29,6 +31,8 @@ def run(args: argparse.Namespace) -> int:
         store = Store(args.db)
     except sqlite3.DatabaseError as e:
         raise CliError(f"cannot open database {args.db}: {e}") from None
+    if args.ner:
+        _check_backend(args.ner)
     with store:
         pipeline = Pipeline.default(Resources(ner_backend=args.ner))
         summary = run_batch(args.paths, store, pipeline, {"published": args.published, "outlet": args.outlet},
@@ -40,3 +44,15 @@ def run(args: argparse.Namespace) -> int:
         print("rasd analyze: no supported input found (.txt .html .htm .jsonl .jsonl.gz)", file=sys.stderr)
         return EXIT_USAGE
     return EXIT_FAILURES if summary.failed else 0
+
+
+def _check_backend(backend: str) -> None:
+    """Load the NER backend once before any document, so a missing model is one clear error, not a failure
+    per document (the loader is shared: the pipeline reuses what is loaded here)."""
+    from rasd.nlp.encoder import EncoderNotBuilt
+    from rasd.nlp.ner import load_recognizer
+
+    try:
+        load_recognizer(backend)
+    except (EncoderNotBuilt, FileNotFoundError, ImportError, ValueError) as e:
+        raise CliError(f"NER backend {backend!r}: {e}", EXIT_USAGE) from None

@@ -75,9 +75,9 @@ def build(cache: Path) -> dict:
     save(build_graph(e5.config, base), cache / SENTENCE_MODEL)
     built = [SENTENCE_MODEL]
     if (ACCURATE_DIR / WEIGHTS_FILE).is_file():
-        tuned, config = read_compact(ACCURATE_DIR)
-        graph = build_graph(e5.config, {**base, **tuned}, head=(tuned["head.w"], tuned["head.b"]),
-                            layers=config.get("layers"))
+        tuned, _ = read_compact(ACCURATE_DIR)
+        layers = sum(1 for name in tuned if name.endswith(".q.w"))  # the model may keep only the lowest layers
+        graph = build_graph(e5.config, {**base, **tuned}, head=(tuned["head.w"], tuned["head.b"]), layers=layers)
         with tempfile.TemporaryDirectory(dir=cache) as scratch:
             float_model = Path(scratch) / "float.onnx"
             save(graph, float_model)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import importlib.util
 import struct
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -91,15 +92,13 @@ class E5File:
         if block_size != 32 or hidden % 32 or ffn % 32:
             raise ValueError(f"unsupported quantisation block size {block_size}")
 
-        n_pieces, self.bos_id, self.eos_id, self.pad_id, self.unk_id = reader.unpack("<5i")
+        self._n_pieces, self.bos_id, self.eos_id, self.pad_id, self.unk_id = reader.unpack("<5i")
         (blob_bytes,) = reader.unpack("<Q")
-        offsets = reader.array("<u4", n_pieces + 1)
-        self.scores = reader.array("<f4", n_pieces).astype(np.float32)
-        blob = bytes(reader.take(blob_bytes))
-        self.pieces = [blob[offsets[i]:offsets[i + 1]].decode("utf-8") for i in range(n_pieces)]
-
-        n_entries, map_bytes = reader.unpack("<iI")
-        self.normalisation = _read_normalisation(bytes(reader.take(map_bytes)), n_entries)
+        self._vocabulary_at = reader.position  # read when first asked for (only the tokenizer build needs it)
+        reader.take(4 * (self._n_pieces + 1) + 4 * self._n_pieces + blob_bytes)
+        self._normalisation_entries, map_bytes = reader.unpack("<iI")
+        self._normalisation_at = reader.position
+        reader.take(map_bytes)
 
         (n_tensors,) = reader.unpack("<i")
         self.entries: dict[str, TensorEntry] = {}
@@ -109,6 +108,29 @@ class E5File:
             dtype, elements, offset, nbytes = reader.unpack("<BIQQ")
             self.entries[name] = TensorEntry(name, dtype, elements, offset, nbytes)
         self._word_blocks = self._blocks("emb.word").reshape(vocab_rows, hidden // 32)
+
+    @cached_property
+    def scores(self) -> np.ndarray:
+        return np.frombuffer(self._data, "<f4", self._n_pieces, self._vocabulary_at + 4 * (self._n_pieces + 1)).astype(np.float32)
+
+    @cached_property
+    def pieces(self) -> list[str]:
+        offsets = np.frombuffer(self._data, "<u4", self._n_pieces + 1, self._vocabulary_at).astype(np.int64)
+        start = self._vocabulary_at + 8 * self._n_pieces + 4
+        blob = bytes(self._data[start:start + offsets[-1]])
+        return [blob[offsets[i]:offsets[i + 1]].decode("utf-8") for i in range(self._n_pieces)]
+
+    @cached_property
+    def normalisation(self) -> dict[int, str]:
+        """codepoint → its replacement text ('' deletes it), ready for str.translate."""
+        out: dict[int, str] = {}
+        position = self._normalisation_at
+        for _ in range(self._normalisation_entries):
+            codepoint, count = struct.unpack("<IB", bytes(self._data[position:position + 5]))
+            replacement = np.frombuffer(self._data, "<u4", count, position + 5)
+            out[codepoint] = "".join(map(chr, replacement))
+            position += 5 + 4 * count
+        return out
 
     def shape(self, name: str) -> tuple[int, ...]:
         """Shape of a tensor, from its name: matrices [out, in], embeddings [rows, hidden], the rest 1-D."""
@@ -154,19 +176,6 @@ def dequantise_q4_0(blocks: np.ndarray) -> np.ndarray:
     return (values.astype(np.float32) * blocks["scale"].astype(np.float32)[:, None]).reshape(-1)
 
 
-def _read_normalisation(raw: bytes, n_entries: int) -> dict[int, str]:
-    """codepoint → its replacement text ('' deletes it), ready for str.translate."""
-    out: dict[int, str] = {}
-    position = 0
-    for _ in range(n_entries):
-        codepoint, count = struct.unpack_from("<IB", raw, position)
-        position += 5
-        replacement = struct.unpack_from(f"<{count}I", raw, position)
-        position += 4 * count
-        out[codepoint] = "".join(map(chr, replacement))
-    return out
-
-
 class _Reader:
     """Sequential little-endian reads from the mapped file."""
 
@@ -181,5 +190,3 @@ class _Reader:
     def unpack(self, fmt: str) -> tuple:
         return struct.unpack(fmt, bytes(self.take(struct.calcsize(fmt))))
 
-    def array(self, dtype: str, n: int) -> np.ndarray:
-        return np.frombuffer(bytes(self.take(np.dtype(dtype).itemsize * n)), dtype)

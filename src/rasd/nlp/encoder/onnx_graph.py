@@ -39,7 +39,7 @@ def build_graph(config: E5Config, weights: dict[str, np.ndarray], head: tuple[np
 
     def node(op: str, inputs: list[str], **attributes) -> str:
         output = f"{op.lower()}_{next(counter)}"
-        nodes.append(helper.make_node(op, inputs, [output], **attributes))
+        nodes.append(helper.make_node(op, inputs, [output], name=output, **attributes))
         return output
 
     def linear(x: str, name: str) -> str:

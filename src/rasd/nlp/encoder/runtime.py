@@ -15,7 +15,7 @@ import numpy as np
 from rasd.nlp.encoder.e5file import E5File
 from rasd.nlp.encoder.onnx_graph import INPUT_EMBEDDINGS, INPUT_MASK
 
-MAX_BATCH_TOKENS = 4096  # padded tokens per onnxruntime call: about 40 MB of activations at most
+MAX_BATCH_TOKENS = 2048  # padded tokens per onnxruntime call: about 25 MB of activations at most
 
 
 class EncoderRuntime:

@@ -16,6 +16,7 @@ import json
 import math
 import random
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -73,7 +74,8 @@ def run(args: argparse.Namespace) -> int:
         train, dev = corpora.split_dev(train)
     train = train[:int(len(train) * args.train_fraction)]
     e5 = E5File()
-    tokenizer = E5Tokenizer.from_e5(e5, args.out / "tokenizer")
+    with tempfile.TemporaryDirectory() as scratch:
+        tokenizer = E5Tokenizer.from_e5(e5, Path(scratch))
     train_windows = _windows(tokenizer, [train], args.max_tokens)
     dev_documents = [dev[i:i + corpora.DEV_DOCUMENT_SENTENCES] for i in range(0, len(dev), corpora.DEV_DOCUMENT_SENTENCES)]
     dev_windows = _windows(tokenizer, dev_documents, args.max_tokens)
@@ -121,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             _log(f"epoch {epoch}: loss {total:.1f}", started)
     config = {"labels": LABELS, "max_tokens": args.max_tokens, "head": args.head,
-              "trained": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items() if k != "func"},
+              "trained": {k: v for k, v in vars(args).items() if k not in ("command", "data", "out")},
               "history": history}
     write_compact(args.out, model.export_weights(), config)
     _log(f"wrote {args.out}", started)

@@ -23,7 +23,8 @@ from rasd.nlp.ner.tags import Chunk, chunks
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", type=Path, help="'token TAG' or 'token ... TAG' lines, blank line between sentences")
-    parser.add_argument("--backend", default=None, help="recognizer backend (default: the shipped CRF; hf:PATH)")
+    parser.add_argument("--backend", default=None,
+                        help="recognizer backend (default: the shipped CRF; 'accurate': the fine-tuned encoder; hf:PATH)")
     parser.add_argument("--json", action="store_true", help="end with one JSON line of the scores")
 
 
@@ -36,7 +37,13 @@ def run(args: argparse.Namespace) -> int:
     sentences = read_conll(args.file)
     if not sentences:
         raise CliError(f"no sentences in {args.file}")
-    scores = evaluate_sentences(sentences, load_recognizer(args.backend))
+    from rasd.nlp.encoder import EncoderNotBuilt
+
+    try:
+        recognizer = load_recognizer(args.backend)
+    except (EncoderNotBuilt, FileNotFoundError, ImportError, ValueError) as e:
+        raise CliError(f"NER backend {args.backend!r}: {e}") from None
+    scores = evaluate_sentences(sentences, recognizer)
     print(format_scores(scores))
     if args.json:
         print(json.dumps(scores, ensure_ascii=False))

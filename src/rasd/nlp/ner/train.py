@@ -36,6 +36,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="keep the word clusters already in --out (or the shipped ones) instead of retraining word2vec")
     parser.add_argument("--actors", type=Path, default=MODEL_DIR.parent / "actors.jsonl",
                         help="actor registry whose Arabic names feed the organisation gazetteer, if it exists")
+    parser.add_argument("--silver", type=Path, metavar="FILE",
+                        help="also train on these machine-tagged sentences (a CoNLL file from `rasd silver-ner`): "
+                             "distils the accurate encoder into the CRF")
+    parser.add_argument("--silver-sentences", type=int, default=None,
+                        help="use only the first N silver sentences")
     parser.add_argument("--write-dev", type=Path, metavar="FILE",
                         help="only write the held-out dev block as a CoNLL file (for rasd eval-ner), "
                              "a -DOCSTART- line before every 20 sentences, and stop")
@@ -68,6 +73,10 @@ def run(args: argparse.Namespace) -> int:
     (args.out / PRIOR_FILE).unlink(missing_ok=True)
 
     train, dev = corpora.split_dev(corpora.anercorp(args.data))
+    if args.silver:
+        silver = [s for s in corpora.read_conll(args.silver) if s[0][0] != corpora.DOCUMENT_MARK]
+        train = train + silver[:args.silver_sentences]
+        _log(f"{len(silver[:args.silver_sentences])} silver sentences from {args.silver}", started)
     build_gazetteer(args.data, args.out, args.actors)
     _log(f"training on {len(train)} sentences, {sum(map(len, train))} tokens; dev {len(dev)} sentences", started)
 
