@@ -78,18 +78,25 @@ def _place(source_id: str, precision: int, places: dict[str, tuple[float, float]
     return {"source_id": source_id, "lat": round(lat, 5), "lon": round(lon, 5), "precision": precision}
 
 
+def actor_name(name: str | None) -> str | None:
+    """An actor the registry lacks is written "new: Name"; the gold keeps the proposed name (the registry may
+    take it later)."""
+    return name[len("new:"):].strip() if name and name.startswith("new:") else name
+
+
 def to_record(ann, meta: dict, places: dict[str, tuple[float, float]]) -> dict:
     entities, spans = [], []
     for s in ann.spans:
         entity = {"start": s.start, "end": s.end, "label": s.label}
         if s.actor:
-            entity["actor"] = s.actor
+            entity["actor"] = actor_name(s.actor)
         entities.append(entity)
         if s.place:
             spans.append({"start": s.start, "end": s.end, **_place(s.place, s.precision, places)})
     events = [{
         "event_type": e.event_type, "sub_event_type": e.sub_event_type,
-        "actor1": e.actor1, "assoc1": e.assoc1, "actor2": e.actor2, "assoc2": e.assoc2,
+        "actor1": actor_name(e.actor1), "assoc1": [actor_name(a) for a in e.assoc1],
+        "actor2": actor_name(e.actor2), "assoc2": [actor_name(a) for a in e.assoc2],
         "place": _place(e.place, e.precision, places), "date": e.date, "fatalities": e.fatalities,
         "evidence": [list(span) for span in e.evidence], "note": e.note,
     } for e in ann.events]
