@@ -204,13 +204,17 @@ def encode_cursor(event_date: str | None, event_id: str) -> str:
 
 
 def decode_cursor(cursor: str) -> tuple[str | None, str]:
+    """The (event_date, id) a cursor holds.  A cursor comes from the client, so anything else in it, however
+    it was made (JSON nested too deep to parse, a lone surrogate that SQLite cannot encode), is a 400."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         event_date, event_id = json.loads(raw)
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
+        if not isinstance(event_id, str) or not (event_date is None or isinstance(event_date, str)):
+            raise TypeError
+        for value in (event_date or "", event_id):
+            value.encode("utf-8")
+    except (binascii.Error, ValueError, TypeError, RecursionError):  # UnicodeError is a ValueError
         raise BadParameter("cursor is not one this server returned") from None
-    if not isinstance(event_id, str) or not (event_date is None or isinstance(event_date, str)):
-        raise BadParameter("cursor is not one this server returned")
     return event_date, event_id
 
 
