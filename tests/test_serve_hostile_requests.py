@@ -70,7 +70,7 @@ def test_a_cursor_the_server_returned_still_pages(api):
 
 
 PARAMETERS = ["from", "to", "event_type", "sub_event_type", "actor", "country", "admin1", "bbox", "outlet",
-              "min_confidence", "modality", "limit", "offset", "cursor", "q"]
+              "min_confidence", "modality", "limit", "offset", "cursor", "q", "part"]
 HOSTILE_VALUES = ["", " ", "-1", "0", "1e309", "-inf", "nan", "9" * 40, "1" * 5000, "\x00", "%00", "١٢", "0x10",
                   "2024-02-30", "99999-01-01", "[]", "{}", ",,,", "1,2,3,4,5", "180,90,180,90", "' OR 1=1 --",
                   "<script>", "ب" * 3000, *MALFORMED_CURSORS.values()]

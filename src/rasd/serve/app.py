@@ -94,23 +94,24 @@ def query_string(params: dict[str, Any], **changes: Any) -> str:
     return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
 
 
-def document_blocks(doc: dict[str, Any], event_ids: list[str]) -> list[Any]:
-    """The clean text with entities, places and quantities marked inline and event evidence as blocks."""
+def document_blocks(text: str, part: dict[str, Any]) -> list[Any]:
+    """The part's stretch of the clean text with entities, places and quantities marked inline and event evidence
+    as blocks (`part` is a `queries.document_part`)."""
     marks = [Mark(e["start"], e["end"], ["ent", f"ent-{e['label']}"],
-                  e["label"] + (f" → {e['actor']}" if e.get("actor") else "")) for e in doc["entities"]]
+                  e["label"] + (f" → {e['actor']}" if e.get("actor") else "")) for e in part["entities"]]
     marks += [Mark(q["start"], q["end"], ["ent", "ent-QUANTITY"], f"QUANTITY {q['value']:g} {q['unit']}")
-              for q in doc["quantities"]]
+              for q in part["quantities"]]
     marks += [Mark(p["start"], p["end"], ["place"], f"{p['name_en']} ({p['country']}) {p['lat']:.4f}, {p['lon']:.4f}")
-              for p in doc["places"]]
-    blocks = [Mark(s["start"], s["end"], ["evidence"], f"{ev['event_type']}: {ev['sub_event_type']}", [event_id])
-              for event_id, ev in zip(event_ids, doc["events"]) for s in ev["evidence"]]
-    return layer(doc["text"], marks, blocks)
+              for p in part["places"]]
+    blocks = [Mark(s["start"], s["end"], ["evidence"], f"{ev['event_type']}: {ev['sub_event_type']}", [ev["id"]])
+              for ev in part["events"] for s in ev["evidence"]]
+    return layer(text, marks, blocks, part["part"]["start"], part["part"]["end"])
 
 
-def evidence_blocks(text: str, doc: dict[str, Any], event: dict[str, Any]) -> list[list[Any]]:
-    """Each evidence sentence of an event with its place, quantities, framing words and sources marked."""
+def evidence_blocks(text: str, entities: list[dict[str, Any]], event: dict[str, Any]) -> list[list[Any]]:
+    """Each evidence sentence of an event with its entities, place, quantities, framing words and sources marked."""
     data = event["attribution"]
-    marks = [Mark(e["start"], e["end"], ["ent", f"ent-{e['label']}"], e["label"]) for e in doc["entities"]]
+    marks = [Mark(e["start"], e["end"], ["ent", f"ent-{e['label']}"], e["label"]) for e in entities]
     place = event.get("place")
     if place:
         marks.append(Mark(place["start"], place["end"], ["place"], place["name_en"]))
@@ -195,6 +196,11 @@ def create_app(db_path: str | Path, token: str | None = None, analyzer: Analyzer
             raise HTTPException(404, f"no {what} {key!r}")
         return value
 
+    def document_view(doc: dict[str, Any], part: str | None) -> dict[str, Any]:
+        """The `part` (a query-string value) of a document, as `queries.document_part` gives it."""
+        number = queries.parse_int("part", part, 1, 1, 10_000_000)
+        return queries.document_part(doc, queries.document_event_ids(store(), doc["id"]), number)
+
     # --- JSON API (registered before the HTML routes so that "x.json" never reads as an id) -------------------
 
     @app.get("/stats.json", tags=["api"], summary="Counts and the values the filters accept")
@@ -226,10 +232,19 @@ def create_app(db_path: str | Path, token: str | None = None, analyzer: Analyzer
                        paging: tuple[int, int] = Depends(page)) -> dict[str, Any]:
         return queries.list_documents(store(), queries.parse_text("outlet", outlet), *paging)
 
-    @app.get("/documents/{doc_id}.json", tags=["api"], summary="One document as its export-contract JSON")
-    def document_json(doc_id: str) -> dict[str, Any]:
+    @app.get("/documents/{doc_id}.json", tags=["api"], summary="One document as its export-contract JSON",
+             description=f"A document longer than {queries.DOCUMENT_PART_CHARS:,} characters comes in parts: "
+                         "`part` says which, `previous` and `next` link its neighbours.")
+    def document_json(doc_id: str, part: str | None = Query(None, description="part of a long document, from 1")
+                      ) -> dict[str, Any]:
         doc = found(queries.get_document(store(), doc_id), "document", doc_id)
-        return doc
+        view = document_view(doc, part)
+        if view["part"]["of"] == 1:
+            return doc
+        number, path = view["part"]["number"], f"/documents/{path_quote(doc_id)}.json"
+        view["part"]["previous"] = f"{path}?part={number - 1}" if number > 1 else None
+        view["part"]["next"] = f"{path}?part={number + 1}" if number < view["part"]["of"] else None
+        return view
 
     @app.get("/actors.json", tags=["api"], summary="Actors named by events or linked from mentions")
     def actors_json(paging: tuple[int, int] = Depends(page)) -> dict[str, Any]:
@@ -306,9 +321,10 @@ def create_app(db_path: str | Path, token: str | None = None, analyzer: Analyzer
     @app.get("/events/{event_id:path}", include_in_schema=False)
     def event_page(request: Request, event_id: str) -> HTMLResponse:
         event = found(queries.get_event(store(), event_id), "event", event_id)
-        doc = queries.get_document(store(), event["doc_id"])
-        return html(request, "event.html", event=event, doc=doc,
-                    evidence=evidence_blocks(doc["text"], doc, event))
+        entities = [e for span in event["evidence"]
+                    for e in queries.entities_within(store(), event["doc_id"], span["start"], span["end"])]
+        return html(request, "event.html", event=event,
+                    evidence=evidence_blocks(queries.document_text(store(), event["doc_id"]), entities, event))
 
     @app.get("/documents", include_in_schema=False)
     def documents_page(request: Request, outlet: str | None = None,
@@ -317,11 +333,10 @@ def create_app(db_path: str | Path, token: str | None = None, analyzer: Analyzer
         return html(request, "documents.html", result=result)
 
     @app.get("/documents/{doc_id}", include_in_schema=False)
-    def document_page(request: Request, doc_id: str) -> HTMLResponse:
+    def document_page(request: Request, doc_id: str, part: str | None = None) -> HTMLResponse:
         doc = found(queries.get_document(store(), doc_id), "document", doc_id)
-        event_ids = queries.document_event_ids(store(), doc_id)
-        return html(request, "document.html", doc=doc, text_blocks=document_blocks(doc, event_ids),
-                    events=list(zip(event_ids, doc["events"])))
+        view = document_view(doc, part)
+        return html(request, "document.html", doc=view, text_blocks=document_blocks(doc["text"], view))
 
     @app.get("/actors", include_in_schema=False)
     def actors_page(request: Request, paging: tuple[int, int] = Depends(page)) -> HTMLResponse:

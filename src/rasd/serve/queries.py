@@ -23,6 +23,7 @@ BASEMAP = RESOURCE_DIR / "basemap" / "basemap.json"
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 100
 MAX_MAP_POINTS = 50_000
+DOCUMENT_PART_CHARS = 20_000  # characters of a document's text on one page or JSON twin
 MODALITIES = ("asserted", "negated", "future", "conditional", "hypothetical")
 
 EVENT_COLUMNS = ("id", "doc_id", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "actor2", "assoc_actor_2",
@@ -332,8 +333,70 @@ def get_document(store: Store, doc_id: str) -> dict[str, Any] | None:
     return json.loads(row["analysis"]) if row else None
 
 
+def document_text(store: Store, doc_id: str) -> str:
+    return store.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()["text"]
+
+
+def entities_within(store: Store, doc_id: str, lo: int, hi: int) -> list[dict[str, Any]]:
+    """The entity mentions of a document that reach into [lo, hi), read from the mentions table: an event page
+    marks one or two sentences, and reading a long article's whole analysis for them took seconds."""
+    return [dict(r) for r in store.conn.execute(
+        'SELECT start, "end", label FROM mentions WHERE doc_id = ? AND start < ? AND "end" > ? ORDER BY start',
+        (doc_id, hi, lo))]
+
+
 def document_event_ids(store: Store, doc_id: str) -> list[str]:
-    return [r[0] for r in store.conn.execute("SELECT id FROM events WHERE doc_id = ? ORDER BY id", (doc_id,))]
+    """The ids of a document's events in the order of its `events` list: "<doc_id>:<index>" by index, not as text
+    (as text, ":10" comes before ":2")."""
+    return [r[0] for r in store.conn.execute(
+        "SELECT id FROM events WHERE doc_id = ? ORDER BY CAST(substr(id, length(doc_id) + 2) AS INTEGER)", (doc_id,))]
+
+
+def part_bounds(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each part a document's text is served in: at most DOCUMENT_PART_CHARS characters, ending
+    after the last line break (else the last space) in a part's second half, so that a part seldom cuts a
+    paragraph or a word.  A page of a whole 16 MB article took 44 s to render and weighed more than the article."""
+    bounds, start = [], 0
+    while start + DOCUMENT_PART_CHARS < len(text):
+        end = start + DOCUMENT_PART_CHARS
+        cut = text.rfind("\n", start + DOCUMENT_PART_CHARS // 2, end)
+        if cut < 0:
+            cut = text.rfind(" ", start + DOCUMENT_PART_CHARS // 2, end)
+        end = cut + 1 if cut >= 0 else end
+        bounds.append((start, end))
+        start = end
+    bounds.append((start, len(text)))
+    return bounds
+
+
+def document_part(doc: dict[str, Any], event_ids: list[str], number: int) -> dict[str, Any]:
+    """Part `number` (from 1) of a document: its export contract with `text` cut to the part and only the
+    entities, quantities, places, events (each with its id), claims and framing markers that reach into the part;
+    offsets stay offsets into the whole text.  `removed` is on the first part only.  `part` says where the part
+    lies: {number, of, start, end, length}."""
+    bounds = part_bounds(doc["text"])
+    if not 1 <= number <= len(bounds):
+        raise BadParameter(f"part must be between 1 and {len(bounds)}, got {number}")
+    start, end = bounds[number - 1]
+    stop = end if number < len(bounds) else math.inf  # the last part also holds empty spans at the very end
+
+    def inside(span: dict[str, Any]) -> bool:
+        return span["start"] < stop and max(span["end"], span["start"] + 1) > start
+
+    events = [{**event, "id": event_id} for event_id, event in zip(event_ids, doc["events"])
+              if any(inside(s) for s in event["evidence"]) or (number == 1 and not event["evidence"])]
+    out = {key: doc.get(key) for key in ("id", "url", "outlet", "title", "published", "language")}
+    out["part"] = {"number": number, "of": len(bounds), "start": start, "end": end, "length": len(doc["text"])}
+    out["text"] = doc["text"][start:end]
+    if number == 1:
+        out["removed"] = doc["removed"]
+    for key in ("entities", "quantities", "places"):
+        out[key] = [item for item in doc[key] if inside(item)]
+    out["events"] = events
+    for key in ("claims", "framing"):
+        out[key] = [item for item in doc.get(key, []) if inside(item)]
+    out["warnings"] = doc["warnings"]
+    return out
 
 
 # --- actors ----------------------------------------------------------------------------------------------------
