@@ -19,7 +19,7 @@ from rasd.model import Document, Entity, Event  # noqa: E402
 from rasd.serve.app import create_app  # noqa: E402
 from rasd.serve.cli import background_server  # noqa: E402
 from rasd.serve.highlight import Mark, layer  # noqa: E402
-from rasd.serve.queries import DOCUMENT_PART_CHARS  # noqa: E402
+from rasd.serve.queries import DOCUMENT_PART_CHARS, MAX_LISTED_CHARS, MAX_LISTED_URL_CHARS  # noqa: E402
 from rasd.store import Store  # noqa: E402
 
 
@@ -162,3 +162,61 @@ def test_a_short_documents_only_part_is_the_whole_document(long_doc):
     doc = fixture.docs["syria"]
     assert api.get(f"/documents/{doc.id}.json", params={"part": "1"}).json() == doc.to_dict()
     assert 'rel="next"' not in api.get(f"/documents/{doc.id}").text
+
+
+# --- listed rows stay small whatever the input's metadata ------------------------------------------------------
+
+def oversized_metadata_report(n: int) -> Document:
+    """An article whose title, outlet and URL are 100,000 characters each, with a 100,000-letter 'word' beside the
+    word a search finds."""
+    text = f"قصفت المدفعية مواقع في إدلب صباح اليوم {n} " + "ا" * 100_000 + " وانتهى القصف."
+    doc = Document(raw="", title=f"عنوان {n} " + "طويل " * 20_000, outlet="Wire " * 20_000,
+                   url="https://example.org/" + "a" * 100_000, published="2024-03-21", text=text)
+    idlib = place(text, "إدلب", "Idlib", "إدلب", 35.9306, 36.6339, "SY", "Idlib")
+    doc.entities = [Entity(idlib.start, idlib.end, "إدلب", "LOC")]
+    doc.places = [idlib]
+    doc.events = [Event("Explosions/Remote violence", "Shelling/artillery/missile attack", [(0, len(text))],
+                        location=idlib, event_date="2024-03-21", trigger="قصفت", confidence=0.8)]
+    return finish(doc)
+
+
+@pytest.fixture(scope="module")
+def oversized(tmp_path_factory):
+    db = tmp_path_factory.mktemp("oversized-metadata") / "rasd.db"
+    docs = [oversized_metadata_report(n) for n in range(20)]
+    with Store(db) as store, store.transaction():
+        for n, doc in enumerate(docs):
+            store.save(doc, f"input-{n}")
+    with background_server(create_app(db)) as base, httpx.Client(base_url=base, timeout=60) as client:
+        yield docs, client
+
+
+@pytest.mark.parametrize("path, fields", [
+    ("/documents.json?limit=1000", ("title", "outlet", "url")),
+    ("/events.json?limit=1000", ("title", "outlet")),
+    ("/search.json?q=إدلب&limit=1000", ("title", "outlet", "snippet")),
+    ("/places/SY/Idlib.json?limit=1000", ("title",)),  # its events and its mentions
+])
+def test_listed_rows_cut_long_titles_outlets_urls_and_snippets(oversized, path, fields):
+    docs, api = oversized
+    response = api.get(path)
+    assert response.status_code == 200
+    assert len(response.content) < 20 * 6_000  # 20 rows; uncut, they weighed 20 * 400 kB
+    body = response.json()
+    rows = body["rows"] if "rows" in body else body["events"]["rows"] + body["mentions"]
+    assert len(rows) == (40 if path.startswith("/places") else 20)
+    for row in rows:
+        for field in fields:
+            limit = MAX_LISTED_URL_CHARS if field == "url" else MAX_LISTED_CHARS
+            assert len(row[field]) == limit and row[field].endswith("…"), field
+        if "title" in fields:
+            assert any(row["title"].startswith(f"عنوان {n} طويل") for n in range(20))
+    for html_path in (path.replace(".json", ""), "/actors", "/places"):
+        assert len(api.get(html_path).content) < 200_000, html_path
+
+
+def test_a_documents_own_page_keeps_its_metadata_whole(oversized):
+    docs, api = oversized
+    doc = api.get(f"/documents/{docs[0].id}.json").json()
+    assert (doc["title"], doc["outlet"], doc["url"]) == (docs[0].title, docs[0].outlet, docs[0].url)
+    assert api.get(f"/events/{docs[0].id}:0.json").json()["title"] == docs[0].title

@@ -24,6 +24,9 @@ MAX_LIMIT = 1000
 DEFAULT_LIMIT = 100
 MAX_MAP_POINTS = 50_000
 DOCUMENT_PART_CHARS = 20_000  # characters of a document's text on one page or JSON twin
+MAX_LISTED_CHARS = 500  # a title, outlet or snippet in a listed row; the record's own page has it whole
+MAX_LISTED_URL_CHARS = 2_000
+MAX_FILTER_CHARS = 200  # an actor, outlet or other name given as a filter
 MODALITIES = ("asserted", "negated", "future", "conditional", "hypothetical")
 
 EVENT_COLUMNS = ("id", "doc_id", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "actor2", "assoc_actor_2",
@@ -102,7 +105,7 @@ def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
     return minlon, minlat, maxlon, maxlat
 
 
-def parse_text(name: str, value: str | None, max_length: int = 200) -> str | None:
+def parse_text(name: str, value: str | None, max_length: int = MAX_FILTER_CHARS) -> str | None:
     if value is None or not value.strip():
         return None
     if len(value) > max_length:
@@ -229,6 +232,24 @@ def after_cursor(cursor: str) -> tuple[str, list[Any]]:
 
 # --- events ----------------------------------------------------------------------------------------------------
 
+def clipped(column: str, limit: int = MAX_LISTED_CHARS) -> str:
+    """SQL for `column` ("table.name") cut to `limit` characters, "…" marking the cut, under its own name.  Titles,
+    outlets and URLs are whatever the input gave, and a page of 1,000 listed documents reached 41 MB."""
+    name = column.rsplit(".", 1)[-1]
+    return (f"CASE WHEN length({column}) > {limit} THEN substr({column}, 1, {limit - 1}) || '…' ELSE {column} END"
+            f" AS {name}")
+
+
+def clip(text: str | None, limit: int = MAX_LISTED_CHARS) -> str | None:
+    """`text` cut like `clipped` cuts a column."""
+    return text[:limit - 1] + "…" if text and len(text) > limit else text
+
+
+# The columns of a listed event, with the document's title.
+LISTED_EVENT_COLUMNS = ", ".join(clipped(f"e.{c}") if c == "outlet" else f"e.{c}" for c in EVENT_COLUMNS) + (
+    ", " + clipped("d.title"))
+
+
 def event_row(row: Any) -> dict[str, Any]:
     out = {k: row[k] for k in EVENT_COLUMNS}
     out["title"] = row["title"]
@@ -245,9 +266,8 @@ def list_events(store: Store, flt: EventFilter, limit: int = DEFAULT_LIMIT, offs
         page_where = (where + " AND " if where else " WHERE ") + sql
         page_args += extra
         offset = 0
-    columns = ", ".join(f"e.{c}" for c in EVENT_COLUMNS)
     rows = store.conn.execute(
-        f"SELECT {columns}, d.title FROM events e JOIN documents d ON d.id = e.doc_id{page_where}"
+        f"SELECT {LISTED_EVENT_COLUMNS} FROM events e JOIN documents d ON d.id = e.doc_id{page_where}"
         " ORDER BY e.event_date, e.id LIMIT ? OFFSET ?", page_args + [limit + 1, offset]).fetchall()
     more = len(rows) > limit
     rows = rows[:limit]
@@ -318,7 +338,8 @@ def map_data(store: Store, flt: EventFilter) -> dict[str, Any]:
 def list_documents(store: Store, outlet: str | None, limit: int, offset: int) -> dict[str, Any]:
     where, args = (" WHERE d.outlet = ?", [outlet]) if outlet else ("", [])
     rows = store.conn.execute(
-        "SELECT d.id, d.title, d.outlet, d.published, d.url, d.language, d.n_words,"
+        f"SELECT d.id, {clipped('d.title')}, {clipped('d.outlet')}, d.published,"
+        f" {clipped('d.url', MAX_LISTED_URL_CHARS)}, d.language, d.n_words,"
         " (SELECT count(*) FROM events e WHERE e.doc_id = d.id) AS n_events,"
         " (SELECT count(*) FROM mentions m WHERE m.doc_id = d.id) AS n_entities"
         f" FROM documents d{where} ORDER BY d.published, d.id LIMIT ? OFFSET ?", args + [limit, offset]).fetchall()
@@ -433,7 +454,7 @@ def get_actor(store: Store, name: str, limit: int, offset: int) -> dict[str, Any
     info = store.conn.execute("SELECT * FROM actors WHERE name = ?", (name,)).fetchone()
     events = list_events(store, EventFilter(actor=name, modality=None), limit=limit, offset=offset)
     mentions = store.conn.execute(
-        "SELECT m.doc_id, d.title, d.published, count(*) AS n, group_concat(DISTINCT m.text) AS forms"
+        f"SELECT m.doc_id, {clipped('d.title')}, d.published, count(*) AS n, group_concat(DISTINCT m.text) AS forms"
         " FROM mentions m JOIN documents d ON d.id = m.doc_id WHERE m.actor = ?"
         " GROUP BY m.doc_id ORDER BY d.published, m.doc_id LIMIT 200", (name,)).fetchall()
     if info is None and not events["rows"] and not mentions:
@@ -463,15 +484,14 @@ def list_places(store: Store, country: str | None, limit: int, offset: int) -> d
 
 def get_place(store: Store, country: str, name: str, limit: int, offset: int) -> dict[str, Any] | None:
     mentions = store.conn.execute(
-        "SELECT p.*, d.title FROM places p JOIN documents d ON d.id = p.doc_id"
+        f"SELECT p.*, {clipped('d.title')} FROM places p JOIN documents d ON d.id = p.doc_id"
         " WHERE p.country = ? AND p.name_en = ? ORDER BY d.published, p.doc_id, p.start LIMIT 500",
         (country, name)).fetchall()
     if not mentions:
         return None
     first = mentions[0]
-    columns = ", ".join(f"e.{c}" for c in EVENT_COLUMNS)
     events = store.conn.execute(
-        f"SELECT {columns}, d.title FROM events e JOIN documents d ON d.id = e.doc_id"
+        f"SELECT {LISTED_EVENT_COLUMNS} FROM events e JOIN documents d ON d.id = e.doc_id"
         " WHERE e.country = ? AND e.location = ? ORDER BY e.event_date, e.id LIMIT ? OFFSET ?",
         (country, name, limit, offset)).fetchall()
     return {"name_en": name, "name_ar": first["name_ar"], "country": country, "admin1": first["admin1"],
@@ -486,7 +506,9 @@ def get_place(store: Store, country: str, name: str, limit: int, offset: int) ->
 # --- search and statistics -------------------------------------------------------------------------------------
 
 def search(store: Store, query: str, limit: int, offset: int) -> dict[str, Any]:
-    return {"q": query, "limit": limit, "offset": offset, "rows": store.search(query, limit=limit, offset=offset)}
+    rows = [{**hit, "title": clip(hit["title"]), "outlet": clip(hit["outlet"]), "snippet": clip(hit["snippet"])}
+            for hit in store.search(query, limit=limit, offset=offset)]
+    return {"q": query, "limit": limit, "offset": offset, "rows": rows}
 
 
 def facets(store: Store) -> dict[str, Any]:
@@ -506,8 +528,8 @@ def facets(store: Store) -> dict[str, Any]:
         "countries": [{"code": c, "name": country_names().get(c, (c, ""))[0],
                        "name_ar": country_names().get(c, (c, ""))[1], "events": n} for c, n in one(
             "SELECT country, count(*) FROM events WHERE country IS NOT NULL GROUP BY 1 ORDER BY 2 DESC")],
-        "outlets": [{"name": o, "events": n} for o, n in one(
-            "SELECT outlet, count(*) FROM events WHERE outlet IS NOT NULL GROUP BY 1 ORDER BY 2 DESC")],
+        "outlets": [{"name": o, "events": n} for o, n in one(  # the outlets a filter can name
+            f"SELECT outlet, count(*) FROM events WHERE length(outlet) <= {MAX_FILTER_CHARS} GROUP BY 1 ORDER BY 2 DESC")],
         "actors": [n for (n,) in one(f"SELECT name FROM ({ACTOR_EVENT_COUNTS}) ORDER BY n_events DESC LIMIT 500")],
         "first_date": first, "last_date": last,
     }
