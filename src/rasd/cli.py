@@ -48,11 +48,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def open_store(path: str):
     """The database opened read-only, or a one-line error saying why it cannot be."""
-    from rasd.store import Store
+    from rasd.store import DatabaseUnreadable, Store
 
     try:
         return Store(path, readonly=True)
-    except FileNotFoundError as e:
+    except (FileNotFoundError, DatabaseUnreadable) as e:
         raise CliError(str(e)) from None
 
 

@@ -136,7 +136,7 @@ def evidence_blocks(text: str, entities: list[dict[str, Any]], event: dict[str, 
 def create_app(db_path: str | Path, token: str | None = None, analyzer: Analyzer | None = None,
                max_analyze_bytes: int = MAX_ANALYZE_BYTES) -> FastAPI:
     """The app over `db_path`.  With `token`, POST /analyze requires it (Authorization: Bearer TOKEN)."""
-    Store(db_path, readonly=True).close()  # fail now, not on the first request, when the file is missing
+    Store(db_path, readonly=True).close()  # fail now, not on every request, when it is missing or cannot be read
     app = FastAPI(title="rasd رصد", version="0.1.0", docs_url=None, redoc_url=None,
                   description="Arabic news as structured, geolocated, source-attributed event data. "
                               "Every HTML page has a JSON twin at the same path with .json appended.")

@@ -47,10 +47,11 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from rasd.serve.app import create_app
+    from rasd.store import DatabaseUnreadable
 
     try:
         app = create_app(args.db, token=token)
-    except FileNotFoundError as e:
+    except (FileNotFoundError, DatabaseUnreadable) as e:
         raise CliError(str(e)) from None
     print(f"rasd serve: {args.db} on http://{args.host}:{args.port}/ (API docs at /docs)", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")

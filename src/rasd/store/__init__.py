@@ -8,6 +8,7 @@ point and started again stores every document exactly once.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -29,13 +30,45 @@ def search_stem(norm_token: str) -> str:
     return min(clitic_variants(norm_token), key=len)
 
 
+class DatabaseUnreadable(Exception):
+    """The database cannot be read; the message names the file and says why."""
+
+
+def connect_readonly(path: Path) -> sqlite3.Connection:
+    """A read-only connection that has read the schema, so that a database that cannot be read fails here, once.
+
+    SQLite reads a WAL database through a -shm index that it creates beside the file; in a read-only directory it
+    cannot, and every query fails with "unable to open database file".  When there is no -wal file there either,
+    the database file holds every committed write and nothing can add one, so it is then read as immutable."""
+    if not path.exists():
+        raise FileNotFoundError(f"no database at {path}")
+    uri = path.resolve().as_uri()
+    try:
+        return _schema_read(sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=False))
+    except sqlite3.DatabaseError as e:
+        error = e
+    if not os.access(path.parent, os.W_OK) and not path.with_name(path.name + "-wal").exists():
+        try:
+            return _schema_read(sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, check_same_thread=False))
+        except sqlite3.DatabaseError as e:
+            error = e
+    raise DatabaseUnreadable(f"cannot read the database {path}: {error}")
+
+
+def _schema_read(conn: sqlite3.Connection) -> sqlite3.Connection:
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError:
+        conn.close()
+        raise
+    return conn
+
+
 class Store:
     def __init__(self, path: str | Path = DEFAULT_DB, readonly: bool = False):
         self.path = str(path)
         if readonly:
-            if not Path(self.path).exists():
-                raise FileNotFoundError(f"no database at {self.path}")
-            self.conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self.conn = connect_readonly(Path(self.path))
         else:
             self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self.conn.execute("PRAGMA journal_mode=WAL")
@@ -185,4 +218,4 @@ def snippet(text: str, stems: set[str], width: int = 12) -> str:
     return text[:160]
 
 
-__all__ = ["Store", "DEFAULT_DB", "search_stem"]
+__all__ = ["Store", "DEFAULT_DB", "DatabaseUnreadable", "search_stem"]
