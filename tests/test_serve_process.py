@@ -18,6 +18,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from conftest import rasd  # noqa: E402
 from ui_support import build_db  # noqa: E402
 
+from rasd.serve import app as app_module  # noqa: E402
+from rasd.serve import server  # noqa: E402
+from rasd.serve.app import create_app  # noqa: E402
+from rasd.serve.cli import background_server  # noqa: E402
+
 RASD = Path(sys.executable).with_name("rasd")
 
 
@@ -107,3 +112,75 @@ def test_serve_on_a_file_that_cannot_be_read_as_a_database_stops_with_one_line(t
     assert result.returncode == 3
     assert result.stderr.decode().strip().splitlines() == [
         f"rasd serve: error: cannot read the database {db}: file is not a database"]
+
+
+# --- clients that hold a connection -----------------------------------------------------------------------------
+
+@pytest.fixture
+def quick_deadlines(monkeypatch, fixture):
+    """The server of `rasd serve` with its deadlines shortened to a second, so that waiting them out is quick."""
+    monkeypatch.setattr(server, "REQUEST_HEAD_SECONDS", 1.0)
+    monkeypatch.setattr(app_module, "ANALYZE_BODY_SECONDS", 1.0)
+    with background_server(create_app(fixture.db)) as base:
+        yield base.rsplit(":", 1)[1]
+
+
+def connect(port: str) -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", int(port)), timeout=15)
+    return sock
+
+
+def until_closed(sock: socket.socket) -> bytes | None:
+    """What the server sends until it closes the connection, or None if the 15 s socket timeout runs out first."""
+    received = b""
+    try:
+        while chunk := sock.recv(65536):
+            received += chunk
+    except ConnectionResetError:
+        pass
+    except TimeoutError:
+        return None
+    return received
+
+
+def test_a_client_that_connects_and_sends_nothing_is_disconnected(quick_deadlines):
+    started = time.monotonic()
+    with connect(quick_deadlines) as sock:
+        assert until_closed(sock) == b""
+    assert time.monotonic() - started < 5
+
+
+def test_a_client_that_sends_its_headers_a_line_at_a_time_is_disconnected(quick_deadlines):
+    started = time.monotonic()
+    with connect(quick_deadlines) as sock:
+        sock.sendall(b"GET /stats.json HTTP/1.1\r\nHost: x\r\n")
+        try:
+            for n in range(40):
+                time.sleep(0.25)
+                sock.sendall(b"X-Slow-%d: y\r\n" % n)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        assert until_closed(sock) == b""
+    assert time.monotonic() - started < 5
+
+
+def test_a_client_that_sends_a_body_too_slowly_gets_a_408(quick_deadlines):
+    with connect(quick_deadlines) as sock:
+        sock.sendall(b"POST /analyze HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\n")
+        sock.sendall("نص ".encode() * 10)
+        reply = until_closed(sock)
+        assert reply.startswith(b"HTTP/1.1 408 "), reply[:200]
+        assert reply.endswith(b'{"error":"the body did not arrive within 1 s","status":408}')
+
+
+def test_a_keep_alive_client_may_send_its_next_request_at_its_own_pace(quick_deadlines):
+    """The head deadline is for each request: a client that sends one request after another on one connection is
+    served every time."""
+    with connect(quick_deadlines) as sock:
+        for _ in range(4):
+            sock.sendall(b"GET /stats.json HTTP/1.1\r\nHost: x\r\n\r\n")
+            reply = b""
+            while b"\r\n\r\n" not in reply or not reply.rstrip().endswith(b"}"):
+                reply += sock.recv(65536)
+            assert reply.startswith(b"HTTP/1.1 200 ")
+            time.sleep(0.6)  # more than half the deadline each time: the deadline starts again per request

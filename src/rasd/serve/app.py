@@ -8,6 +8,7 @@ article and returns its export-contract JSON without storing it.
 """
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import threading
@@ -32,6 +33,7 @@ from rasd.store import Store
 
 HERE = Path(__file__).resolve().parent
 MAX_ANALYZE_BYTES = 2 * 1024 * 1024
+ANALYZE_BODY_SECONDS = 30.0  # to send the body of POST /analyze, once its head has arrived
 Analyzer = Callable[..., Document]
 
 ENTITY_LABELS = [("PER", "شخص", "person"), ("ORG", "منظمة", "organisation"), ("LOC", "موقع", "location"),
@@ -289,10 +291,14 @@ def create_app(db_path: str | Path, token: str | None = None, analyzer: Analyzer
         if declared and declared.isdigit() and int(declared) > max_analyze_bytes:
             raise HTTPException(413, f"body is larger than {max_analyze_bytes:,} bytes")
         body = bytearray()
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > max_analyze_bytes:
-                raise HTTPException(413, f"body is larger than {max_analyze_bytes:,} bytes")
+        try:
+            async with asyncio.timeout(ANALYZE_BODY_SECONDS):  # a trickling body would hold the connection
+                async for chunk in request.stream():
+                    body += chunk
+                    if len(body) > max_analyze_bytes:
+                        raise HTTPException(413, f"body is larger than {max_analyze_bytes:,} bytes")
+        except TimeoutError:
+            raise HTTPException(408, f"the body did not arrive within {ANALYZE_BODY_SECONDS:g} s") from None
         fields = _analyze_fields(request, bytes(body))
         try:
             doc = await run_in_threadpool(_run_analyzer, analyzer, fields)
