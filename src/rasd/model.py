@@ -12,6 +12,20 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any
 
 
+# How the text states an event, as the event stage reads it (events/classify.py).  Only asserted events are facts:
+# the API lists them unless asked for another modality, and the CSV and GeoJSON exports carry nothing else.
+MODALITIES = (
+    "asserted",      # reported as having happened
+    "negated",       # reported as not having happened ("نفت ... وقوع اشتباكات")
+    "future",        # announced, planned or expected
+    "conditional",   # on a condition ("إذا ...")
+    "hypothetical",  # a purpose, threat or possibility ("لشن هجوم")
+    "reference",     # an earlier event recalled as background ("وكانت القوات قد سيطرت", "بموجب اتفاق")
+    "aggregate",     # a tally of many events ("أكثر من 700 اعتداء خلال الشهر")
+    "habitual",      # a pattern, not one event ("احتجاجات متكررة كل صيف")
+)
+
+
 @dataclass
 class Removal:
     """A piece of the raw input that the cleaner dropped, and why."""
@@ -125,7 +139,7 @@ class Event:
     quantities: list[Quantity] = field(default_factory=list)
     weapons: list[str] = field(default_factory=list)
     trigger: str | None = None
-    modality: str = "asserted"  # asserted | negated | future | conditional | hypothetical
+    modality: str = "asserted"  # one of MODALITIES
     sources: Attribution = field(default_factory=Attribution)
     confidence: float = 0.5
 

@@ -1,7 +1,8 @@
 """Export: the database as JSONL (the export contract), ACLED-layout CSV or GeoJSON.
 
-CSV and GeoJSON carry asserted events only (negated, future and hypothetical
-statements are in JSONL with their modality); JSONL carries everything.
+CSV and GeoJSON carry asserted events only (events of the other modalities of
+`rasd.model.MODALITIES`, such as negated, future or a tally, are in JSONL with
+their modality); JSONL carries everything.
 """
 from __future__ import annotations
 

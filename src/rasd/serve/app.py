@@ -25,7 +25,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from rasd.model import Document
+from rasd.model import MODALITIES, Document
 from rasd.serve import queries
 from rasd.serve.highlight import Mark, layer
 from rasd.serve.queries import BASEMAP, BadParameter, EventFilter
@@ -60,8 +60,7 @@ def event_filter(
     bbox: str | None = Query(None, description="minlon,minlat,maxlon,maxlat"),
     outlet: str | None = Query(None, description="reporting outlet"),
     min_confidence: str | None = Query(None, description="lowest event confidence, 0 to 1"),
-    modality: str | None = Query(None, description="asserted (default), negated, future, conditional, "
-                                                   "hypothetical, or any"),
+    modality: str | None = Query(None, description=f"{', '.join(MODALITIES)} or any (default asserted)"),
 ) -> EventFilter:
     return EventFilter.parse({"from": date_from, "to": date_to, "event_type": event_type,
                               "sub_event_type": sub_event_type, "actor": actor, "country": country, "admin1": admin1,
@@ -316,13 +315,14 @@ def create_app(db_path: str | Path, token: str | None = None, analyzer: Analyzer
 
     @app.get("/map", include_in_schema=False)
     def map_page(request: Request, flt: EventFilter = Depends(event_filter)) -> HTMLResponse:
-        return html(request, "map.html", filters=flt.params(), facets=queries.facets(store()))
+        return html(request, "map.html", filters=flt.params(), facets=queries.facets(store(), flt.modality))
 
     @app.get("/events", include_in_schema=False)
     def events_page(request: Request, flt: EventFilter = Depends(event_filter), paging: tuple[int, int] = Depends(page),
                     cursor: str | None = None) -> HTMLResponse:
         result = queries.list_events(store(), flt, paging[0], paging[1], cursor)
-        return html(request, "events.html", result=result, filters=flt.params(), facets=queries.facets(store()))
+        return html(request, "events.html", result=result, filters=flt.params(),
+                    facets=queries.facets(store(), flt.modality))
 
     @app.get("/events/{event_id:path}", include_in_schema=False)
     def event_page(request: Request, event_id: str) -> HTMLResponse:

@@ -15,6 +15,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
+from rasd.model import MODALITIES
 from rasd.runner.resources import RESOURCE_DIR
 from rasd.store import Store
 
@@ -27,7 +28,10 @@ DOCUMENT_PART_CHARS = 20_000  # characters of a document's text on one page or J
 MAX_LISTED_CHARS = 500  # a title, outlet or snippet in a listed row; the record's own page has it whole
 MAX_LISTED_URL_CHARS = 2_000
 MAX_FILTER_CHARS = 200  # an actor, outlet or other name given as a filter
-MODALITIES = ("asserted", "negated", "future", "conditional", "hypothetical")
+# How the filter panel names each of MODALITIES in Arabic.
+MODALITY_LABELS_AR = {"asserted": "مؤكد", "negated": "منفي", "future": "مستقبلي", "conditional": "مشروط",
+                      "hypothetical": "افتراضي", "reference": "إشارة إلى حدث سابق", "aggregate": "حصيلة",
+                      "habitual": "متكرر"}
 
 EVENT_COLUMNS = ("id", "doc_id", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "actor2", "assoc_actor_2",
                  "inter1", "inter2", "interaction", "event_date", "time_precision", "location", "location_ar", "lat",
@@ -113,6 +117,16 @@ def parse_text(name: str, value: str | None, max_length: int = MAX_FILTER_CHARS)
     return value.strip()
 
 
+def parse_modality(value: str | None) -> str | None:
+    """A modality of MODALITIES (asserted when none is given), or None for "any"."""
+    modality = (value or "").strip() or "asserted"
+    if modality == "any":
+        return None
+    if modality not in MODALITIES:
+        raise BadParameter(f"modality must be one of {', '.join(MODALITIES)} or any, got {modality!r}")
+    return modality
+
+
 def parse_page(limit: str | None, offset: str | None) -> tuple[int, int]:
     return (parse_int("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT), parse_int("offset", offset, 0, 0, 10_000_000))
 
@@ -139,9 +153,7 @@ class EventFilter:
         country = parse_text("country", params.get("country"), 2)
         if country and not re.fullmatch(r"[A-Za-z]{2}", country):
             raise BadParameter(f"country must be an ISO 3166-1 alpha-2 code such as SY, got {country!r}")
-        modality = (params.get("modality") or "asserted").strip()
-        if modality not in MODALITIES + ("any",):
-            raise BadParameter(f"modality must be one of {', '.join(MODALITIES)} or any, got {modality!r}")
+        modality = parse_modality(params.get("modality"))
         return cls(date_from=date_from, date_to=date_to,
                    event_type=parse_text("event_type", params.get("event_type")),
                    sub_event_type=parse_text("sub_event_type", params.get("sub_event_type")),
@@ -151,7 +163,7 @@ class EventFilter:
                    bbox=parse_bbox(params.get("bbox")),
                    outlet=parse_text("outlet", params.get("outlet")),
                    min_confidence=parse_float("min_confidence", params.get("min_confidence"), 0, 1),
-                   modality=None if modality == "any" else modality)
+                   modality=modality)
 
     def where(self) -> tuple[str, list[Any]]:
         clauses: list[str] = []
@@ -511,14 +523,19 @@ def search(store: Store, query: str, limit: int, offset: int) -> dict[str, Any]:
     return {"q": query, "limit": limit, "offset": offset, "rows": rows}
 
 
-def facets(store: Store) -> dict[str, Any]:
-    """The values the filter panel offers: types and sub-types, countries, outlets, actors and the date range."""
-    one = lambda sql: [tuple(r) for r in store.conn.execute(sql)]  # noqa: E731
+def facets(store: Store, modality: str | None = "asserted") -> dict[str, Any]:
+    """The values the filter panel offers: types and sub-types, countries, outlets, modalities, actors and the date
+    range.  Each value's count is the number of events a list shows when that value is the only filter besides
+    `modality` (None: every modality); a modality's own count is that of its list."""
+    where, args = EventFilter(modality=modality).where()
+    where_and = where + " AND " if where else " WHERE "
+    one = lambda sql, *params: [tuple(r) for r in store.conn.execute(sql, params)]  # noqa: E731
     types: dict[str, dict[str, int]] = {}
     for event_type, sub_event_type, n in one(
-            "SELECT event_type, sub_event_type, count(*) FROM events GROUP BY 1, 2 ORDER BY 1, 2"):
+            f"SELECT event_type, sub_event_type, count(*) FROM events e{where} GROUP BY 1, 2 ORDER BY 1, 2", *args):
         types.setdefault(event_type, {})[sub_event_type] = n
     book = codebook()
+    by_modality = dict(one("SELECT modality, count(*) FROM events GROUP BY 1"))
     first, last = store.conn.execute("SELECT min(event_date), max(event_date) FROM events").fetchone()
     return {
         "event_types": [{"name": t, "label_ar": book.get(t, {}).get("label_ar", ""),
@@ -527,9 +544,12 @@ def facets(store: Store) -> dict[str, Any]:
                          "events": sum(subs.values())} for t, subs in types.items()],
         "countries": [{"code": c, "name": country_names().get(c, (c, ""))[0],
                        "name_ar": country_names().get(c, (c, ""))[1], "events": n} for c, n in one(
-            "SELECT country, count(*) FROM events WHERE country IS NOT NULL GROUP BY 1 ORDER BY 2 DESC")],
+            f"SELECT country, count(*) FROM events e{where_and}country IS NOT NULL GROUP BY 1 ORDER BY 2 DESC", *args)],
         "outlets": [{"name": o, "events": n} for o, n in one(  # the outlets a filter can name
-            f"SELECT outlet, count(*) FROM events WHERE length(outlet) <= {MAX_FILTER_CHARS} GROUP BY 1 ORDER BY 2 DESC")],
+            f"SELECT outlet, count(*) FROM events e{where_and}length(outlet) <= {MAX_FILTER_CHARS}"
+            " GROUP BY 1 ORDER BY 2 DESC", *args)],
+        "modalities": [{"name": m, "label_ar": MODALITY_LABELS_AR[m], "events": by_modality.get(m, 0)}
+                       for m in MODALITIES],
         "actors": [n for (n,) in one(f"SELECT name FROM ({ACTOR_EVENT_COUNTS}) ORDER BY n_events DESC LIMIT 500")],
         "first_date": first, "last_date": last,
     }
