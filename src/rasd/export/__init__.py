@@ -150,7 +150,7 @@ WRITERS = {"jsonl": write_jsonl, "csv": write_csv, "geojson": write_geojson}
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", required=True, choices=sorted(WRITERS))
-    p.add_argument("--db", default=DEFAULT_DB)
+    p.add_argument("--db", default=DEFAULT_DB, help=f"database file (default {DEFAULT_DB})")
     p.add_argument("-o", "--output", help="output file (default stdout)")
 
 

@@ -20,7 +20,7 @@ from rasd.model import Document, Event
 from rasd.nlp.arabic import clitic_variants, normalize, tokenize
 from rasd.store.schema import migrate
 
-DEFAULT_DB = "rasd.db"
+DEFAULT_DB = "out/rasd.db"  # where `make run` writes it; every command's --db defaults to it
 ActorLookup = Callable[[str], dict[str, Any] | None]
 
 
@@ -70,6 +70,7 @@ class Store:
         if readonly:
             self.conn = connect_readonly(Path(self.path))
         else:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)  # out/ of the default, in a fresh checkout
             self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")

@@ -10,7 +10,7 @@ from rasd.store import DEFAULT_DB
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("id", help="document id (a unique prefix is enough)")
-    p.add_argument("--db", default=DEFAULT_DB)
+    p.add_argument("--db", default=DEFAULT_DB, help=f"database file (default {DEFAULT_DB})")
     p.add_argument("--json", action="store_true", help="print the export-contract JSON object")
 
 
