@@ -1,4 +1,5 @@
-"""The `rasd` commands as the README describes them."""
+"""The `rasd` commands as the README describes them: one default database, answers to a search that finds nothing
+and to an id prefix that fits several documents."""
 from __future__ import annotations
 
 import json
@@ -9,8 +10,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from conftest import ROOT, article_text, rasd  # noqa: E402
+from ui_support import syria_report  # noqa: E402
 
-from rasd.store import DEFAULT_DB  # noqa: E402
+from rasd.store import DEFAULT_DB, Store  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -36,3 +38,39 @@ def test_every_command_uses_the_database_that_make_run_writes(analysed_here):
     assert exported.returncode == 0 and [json.loads(line)["id"] for line in exported.stdout.splitlines()] == [doc_id]
     for command in ("analyze", "show", "search", "export", "serve"):
         assert "(default out/rasd.db)" in " ".join(rasd(command, "--help").stdout.decode().split()), command
+
+
+def test_a_search_that_finds_nothing_exits_0_and_says_so(analysed_here):
+    result = rasd("search", "كنغر", cwd=analysed_here)
+    assert (result.returncode, result.stdout.decode()) == (0, "no results\n")
+    as_json = rasd("search", "كنغر", "--json", cwd=analysed_here)
+    assert (as_json.returncode, as_json.stdout) == (0, b"")
+
+
+@pytest.fixture(scope="module")
+def prefixed_db(tmp_path_factory):
+    """Twelve documents whose ids begin "ab", one "cd"."""
+    db = tmp_path_factory.mktemp("prefixes") / "rasd.db"
+    with Store(db) as store, store.transaction():
+        for n, doc_id in enumerate([f"ab{n:02d}" + "0" * 36 for n in range(12)] + ["cd" + "0" * 38]):
+            doc = syria_report()
+            doc.text += f"\nالتحديث {n}"
+            doc.id = doc_id
+            store.save(doc, f"input-{n}")
+    return db
+
+
+def test_an_id_prefix_of_several_documents_lists_them(prefixed_db):
+    result = rasd("show", "ab0", "--db", str(prefixed_db))
+    assert result.returncode == 4
+    assert result.stderr.decode().splitlines() == [
+        "rasd show: error: 'ab0' begins more than one document id; give more of the one you mean:",
+        *[f"  ab{n:02d}" + "0" * 36 for n in range(10)]]
+    many = rasd("show", "a", "--db", str(prefixed_db)).stderr.decode().splitlines()
+    assert len(many) == 12 and many[-1] == "  …"
+    assert rasd("show", "ab07", "--db", str(prefixed_db)).returncode == 0
+    assert rasd("show", "CD", "--db", str(prefixed_db)).returncode == 0  # as before, letters in either case
+    none = rasd("show", "ef", "--db", str(prefixed_db))
+    assert (none.returncode, none.stderr.decode()) == (4, "rasd show: error: no document id begins with 'ef'\n")
+    wildcard = rasd("show", "a_", "--db", str(prefixed_db))  # "_" is a character, not LIKE's any-character
+    assert wildcard.returncode == 4 and "no document id begins with 'a_'" in wildcard.stderr.decode()

@@ -171,9 +171,16 @@ class Store:
 
     def document(self, doc_id: str) -> dict[str, Any] | None:
         """The export-contract object of a document (a unique id prefix is accepted)."""
-        rows = self.conn.execute("SELECT analysis FROM documents WHERE id LIKE ? LIMIT 2",
-                                 (doc_id.replace("%", "") + "%",)).fetchall()
-        return json.loads(rows[0]["analysis"]) if len(rows) == 1 else None
+        ids = self.document_ids(doc_id, 2)
+        if len(ids) != 1:
+            return None
+        return json.loads(self.conn.execute("SELECT analysis FROM documents WHERE id = ?", ids).fetchone()[0])
+
+    def document_ids(self, prefix: str, limit: int) -> list[str]:
+        """The first `limit` document ids, in order, that begin with `prefix` (ASCII letters in either case)."""
+        pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM documents WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT ?", (pattern, limit))]
 
     def iter_documents(self) -> Iterator[dict[str, Any]]:
         for row in self.conn.execute("SELECT analysis FROM documents ORDER BY published, id"):
