@@ -1,5 +1,5 @@
-"""The `rasd` commands as the README describes them: one default database, answers to a search that finds nothing
-and to an id prefix that fits several documents."""
+"""The `rasd` commands as the README describes them: one default database, exit codes, answers to a search that
+finds nothing and to an id prefix that fits several documents."""
 from __future__ import annotations
 
 import json
@@ -45,6 +45,17 @@ def test_a_search_that_finds_nothing_exits_0_and_says_so(analysed_here):
     assert (result.returncode, result.stdout.decode()) == (0, "no results\n")
     as_json = rasd("search", "كنغر", "--json", cwd=analysed_here)
     assert (as_json.returncode, as_json.stdout) == (0, b"")
+
+
+def test_analyze_exits_3_when_an_input_it_was_given_cannot_be_read(tmp_path, analysed_here):
+    db = tmp_path / "r.db"
+    missing = rasd("analyze", "/nonexistent", "--db", str(db), "--no-progress")
+    assert missing.returncode == 3 and "/nonexistent: file not found" in missing.stdout.decode()
+    both = rasd("analyze", str(analysed_here / "report.txt"), str(tmp_path / "typo.txt"), "--db", str(db),
+                "--published", "2026-11-20", "--no-progress")
+    assert both.returncode == 3 and "1 stored" in both.stdout.decode()  # the readable input is analysed all the same
+    again = rasd("analyze", str(analysed_here / "report.txt"), "--db", str(db), "--no-progress")
+    assert again.returncode == 0
 
 
 @pytest.fixture(scope="module")

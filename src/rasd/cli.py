@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -44,6 +45,12 @@ def main(argv: list[str] | None = None) -> int:
     except CliError as e:
         print(f"rasd {args.command}: error: {e}", file=sys.stderr)
         return e.code
+
+
+def unreadable(paths: list[str]) -> list[str]:
+    """The paths named on the command line that cannot be read ('-' is stdin): exit 3 tells them from documents
+    that failed (exit 1)."""
+    return [p for p in paths if p != "-" and not os.access(p, os.R_OK)]
 
 
 def open_store(path: str):
