@@ -135,7 +135,8 @@ def _point(lon: float, lat: float, props: dict[str, Any]) -> dict[str, Any]:
 
 
 def write_geojson(store: Store, fh: IO[str]) -> int:
-    """A FeatureCollection of events and of resolved place mentions (property feature_type tells which)."""
+    """A FeatureCollection of events, then of resolved place mentions; the property feature_type, "event" or
+    "place", tells which (README documents both)."""
     fh.write('{"type": "FeatureCollection", "features": [\n')
     n = 0
     for feature in geojson_features(store):
