@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -46,13 +47,19 @@ def main(argv: list[str] | None = None) -> int:
         return e.code
 
 
+def unreadable(paths: list[str]) -> list[str]:
+    """The paths named on the command line that cannot be read ('-' is stdin): exit 3 tells them from documents
+    that failed (exit 1)."""
+    return [p for p in paths if p != "-" and not os.access(p, os.R_OK)]
+
+
 def open_store(path: str):
     """The database opened read-only, or a one-line error saying why it cannot be."""
-    from rasd.store import Store
+    from rasd.store import DatabaseUnreadable, Store
 
     try:
         return Store(path, readonly=True)
-    except FileNotFoundError as e:
+    except (FileNotFoundError, DatabaseUnreadable) as e:
         raise CliError(str(e)) from None
 
 

@@ -1,7 +1,8 @@
 """Export: the database as JSONL (the export contract), ACLED-layout CSV or GeoJSON.
 
-CSV and GeoJSON carry asserted events only (negated, future and hypothetical
-statements are in JSONL with their modality); JSONL carries everything.
+CSV and GeoJSON carry asserted events only (events of the other modalities of
+`rasd.resources.taxonomy.Modality`, such as negated, future or a tally, are in JSONL with
+their modality); JSONL carries everything.
 """
 from __future__ import annotations
 
@@ -127,7 +128,8 @@ def _point(lon: float, lat: float, props: dict[str, Any]) -> dict[str, Any]:
 
 
 def write_geojson(store: Store, fh: IO[str]) -> int:
-    """A FeatureCollection of events and of resolved place mentions (property feature_type tells which)."""
+    """A FeatureCollection of events, then of resolved place mentions; the property feature_type, "event" or
+    "place", tells which (README documents both)."""
     fh.write('{"type": "FeatureCollection", "features": [\n')
     n = 0
     for feature in geojson_features(store):
@@ -142,7 +144,7 @@ WRITERS = {"jsonl": write_jsonl, "csv": write_csv, "geojson": write_geojson}
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", required=True, choices=sorted(WRITERS))
-    p.add_argument("--db", default=DEFAULT_DB)
+    p.add_argument("--db", default=DEFAULT_DB, help=f"database file (default {DEFAULT_DB})")
     p.add_argument("-o", "--output", help="output file (default stdout)")
 
 

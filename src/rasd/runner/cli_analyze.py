@@ -5,7 +5,7 @@ import argparse
 import sqlite3
 import sys
 
-from rasd.cli import EXIT_FAILURES, EXIT_USAGE, CliError
+from rasd.cli import EXIT_FAILURES, EXIT_INPUT, EXIT_USAGE, CliError, unreadable
 from rasd.text.dates import parse_iso
 from rasd.runner.batch import run_batch
 from rasd.runner.pipeline import Pipeline
@@ -39,4 +39,4 @@ def run(args: argparse.Namespace) -> int:
     if summary.read == 0:
         print("rasd analyze: no supported input found (.txt .html .htm .jsonl .jsonl.gz)", file=sys.stderr)
         return EXIT_USAGE
-    return EXIT_FAILURES if summary.failed else 0
+    return EXIT_INPUT if unreadable(args.paths) else EXIT_FAILURES if summary.failed else 0

@@ -47,13 +47,15 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from rasd.serve.app import create_app
+    from rasd.serve.server import server_config
+    from rasd.store import DatabaseUnreadable
 
     try:
         app = create_app(args.db, token=token)
-    except FileNotFoundError as e:
+    except (FileNotFoundError, DatabaseUnreadable) as e:
         raise CliError(str(e)) from None
     print(f"rasd serve: {args.db} on http://{args.host}:{args.port}/ (API docs at /docs)", file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    uvicorn.Server(server_config(app, args.host, args.port, "info")).run()
     return 0
 
 
@@ -62,7 +64,9 @@ def background_server(app, timeout: float = 20.0) -> Iterator[str]:
     """Serve `app` on 127.0.0.1 and a free port from a thread (tests, benchmarks); yields the base URL."""
     import uvicorn
 
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off"))
+    from rasd.serve.server import server_config
+
+    server = uvicorn.Server(server_config(app, "127.0.0.1", 0, "warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + timeout

@@ -8,6 +8,7 @@ point and started again stores every document exactly once.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,7 +19,7 @@ from rasd.model import Document, Event
 from rasd.text.arabic import clitic_variants, normalize, tokenize, word_cache
 from rasd.store.schema import migrate
 
-DEFAULT_DB = "rasd.db"
+DEFAULT_DB = "out/rasd.db"  # where `make run` writes it; every command's --db defaults to it
 ActorLookup = Callable[[str], dict[str, Any] | None]
 
 
@@ -28,14 +29,47 @@ def search_stem(norm_token: str) -> str:
     return min(clitic_variants(norm_token), key=len)
 
 
+class DatabaseUnreadable(Exception):
+    """The database cannot be read; the message names the file and says why."""
+
+
+def connect_readonly(path: Path) -> sqlite3.Connection:
+    """A read-only connection that has read the schema, so that a database that cannot be read fails here, once.
+
+    SQLite reads a WAL database through a -shm index that it creates beside the file; in a read-only directory it
+    cannot, and every query fails with "unable to open database file".  When there is no -wal file there either,
+    the database file holds every committed write and nothing can add one, so it is then read as immutable."""
+    if not path.exists():
+        raise FileNotFoundError(f"no database at {path}")
+    uri = path.resolve().as_uri()
+    try:
+        return _schema_read(sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=False))
+    except sqlite3.DatabaseError as e:
+        error = e
+    if not os.access(path.parent, os.W_OK) and not path.with_name(path.name + "-wal").exists():
+        try:
+            return _schema_read(sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, check_same_thread=False))
+        except sqlite3.DatabaseError as e:
+            error = e
+    raise DatabaseUnreadable(f"cannot read the database {path}: {error}")
+
+
+def _schema_read(conn: sqlite3.Connection) -> sqlite3.Connection:
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError:
+        conn.close()
+        raise
+    return conn
+
+
 class Store:
     def __init__(self, path: str | Path = DEFAULT_DB, readonly: bool = False):
         self.path = str(path)
         if readonly:
-            if not Path(self.path).exists():
-                raise FileNotFoundError(f"no database at {self.path}")
-            self.conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self.conn = connect_readonly(Path(self.path))
         else:
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)  # out/ of the default, in a fresh checkout
             self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
@@ -136,9 +170,16 @@ class Store:
 
     def document(self, doc_id: str) -> dict[str, Any] | None:
         """The export-contract object of a document (a unique id prefix is accepted)."""
-        rows = self.conn.execute("SELECT analysis FROM documents WHERE id LIKE ? LIMIT 2",
-                                 (doc_id.replace("%", "") + "%",)).fetchall()
-        return json.loads(rows[0]["analysis"]) if len(rows) == 1 else None
+        ids = self.document_ids(doc_id, 2)
+        if len(ids) != 1:
+            return None
+        return json.loads(self.conn.execute("SELECT analysis FROM documents WHERE id = ?", ids).fetchone()[0])
+
+    def document_ids(self, prefix: str, limit: int) -> list[str]:
+        """The first `limit` document ids, in order, that begin with `prefix` (ASCII letters in either case)."""
+        pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM documents WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT ?", (pattern, limit))]
 
     def iter_documents(self) -> Iterator[dict[str, Any]]:
         for row in self.conn.execute("SELECT analysis FROM documents ORDER BY published, id"):
@@ -184,4 +225,4 @@ def snippet(text: str, stems: set[str], width: int = 12) -> str:
     return text[:160]
 
 
-__all__ = ["Store", "DEFAULT_DB", "search_stem"]
+__all__ = ["Store", "DEFAULT_DB", "DatabaseUnreadable", "search_stem"]
