@@ -3,8 +3,9 @@
     python tools/real_gold/convert.py /work/annotkit --second A2,B1,B2,B3
 
 Every file is checked again (text hash, codebook, registry, gazetteer); a file that fails is reported and left
-out.  Writes gold/real/first.jsonl (one annotation per article: the first pass) and gold/real/second.jsonl
-(the independent second annotations of the agreement subset).  Each line:
+out.  Writes gold/real/first.jsonl (one annotation per article: the first pass), gold/real/second.jsonl (the
+independent second annotations of the agreement subset) and gold/real/adjudicated.jsonl (annotator "ADJ": the
+gold of the doubly annotated articles, settled from both).  Each line:
 
     {"docno", "annotator", "sha256", "split", "outlet", "published",
      "entities": [{"start", "end", "label", "actor"?}],
@@ -45,11 +46,14 @@ def load_reference_data():
     return subtypes, actors - {None}, places
 
 
-def convert(kit: Path, second: set[str]) -> tuple[list[dict], list[dict], list[str]]:
+ADJUDICATOR = "ADJ"
+
+
+def convert(kit: Path, second: set[str]) -> tuple[list[dict], list[dict], list[dict], list[str]]:
     subtypes, actors, places = load_reference_data()
     with (GOLD / "articles.tsv").open(encoding="utf-8") as handle:
         articles = {r["docno"]: r for r in csv.DictReader(handle, delimiter="\t")}
-    first, seconds, problems = [], [], []
+    first, seconds, adjudicated, problems = [], [], [], []
     for path in sorted((kit / "ann").glob("*/*.ann")):
         try:
             ann = parse(path.read_text(encoding="utf-8"))
@@ -69,8 +73,11 @@ def convert(kit: Path, second: set[str]) -> tuple[list[dict], list[dict], list[s
             problems.append(f"{path}: {len(found)} problem(s), first: {found[0]}")
             continue
         record = to_record(ann, meta, places)
-        (seconds if ann.annotator in second else first).append(record)
-    return first, seconds, problems
+        if ann.annotator == ADJUDICATOR:
+            adjudicated.append(record)
+        else:
+            (seconds if ann.annotator in second else first).append(record)
+    return first, seconds, adjudicated, problems
 
 
 def _place(source_id: str, precision: int, places: dict[str, tuple[float, float]]) -> dict:
@@ -117,7 +124,7 @@ def main() -> int:
     parser.add_argument("kit", type=Path)
     parser.add_argument("--second", default="", help="comma-separated ids of the second-pass annotators")
     args = parser.parse_args()
-    first, seconds, problems = convert(args.kit, set(filter(None, args.second.split(","))))
+    first, seconds, adjudicated, problems = convert(args.kit, set(filter(None, args.second.split(","))))
     for problem in problems:
         print(problem, file=sys.stderr)
     duplicated = {r["docno"] for r in first if [x["docno"] for x in first].count(r["docno"]) > 1}
@@ -126,7 +133,9 @@ def main() -> int:
         return 1
     write(GOLD / "first.jsonl", first)
     write(GOLD / "second.jsonl", seconds)
-    print(f"first pass: {len(first)} articles, second pass: {len(seconds)}; {len(problems)} files left out")
+    write(GOLD / "adjudicated.jsonl", adjudicated)
+    print(f"first pass: {len(first)} articles, second pass: {len(seconds)}, adjudicated: {len(adjudicated)}; "
+          f"{len(problems)} files left out")
     return 1 if problems else 0
 
 
