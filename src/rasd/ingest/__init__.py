@@ -18,15 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rasd.ingest.decode import DecodeError, decode_bytes
+from rasd.limits import MAX_DOCUMENT_BYTES
 from rasd.model import Document
 
 TEXT_SUFFIXES = (".txt", ".text")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson")
 SUPPORTED = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES
-
-# A news article is a few tens of KB; a page with scripts and markup rarely passes 2 MB.
-MAX_DOCUMENT_BYTES = 8 * 1024 * 1024
 
 
 @dataclass
@@ -156,6 +154,10 @@ def _item_from_json_line(origin: str, line: bytes) -> InputItem:
         record = json.loads(text)
     except (DecodeError, json.JSONDecodeError) as e:
         return _fail(key, origin, f"not a JSON object: {e}")
+    except RecursionError:
+        return _fail(key, origin, "not a JSON object: arrays or objects nested too deeply to read")
+    except ValueError:  # Python refuses to convert integers longer than sys.get_int_max_str_digits()
+        return _fail(key, origin, f"not a JSON object: a number longer than {sys.get_int_max_str_digits()} digits")
     if not isinstance(record, dict):
         return _fail(key, origin, "JSON line is not an object")
     body = record.get("html") if isinstance(record.get("html"), str) else record.get("text")

@@ -1,0 +1,10 @@
+"""What one input may cost, in one place: the bounds that ingest, the batch runner and the store enforce.
+
+Each bound turns a hostile or broken input into a failure (or a warning) with a reason instead of a run that
+dies, hangs or fills the memory.  The values are far above real news, so normal input never meets them.
+"""
+from __future__ import annotations
+
+# A news article is a few tens of KB; a page with scripts and markup rarely passes 2 MB.  Applies to a file,
+# to stdin and to one line of a JSONL feed.
+MAX_DOCUMENT_BYTES = 8 * 1024 * 1024
