@@ -11,6 +11,7 @@ import gzip
 import hashlib
 import io
 import json
+import re
 import sys
 import zlib
 from collections.abc import Iterable, Iterator
@@ -48,6 +49,24 @@ def input_key(origin: str, data: bytes) -> str:
     return hashlib.sha1(origin.encode("utf-8", "surrogatepass") + b"\0" + data).hexdigest()
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def escape_surrogates(text: str) -> str:
+    """`text` with every lone surrogate written out as a backslash escape, so that it can be encoded and stored.
+
+    Lone surrogates are what Python makes of bytes that are not UTF-8 in file names and command-line arguments
+    (U+DC80..U+DCFF, written back as the byte they stand for: '\\xe9') and what a JSON '\\ud800' escape decodes
+    to (written as '\\ud800'); SQLite and every UTF-8 writer refuse them.
+    """
+    return _SURROGATE.sub(_surrogate_escape, text)
+
+
+def _surrogate_escape(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+
+
 def iter_inputs(paths: Iterable[str]) -> Iterator[InputItem]:
     """Walk paths ('-' is stdin) and yield one InputItem per article, in a stable order."""
     for path in paths:
@@ -63,8 +82,8 @@ def iter_inputs(paths: Iterable[str]) -> Iterator[InputItem]:
         elif p.exists():
             yield from _items_from_file(p)
         else:
-            yield InputItem(input_key("missing", str(p).encode()), str(p),
-                            failure=IngestFailure(input_key("missing", str(p).encode()), str(p), "file not found"))
+            yield _fail(input_key("missing", str(p).encode("utf-8", "surrogateescape")), escape_surrogates(str(p)),
+                        "file not found")
 
 
 def _suffix(p: Path) -> str:
@@ -77,7 +96,7 @@ def _fail(key: str, path: str, reason: str) -> InputItem:
 
 
 def _items_from_file(p: Path) -> Iterator[InputItem]:
-    path = str(p)
+    origin, path = str(p), escape_surrogates(str(p))  # the key is made from the name as it is, bytes and all
     suffix = _suffix(p)
     try:
         size = p.stat().st_size
@@ -85,15 +104,15 @@ def _items_from_file(p: Path) -> Iterator[InputItem]:
             yield from _items_from_jsonl(p)
             return
         if size > MAX_DOCUMENT_BYTES:
-            key = input_key(path, f"size={size};mtime={p.stat().st_mtime_ns}".encode())
+            key = input_key(origin, f"size={size};mtime={p.stat().st_mtime_ns}".encode())
             yield _fail(key, path, f"file too large for one article: {size / 2**20:.1f} MiB > {MAX_DOCUMENT_BYTES / 2**20:.0f} MiB limit")
             return
         data = p.read_bytes()
     except OSError as e:
-        key = input_key(path, b"unreadable")
+        key = input_key(origin, b"unreadable")
         yield _fail(key, path, f"cannot read file: {e.strerror or e}")
         return
-    yield from _items_from_bytes(path, path, data, html_hint=suffix in HTML_SUFFIXES)
+    yield from _items_from_bytes(origin, path, data, html_hint=suffix in HTML_SUFFIXES)
 
 
 def _items_from_bytes(origin: str, path: str, data: bytes, html_hint: bool = False) -> Iterator[InputItem]:
@@ -112,23 +131,23 @@ def _items_from_bytes(origin: str, path: str, data: bytes, html_hint: bool = Fal
 
 
 def _items_from_jsonl(p: Path) -> Iterator[InputItem]:
-    path = str(p)
+    origin, path = str(p), escape_surrogates(str(p))
     opener = gzip.open if p.name.lower().endswith(".gz") else open
     line_no = 0
     try:
         with opener(p, "rb") as fh:
             for line_no, line in enumerate(_bounded_lines(fh), start=1):
-                origin = f"{path}:{line_no}"
+                line_origin, line_path = f"{origin}:{line_no}", f"{path}:{line_no}"
                 if line is None:
-                    yield _fail(input_key(origin, b"overlong"), origin,
+                    yield _fail(input_key(line_origin, b"overlong"), line_path,
                                 f"line longer than {MAX_DOCUMENT_BYTES / 2**20:.0f} MiB")
                     continue
                 if not line.strip():
                     continue
-                yield _item_from_json_line(origin, line)
+                yield _item_from_json_line(line_origin, line_path, line)
     except (EOFError, OSError, zlib.error, gzip.BadGzipFile) as e:
-        origin = f"{path}:{line_no + 1}"
-        yield _fail(input_key(origin, b"broken"), origin, f"compressed stream is corrupt or truncated: {e}")
+        line_origin, line_path = f"{origin}:{line_no + 1}", f"{path}:{line_no + 1}"
+        yield _fail(input_key(line_origin, b"broken"), line_path, f"compressed stream is corrupt or truncated: {e}")
 
 
 def _bounded_lines(fh: io.BufferedIOBase) -> Iterator[bytes | None]:
@@ -147,30 +166,34 @@ def _bounded_lines(fh: io.BufferedIOBase) -> Iterator[bytes | None]:
         yield line
 
 
-def _item_from_json_line(origin: str, line: bytes) -> InputItem:
+def _item_from_json_line(origin: str, path: str, line: bytes) -> InputItem:
     key = input_key(origin, line)
     try:
         text, _ = decode_bytes(line)
         record = json.loads(text)
     except (DecodeError, json.JSONDecodeError) as e:
-        return _fail(key, origin, f"not a JSON object: {e}")
+        return _fail(key, path, f"not a JSON object: {e}")
     except RecursionError:
-        return _fail(key, origin, "not a JSON object: arrays or objects nested too deeply to read")
+        return _fail(key, path, "not a JSON object: arrays or objects nested too deeply to read")
     except ValueError:  # Python refuses to convert integers longer than sys.get_int_max_str_digits()
-        return _fail(key, origin, f"not a JSON object: a number longer than {sys.get_int_max_str_digits()} digits")
+        return _fail(key, path, f"not a JSON object: a number longer than {sys.get_int_max_str_digits()} digits")
     if not isinstance(record, dict):
-        return _fail(key, origin, "JSON line is not an object")
+        return _fail(key, path, "JSON line is not an object")
     body = record.get("html") if isinstance(record.get("html"), str) else record.get("text")
     if not isinstance(body, str) or not body.strip():
-        return _fail(key, origin, "JSON object has no 'text' or 'html' string")
-    doc = document_from_text(body, source_path=origin, html="html" in record and isinstance(record.get("html"), str),
+        return _fail(key, path, "JSON object has no 'text' or 'html' string")
+    escaped_body = escape_surrogates(body)
+    doc = document_from_text(escaped_body, source_path=path,
+                             html="html" in record and isinstance(record.get("html"), str),
                              url=_str(record.get("url")), title=_str(record.get("title")),
                              outlet=_str(record.get("outlet")), published=_str(record.get("published")))
-    return InputItem(key, origin, document=doc)
+    if escaped_body != body:
+        doc.warnings.append("lone UTF-16 surrogates (invalid characters) in the text written as \\u escapes")
+    return InputItem(key, path, document=doc)
 
 
 def _str(v: object) -> str | None:
-    return v.strip() or None if isinstance(v, str) else None
+    return escape_surrogates(v.strip()) or None if isinstance(v, str) else None
 
 
 def looks_like_html(text: str) -> bool:

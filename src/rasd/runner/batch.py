@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from tqdm import tqdm
 
-from rasd.ingest import InputItem, iter_inputs
+from rasd.ingest import InputItem, escape_surrogates, iter_inputs
 from rasd.runner.pipeline import Pipeline, StageError
 from rasd.store import Store
 
@@ -48,6 +48,8 @@ class RunSummary:
 def run_batch(paths: Iterable[str], store: Store, pipeline: Pipeline, defaults: dict[str, str | None] | None = None,
               progress: bool | None = None) -> RunSummary:
     summary = RunSummary()
+    # from the command line, where bytes that are not UTF-8 arrive as lone surrogates that cannot be stored
+    defaults = {key: value and escape_surrogates(value) for key, value in (defaults or {}).items()}
     t0 = time.perf_counter()
     bar = tqdm(unit=" doc", disable=(not sys.stderr.isatty()) if progress is None else not progress,
                file=sys.stderr, mininterval=0.5)
