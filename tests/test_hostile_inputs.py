@@ -1,5 +1,7 @@
 """Hostile and broken inputs (from fuzzing) become documents or failures with reasons; ingest never raises."""
+import codecs
 import json
+import random
 
 from conftest import article_text
 from rasd.ingest import iter_inputs
@@ -22,3 +24,40 @@ def test_jsonl_lines_python_cannot_parse_are_failures_with_reasons(tmp_path):
     assert items["feed.jsonl:2"].failure.reason == "not a JSON object: a number longer than 4300 digits"
     for n in (3, 4):
         assert items[f"feed.jsonl:{n}"].failure.reason == "not a JSON object: arrays or objects nested too deeply to read"
+
+
+def test_article_cut_inside_its_last_character_is_repaired_with_a_warning(tmp_path):
+    text = article_text().rstrip(".")  # ends in an Arabic letter: two bytes in UTF-8 and one of them is cut off
+    (tmp_path / "cut.txt").write_bytes(text.encode("utf-8")[:-1])
+    (tmp_path / "cut-bom.txt").write_bytes(codecs.BOM_UTF8 + text.encode("utf-8")[:-1])
+    (tmp_path / "cut-utf16.txt").write_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le")[:-1])
+    for name, item in _by_name(iter_inputs([str(tmp_path)])).items():
+        assert item.failure is None, name
+        assert item.document.raw == text[:-1], name
+        assert any("incomplete" in w and "cut off at the end" in w for w in item.document.warnings), name
+
+
+def test_stray_nul_bytes_are_removed_with_a_warning_but_binary_is_still_refused(tmp_path):
+    text = article_text()
+    data = text.encode("utf-8")
+    (tmp_path / "one-nul.txt").write_bytes(data[:40] + b"\x00" + data[40:])
+    (tmp_path / "few-nuls.txt").write_bytes((data * 10).replace(b"\n", b"\n\x00", 4))  # 4 in 5 KB
+    rng = random.Random(7)
+    (tmp_path / "random.txt").write_bytes(bytes(rng.randrange(256) for _ in range(50_000)))
+    (tmp_path / "sparse-nuls.txt").write_bytes(bytes(range(256)) * 40)
+    (tmp_path / "nul-heavy.txt").write_bytes(data.replace(b" ", b"\x00"))
+    items = _by_name(iter_inputs([str(tmp_path)]))
+    doc = items["one-nul.txt"].document
+    assert doc.raw == text and "removed 1 stray NUL byte" in doc.warnings
+    doc = items["few-nuls.txt"].document
+    assert doc.raw == text * 10 and "removed 4 stray NUL bytes" in doc.warnings
+    assert items["random.txt"].failure.reason.startswith(("binary data", "undecodable bytes"))
+    for name in ("sparse-nuls.txt", "nul-heavy.txt"):
+        assert items[name].failure.reason.startswith("binary data"), name
+
+
+def test_jsonl_line_with_a_stray_nul_keeps_the_warning(tmp_path):
+    line = json.dumps({"text": article_text()}, ensure_ascii=False).encode("utf-8")
+    (tmp_path / "feed.jsonl").write_bytes(line[:30] + b"\x00" + line[30:] + b"\n")
+    [item] = iter_inputs([str(tmp_path / "feed.jsonl")])
+    assert item.document.raw == article_text() and "removed 1 stray NUL byte" in item.document.warnings

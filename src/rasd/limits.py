@@ -8,3 +8,7 @@ from __future__ import annotations
 # A news article is a few tens of KB; a page with scripts and markup rarely passes 2 MB.  Applies to a file,
 # to stdin and to one line of a JSONL feed.
 MAX_DOCUMENT_BYTES = 8 * 1024 * 1024
+
+# Stray NUL bytes (a bad copy, a truncated write) are removed with a warning; more than one NUL per this many
+# bytes means binary data (random bytes hold one in 256), which is refused.
+BYTES_PER_STRAY_NUL = 1000

@@ -120,13 +120,14 @@ def _items_from_bytes(origin: str, path: str, data: bytes, html_hint: bool = Fal
     if len(data) > MAX_DOCUMENT_BYTES:
         yield _fail(key, path, f"input too large for one article: {len(data) / 2**20:.1f} MiB")
         return
+    repairs: list[str] = []
     try:
-        text, encoding = decode_bytes(data)
+        text, encoding = decode_bytes(data, repairs)
     except DecodeError as e:
         yield _fail(key, path, str(e))
         return
     doc = document_from_text(text, source_path=path, html=True if html_hint else None)
-    doc.warnings.extend([] if encoding in ("utf-8", "ascii") else [f"decoded as {encoding}"])
+    doc.warnings.extend(([] if encoding in ("utf-8", "ascii") else [f"decoded as {encoding}"]) + repairs)
     yield InputItem(key, path, document=doc)
 
 
@@ -168,8 +169,9 @@ def _bounded_lines(fh: io.BufferedIOBase) -> Iterator[bytes | None]:
 
 def _item_from_json_line(origin: str, path: str, line: bytes) -> InputItem:
     key = input_key(origin, line)
+    repairs: list[str] = []
     try:
-        text, _ = decode_bytes(line)
+        text, _ = decode_bytes(line, repairs)
         record = json.loads(text)
     except (DecodeError, json.JSONDecodeError) as e:
         return _fail(key, path, f"not a JSON object: {e}")
@@ -189,6 +191,7 @@ def _item_from_json_line(origin: str, path: str, line: bytes) -> InputItem:
                              outlet=_str(record.get("outlet")), published=_str(record.get("published")))
     if escaped_body != body:
         doc.warnings.append("lone UTF-16 surrogates (invalid characters) in the text written as \\u escapes")
+    doc.warnings.extend(repairs)
     return InputItem(key, path, document=doc)
 
 
