@@ -4,7 +4,7 @@ import json
 import random
 
 from conftest import article_text
-from rasd.ingest import iter_inputs
+from rasd.ingest import input_key, iter_inputs
 
 
 def _by_name(items):
@@ -61,3 +61,17 @@ def test_jsonl_line_with_a_stray_nul_keeps_the_warning(tmp_path):
     (tmp_path / "feed.jsonl").write_bytes(line[:30] + b"\x00" + line[30:] + b"\n")
     [item] = iter_inputs([str(tmp_path / "feed.jsonl")])
     assert item.document.raw == article_text() and "removed 1 stray NUL byte" in item.document.warnings
+
+
+def test_feed_lines_keep_their_numbers_and_keys_across_blank_runs_and_read_chunks(tmp_path):
+    a = json.dumps({"text": article_text()}, ensure_ascii=False).encode("utf-8")
+    b = json.dumps({"text": article_text("ب" * 3_000_000)}, ensure_ascii=False).encode("utf-8")  # spans read chunks
+    c = json.dumps({"text": article_text("ج")}, ensure_ascii=False).encode("utf-8")
+    data = b"\n\n" + a + b"\n  \n\t\n" + b"\n" * 3_000_000 + b + b"\r\n\n" + b"  " + c  # no newline at the end
+    (tmp_path / "feed.jsonl").write_bytes(data)
+    items = list(iter_inputs([str(tmp_path / "feed.jsonl")]))
+    origin = str(tmp_path / "feed.jsonl")
+    expected = [(3, a + b"\n"), (3_000_006, b + b"\r\n"), (3_000_008, b"  " + c)]
+    assert [it.source_path for it in items] == [f"{origin}:{n}" for n, _ in expected]
+    assert [it.input_key for it in items] == [input_key(f"{origin}:{n}", line) for n, line in expected]
+    assert all(it.document for it in items)

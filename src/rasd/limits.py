@@ -9,6 +9,9 @@ from __future__ import annotations
 # to stdin and to one line of a JSONL feed.
 MAX_DOCUMENT_BYTES = 8 * 1024 * 1024
 
+# A compressed feed is read until it has given this much: 1 MB of gzip can hold 1 GB of newlines.
+MAX_DECOMPRESSED_BYTES = 1024 * 1024 * 1024
+
 # Stray NUL bytes (a bad copy, a truncated write) are removed with a warning; more than one NUL per this many
 # bytes means binary data (random bytes hold one in 256), which is refused.
 BYTES_PER_STRAY_NUL = 1000

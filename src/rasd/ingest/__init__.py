@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rasd.ingest.decode import DecodeError, decode_bytes
-from rasd.limits import MAX_DOCUMENT_BYTES
+from rasd.limits import MAX_DECOMPRESSED_BYTES, MAX_DOCUMENT_BYTES
 from rasd.model import Document
 
 TEXT_SUFFIXES = (".txt", ".text")
@@ -70,9 +70,8 @@ def _surrogate_escape(m: re.Match[str]) -> str:
 def iter_inputs(paths: Iterable[str]) -> Iterator[InputItem]:
     """Walk paths ('-' is stdin) and yield one InputItem per article, in a stable order."""
     for path in paths:
-        if path == "-":
-            data = sys.stdin.buffer.read()
-            yield from _items_from_bytes("<stdin>", "<stdin>", data)
+        if path == "-":  # one article; read no more of it than the size check needs
+            yield from _items_from_bytes("<stdin>", "<stdin>", sys.stdin.buffer.read(MAX_DOCUMENT_BYTES + 1))
             continue
         p = Path(path)
         if p.is_dir():
@@ -118,7 +117,7 @@ def _items_from_file(p: Path) -> Iterator[InputItem]:
 def _items_from_bytes(origin: str, path: str, data: bytes, html_hint: bool = False) -> Iterator[InputItem]:
     key = input_key(origin, data)
     if len(data) > MAX_DOCUMENT_BYTES:
-        yield _fail(key, path, f"input too large for one article: {len(data) / 2**20:.1f} MiB")
+        yield _fail(key, path, f"input too large for one article: more than {MAX_DOCUMENT_BYTES / 2**20:.0f} MiB")
         return
     repairs: list[str] = []
     try:
@@ -133,38 +132,83 @@ def _items_from_bytes(origin: str, path: str, data: bytes, html_hint: bool = Fal
 
 def _items_from_jsonl(p: Path) -> Iterator[InputItem]:
     origin, path = str(p), escape_surrogates(str(p))
-    opener = gzip.open if p.name.lower().endswith(".gz") else open
-    line_no = 0
+    compressed = p.name.lower().endswith(".gz")
+    lines = _NumberedLines(MAX_DECOMPRESSED_BYTES if compressed else None)
     try:
-        with opener(p, "rb") as fh:
-            for line_no, line in enumerate(_bounded_lines(fh), start=1):
-                line_origin, line_path = f"{origin}:{line_no}", f"{path}:{line_no}"
+        with (gzip.open if compressed else open)(p, "rb") as fh:
+            for line in lines.read(fh):
+                line_origin, line_path = f"{origin}:{lines.line_no}", f"{path}:{lines.line_no}"
                 if line is None:
                     yield _fail(input_key(line_origin, b"overlong"), line_path,
                                 f"line longer than {MAX_DOCUMENT_BYTES / 2**20:.0f} MiB")
-                    continue
-                if not line.strip():
-                    continue
-                yield _item_from_json_line(line_origin, line_path, line)
+                else:
+                    yield _item_from_json_line(line_origin, line_path, line)
     except (EOFError, OSError, zlib.error, gzip.BadGzipFile) as e:
-        line_origin, line_path = f"{origin}:{line_no + 1}", f"{path}:{line_no + 1}"
+        line_origin, line_path = f"{origin}:{lines.line_no}", f"{path}:{lines.line_no}"
         yield _fail(input_key(line_origin, b"broken"), line_path, f"compressed stream is corrupt or truncated: {e}")
+    except _TooMuchData:
+        line_origin, line_path = f"{origin}:{lines.line_no}", f"{path}:{lines.line_no}"
+        yield _fail(input_key(line_origin, b"too much data"), line_path,
+                    f"compressed feed decompresses to more than {MAX_DECOMPRESSED_BYTES / 2**30:.0f} GiB:"
+                    " not read from here on")
 
 
-def _bounded_lines(fh: io.BufferedIOBase) -> Iterator[bytes | None]:
-    """Lines of a binary stream; an overlong line yields None instead of exhausting memory."""
-    while True:
-        line = fh.readline(MAX_DOCUMENT_BYTES + 1)
-        if not line:
-            return
-        if len(line) > MAX_DOCUMENT_BYTES and not line.endswith(b"\n"):
-            while True:  # skip the rest of the overlong line
-                rest = fh.readline(MAX_DOCUMENT_BYTES)
-                if not rest or rest.endswith(b"\n"):
+class _TooMuchData(Exception):
+    pass
+
+
+class _NumberedLines:
+    """The lines of a binary stream that are not blank, each with its end of line and its number (`line_no`).
+
+    Blank lines cost a scan of the bytes, not a step of a Python loop each: 1 MB of gzip holds a billion newlines.
+    A line longer than one document is given as None and its bytes are skipped, not held.  After `max_bytes`
+    of stream, reading stops with _TooMuchData.  When the stream fails, `line_no` is the line being read.
+    """
+
+    def __init__(self, max_bytes: int | None):
+        self.max_bytes = max_bytes
+        self.line_no = 1
+
+    def read(self, fh: io.BufferedIOBase) -> Iterator[bytes | None]:
+        partial = b""  # the start of line `line_no`, whose end has not been read yet
+        skipping = False  # inside an overlong line, already reported
+        total = 0
+        while chunk := fh.read(_READ_CHUNK_BYTES):
+            total += len(chunk)
+            if self.max_bytes is not None and total > self.max_bytes:
+                raise _TooMuchData
+            if skipping:
+                end = chunk.find(b"\n")
+                if end < 0:
+                    continue
+                skipping, chunk = False, chunk[end + 1:]
+                self.line_no += 1
+            data, start = partial + chunk, 0
+            found = None if data.isspace() else _NON_BLANK.search(data)  # isspace: a blank run scanned 5x faster
+            while found:
+                line_start = data.rfind(b"\n", start, found.start()) + 1 or start
+                self.line_no += data.count(b"\n", start, line_start)
+                end = data.find(b"\n", found.start())
+                if end < 0:
+                    start = line_start
                     break
-            yield None
-            continue
-        yield line
+                yield data[line_start:end + 1] if end - line_start <= MAX_DOCUMENT_BYTES else None
+                self.line_no += 1
+                start = end + 1
+                found = _NON_BLANK.search(data, start)
+            else:  # the rest is blank: count its lines, keep the start of the last (unfinished) one
+                self.line_no += data.count(b"\n", start)
+                start = data.rfind(b"\n", start) + 1 or start
+            partial = data[start:]
+            if len(partial) > MAX_DOCUMENT_BYTES:
+                yield None
+                skipping, partial = True, b""
+        if partial.strip() and not skipping:
+            yield partial
+
+
+_READ_CHUNK_BYTES = 1024 * 1024
+_NON_BLANK = re.compile(rb"\S")
 
 
 def _item_from_json_line(origin: str, path: str, line: bytes) -> InputItem:
