@@ -1,6 +1,7 @@
 """The batch promise under hostile input, through the `rasd` command: every document is stored or recorded as
 failed with a reason, the batch never dies on one document, and exit codes tell a dead batch (3) from some
 failed documents (1)."""
+import ctypes
 import gzip
 import json
 import os
@@ -10,6 +11,8 @@ import sys
 import threading
 from pathlib import Path
 
+import pytest
+
 from conftest import article_text, rasd
 
 RASD = str(Path(sys.executable).with_name("rasd"))
@@ -18,6 +21,33 @@ RASD = str(Path(sys.executable).with_name("rasd"))
 def _rows(db: Path, sql: str) -> list[tuple]:
     with sqlite3.connect(db) as c:
         return c.execute(sql).fetchall()
+
+
+def _without_permission_override() -> None:
+    """In a child process: make file permissions hold even for root, by dropping the capabilities that bypass
+    them (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH) from what the executed program gets."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (1, 2):
+        libc.prctl(24, capability, 0, 0, 0)  # PR_CAPBSET_DROP
+
+
+@pytest.fixture
+def permissions_hold(tmp_path):
+    """Skips the test where a child process can read what its permissions forbid (a root without the
+    means to drop its capabilities)."""
+    probe = tmp_path / "probe"
+    probe.mkdir()
+    probe.chmod(0)
+    try:
+        listed = subprocess.run(["ls", str(probe)], preexec_fn=_without_permission_override, capture_output=True)
+    finally:
+        probe.chmod(0o700)
+    if listed.returncode == 0:
+        pytest.skip("file permissions do not hold for this user")
+
+
+def rasd_unprivileged(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([RASD, *args], capture_output=True, timeout=300, preexec_fn=_without_permission_override)
 
 
 def test_names_with_undecodable_bytes_are_stored_escaped(tmp_path):
@@ -80,3 +110,18 @@ def test_stdin_is_read_no_further_than_one_document(tmp_path):
     assert proc.returncode == 1, out.read_text()
     assert "<stdin>: input too large for one article: more than 8 MiB" in out.read_text()
 
+
+def test_files_in_an_unreadable_directory_are_a_failure_not_silence(tmp_path, permissions_hold):
+    corpus = tmp_path / "in"
+    (corpus / "locked").mkdir(parents=True)
+    (corpus / "ok.txt").write_text(article_text(), encoding="utf-8")
+    (corpus / "locked" / "hidden.txt").write_text(article_text("ثانية"), encoding="utf-8")
+    (corpus / "locked").chmod(0)
+    try:
+        r = rasd_unprivileged("analyze", str(corpus), "--db", str(tmp_path / "u.db"))
+    finally:
+        (corpus / "locked").chmod(0o700)
+    assert r.returncode == 1, r.stderr.decode()
+    assert _rows(tmp_path / "u.db", "SELECT source_path, stage, reason FROM failures") == [
+        (str(corpus / "locked"), "ingest", "cannot read directory: Permission denied: the files in it are not analysed")]
+    assert len(_rows(tmp_path / "u.db", "SELECT id FROM documents")) == 1

@@ -11,6 +11,7 @@ import gzip
 import hashlib
 import io
 import json
+import os
 import re
 import sys
 import zlib
@@ -75,14 +76,46 @@ def iter_inputs(paths: Iterable[str]) -> Iterator[InputItem]:
             continue
         p = Path(path)
         if p.is_dir():
-            for f in sorted(q for q in p.rglob("*") if q.is_file()):
-                if _suffix(f) in SUPPORTED:
+            for f, error in _files_under(p):
+                if error:
+                    yield _fail(input_key(str(f), b"unreadable directory"), escape_surrogates(str(f)),
+                                f"cannot read directory: {error.strerror or error}: the files in it are not analysed")
+                elif _suffix(f) in SUPPORTED:
                     yield from _items_from_file(f)
         elif p.exists():
             yield from _items_from_file(p)
         else:
             yield _fail(input_key("missing", str(p).encode("utf-8", "surrogateescape")), escape_surrogates(str(p)),
                         "file not found")
+
+
+def _files_under(top: Path) -> list[tuple[Path, OSError | None]]:
+    """Every file below `top` and every directory below it that cannot be listed (with the error), sorted by path.
+
+    Like `Path.rglob`, links to directories are not followed; unlike it, a directory it cannot list is reported,
+    not passed over in silence.  An entry that cannot even be examined counts as a file: reading it says why not.
+    """
+    found: list[tuple[Path, OSError | None]] = []
+    directories = [top]
+    while directories:
+        directory = directories.pop()
+        try:
+            with os.scandir(directory) as listing:
+                entries = list(listing)
+        except OSError as e:
+            found.append((directory, e))
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    directories.append(directory / entry.name)
+                    continue
+                is_file = entry.is_file()
+            except OSError:
+                is_file = True
+            if is_file:
+                found.append((directory / entry.name, None))
+    return sorted(found, key=lambda f: f[0])
 
 
 def _suffix(p: Path) -> str:
