@@ -125,3 +125,22 @@ def test_files_in_an_unreadable_directory_are_a_failure_not_silence(tmp_path, pe
     assert _rows(tmp_path / "u.db", "SELECT source_path, stage, reason FROM failures") == [
         (str(corpus / "locked"), "ingest", "cannot read directory: Permission denied: the files in it are not analysed")]
     assert len(_rows(tmp_path / "u.db", "SELECT id FROM documents")) == 1
+
+
+def test_html_floods_of_attributes_or_tags_take_seconds_not_minutes(tmp_path):
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    paragraphs = "".join(f"<p>{p}</p>" for p in article_text().split("\n"))
+    attributes = " ".join(f'data-a{i}="{i}"' for i in range(100_000))  # 60,000 took 33 s to parse
+    (corpus / "attributes.html").write_text(f"<html><body><article {attributes}>{paragraphs}</article></body></html>",
+                                            encoding="utf-8")
+    (corpus / "tags.html").write_text("<html><body>" + "<p>x</p>" * 1_000_000 + paragraphs + "</body></html>",
+                                      encoding="utf-8")
+    db = tmp_path / "h.db"
+    r = rasd("analyze", str(corpus), "--db", str(db), timeout=60)
+    assert r.returncode == 1, r.stderr.decode()
+    [(stage, reason)] = _rows(db, "SELECT stage, reason FROM failures")
+    assert (stage, reason) == ("clean", "HtmlError: HTML page has 2,000,010 tags, more than the 200,000 that are read")
+    [(text, analysis)] = _rows(db, "SELECT text, analysis FROM documents")
+    assert text == article_text().replace("\n", "\n\n")
+    assert "HTML tag <article> with 100,000 attributes read without them" in json.loads(analysis)["warnings"]
