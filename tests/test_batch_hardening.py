@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 
 from conftest import article_text, rasd
+from rasd import analyze
+from rasd.store import Store, UnstorableDocument
 
 RASD = str(Path(sys.executable).with_name("rasd"))
 
@@ -144,3 +146,53 @@ def test_html_floods_of_attributes_or_tags_take_seconds_not_minutes(tmp_path):
     [(text, analysis)] = _rows(db, "SELECT text, analysis FROM documents")
     assert text == article_text().replace("\n", "\n\n")
     assert "HTML tag <article> with 100,000 attributes read without them" in json.loads(analysis)["warnings"]
+
+
+def _report(toll: str, town: str = "سراقب") -> str:
+    return (f"قال مصدر محلي إن قصفا مدفعيا استهدف أطراف مدينة {town} في ريف إدلب صباح اليوم وأسفر عن مقتل {toll} مدنيين.\n"
+            "وأضاف المصدر أن فرق الدفاع المدني انتشلت الضحايا من تحت الأنقاض.\n")
+
+
+def test_numbers_of_any_size_are_stored_safely_and_implausible_tolls_withheld(tmp_path):
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "overflow.txt").write_text(_report("1" + "0" * 21), encoding="utf-8")  # OverflowError in SQLite
+    (corpus / "implausible.txt").write_text(_report("1" + "0" * 18, "أريحا"), encoding="utf-8")  # stored as a fact
+    (corpus / "huge.txt").write_text(_report("1" + "0" * 299, "سرمدا"), encoding="utf-8")
+    (corpus / "plausible.txt").write_text(_report("7", "حارم"), encoding="utf-8")
+    (corpus / "infinite.txt").write_text("وصلت إلى المدينة " + "9" * 400 + " طائرة مسيرة أمس بحسب مصادر محلية في دمشق.",
+                                         encoding="utf-8")  # a float overflow: 'Infinity' in the JSON
+    db = tmp_path / "n.db"
+    r = rasd("analyze", str(corpus), "--db", str(db))
+    assert r.returncode == 0, r.stdout.decode() + r.stderr.decode()
+    tolls = {Path(path).name: toll for path, toll in
+             _rows(db, "SELECT d.source_path, e.fatalities FROM events e JOIN documents d ON d.id = e.doc_id")}
+    assert tolls == {"overflow.txt": None, "implausible.txt": None, "huge.txt": None, "plausible.txt": 7,
+                     "infinite.txt": None}
+    warnings = {Path(path).name: json.loads(analysis)["warnings"]
+                for path, analysis in _rows(db, "SELECT source_path, analysis FROM documents")}
+    assert "event 0: fatalities read as 1,000,000,000,000,000,000,000 is not plausible (more than 1,000,000):" \
+        " stored as unknown" in warnings["overflow.txt"]
+    assert "event 0: fatalities read as 1,000,000,000,000,000,000 is not plausible (more than 1,000,000): stored as" \
+        " unknown" in warnings["implausible.txt"]
+    assert "event 0: fatalities read as a 300-digit number is not plausible (more than 1,000,000): stored as" \
+        " unknown" in warnings["huge.txt"]
+    assert not warnings["plausible.txt"]
+    assert any("too large to represent" in w for w in warnings["infinite.txt"])
+
+    def no_constants(name):
+        raise ValueError(f"{name} is not JSON")
+
+    exported = rasd("export", "--format", "jsonl", "--db", str(db)).stdout.decode().splitlines()
+    assert len([json.loads(line, parse_constant=no_constants) for line in exported]) == 5
+
+
+def test_a_document_the_store_cannot_write_leaves_nothing_behind(tmp_path):
+    bad, good = analyze(article_text()), analyze(article_text("ثانية"))
+    bad.entities[0].start = 2**70  # an integer SQLite cannot hold, written after the document's own row
+    with Store(tmp_path / "s.db") as store, store.transaction():
+        with pytest.raises(UnstorableDocument, match="OverflowError"):
+            store.save(bad, "bad-input")
+        assert store.save(good, "good-input") == "stored"
+    assert _rows(tmp_path / "s.db", "SELECT input_key FROM inputs") == [("good-input",)]
+    assert _rows(tmp_path / "s.db", "SELECT id FROM documents") == [(good.id,)]

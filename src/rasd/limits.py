@@ -22,3 +22,7 @@ BYTES_PER_STRAY_NUL = 1000
 MAX_HTML_TAG_ATTRIBUTES = 256
 MAX_HTML_TAGS = 200_000
 MAX_HTML_ELEMENTS = 200_000
+
+# A fatality count above this is a misreading (a year, a phone number, a sum of money), not one incident's
+# toll: it is stored as unknown with a warning.
+MAX_PLAUSIBLE_FATALITIES = 1_000_000

@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 from rasd.ingest import InputItem, escape_surrogates, iter_inputs
 from rasd.runner.pipeline import Pipeline, StageError
-from rasd.store import Store
+from rasd.store import Store, UnstorableDocument
 
 COMMIT_EVERY_DOCS = 50
 COMMIT_EVERY_SECONDS = 2.0
@@ -93,7 +93,11 @@ def _process(item: InputItem, store: Store, pipeline: Pipeline, defaults: dict[s
     if not doc.text.strip():
         _fail(store, summary, item, "clean", "no article text left after cleaning")
         return
-    outcome = store.save(doc, item.input_key, pipeline.resources.actor_info)
+    try:
+        outcome = store.save(doc, item.input_key, pipeline.resources.actor_info)
+    except UnstorableDocument as e:
+        _fail(store, summary, item, "store", str(e))
+        return
     if outcome == "duplicate":
         summary.duplicates += 1
         return

@@ -7,7 +7,9 @@ point and started again stores every document exactly once.
 """
 from __future__ import annotations
 
+import itertools
 import json
+import math
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from rasd.limits import MAX_PLAUSIBLE_FATALITIES
 from rasd.model import Document, Event
 from rasd.nlp.arabic import clitic_variants, normalize, tokenize
 from rasd.store.schema import migrate
@@ -69,7 +72,24 @@ class Store:
         return self.conn.execute("SELECT 1 FROM inputs WHERE input_key = ?", (input_key,)).fetchone() is not None
 
     def save(self, doc: Document, input_key: str, actor_lookup: ActorLookup | None = None) -> str:
-        """Store an analysed document; returns 'stored', or 'duplicate' when its text is already stored."""
+        """Store an analysed document; returns 'stored', or 'duplicate' when its text is already stored.
+
+        Numbers that cannot be facts are stored as unknown, with a warning in the document.  A document that
+        still cannot be written (a value SQLite or JSON refuses) leaves nothing behind and raises
+        UnstorableDocument with the reason; errors of the database itself propagate.
+        """
+        _withhold_implausible_numbers(doc)
+        self.conn.execute("SAVEPOINT save_document")
+        try:
+            outcome = self._save(doc, input_key, actor_lookup)
+        except _DOCUMENT_ERRORS as e:
+            self.conn.execute("ROLLBACK TO save_document")
+            self.conn.execute("RELEASE save_document")
+            raise UnstorableDocument(f"{type(e).__name__}: {e}") from e
+        self.conn.execute("RELEASE save_document")
+        return outcome
+
+    def _save(self, doc: Document, input_key: str, actor_lookup: ActorLookup | None) -> str:
         c = self.conn
         if c.execute("SELECT 1 FROM documents WHERE id = ?", (doc.id,)).fetchone():
             c.execute("INSERT OR IGNORE INTO inputs(input_key, source_path, doc_id, outcome) VALUES (?,?,?,?)",
@@ -174,6 +194,37 @@ class Store:
         return [dict(r) for r in self.conn.execute("SELECT source_path, stage, reason FROM failures ORDER BY source_path")]
 
 
+class UnstorableDocument(ValueError):
+    """One document could not be written; the reason goes to its failure record and the batch goes on."""
+
+
+# What one document's values can make the writing raise (OverflowError: an integer beyond 64 bits; ValueError:
+# text that cannot be encoded; DataError: a string or blob too big), as opposed to errors of the database itself.
+_DOCUMENT_ERRORS = (ValueError, TypeError, OverflowError, sqlite3.IntegrityError, sqlite3.DataError,
+                    sqlite3.InterfaceError, sqlite3.ProgrammingError)
+
+
+def _withhold_implausible_numbers(doc: Document) -> None:
+    """Numbers the analysis read that cannot be stored as facts become unknown (None), each with a warning
+    saying what was read: a fatality count above MAX_PLAUSIBLE_FATALITIES (a year, a phone number or a sum of
+    money read as a death toll; past 64 bits SQLite cannot even hold it) and a quantity too large for a float
+    (JSON has no infinity)."""
+    for i, event in enumerate(doc.events):
+        for name in ("fatalities", "civilian_fatalities"):
+            value = getattr(event, name)
+            if value is not None and value > MAX_PLAUSIBLE_FATALITIES:
+                setattr(event, name, None)
+                digits = len(str(value))
+                shown = f"{value:,}" if digits <= 24 else f"a {digits}-digit number"
+                doc.warnings.append(f"event {i}: {name} read as {shown} is not plausible (more than"
+                                    f" {MAX_PLAUSIBLE_FATALITIES:,}): stored as unknown")
+    quantities = itertools.chain(doc.quantities, *(e.quantities for e in doc.events), *(c.quantities for c in doc.claims))
+    for q in quantities:
+        if q.value is not None and not math.isfinite(q.value):
+            q.value = None
+            doc.warnings.append(f"quantity {q.text[:40]!r} is too large to represent: its value is stored as unknown")
+
+
 def snippet(text: str, stems: set[str], width: int = 12) -> str:
     tokens = tokenize(text)
     for i, t in enumerate(tokens):
@@ -185,4 +236,4 @@ def snippet(text: str, stems: set[str], width: int = 12) -> str:
     return text[:160]
 
 
-__all__ = ["Store", "DEFAULT_DB", "search_stem"]
+__all__ = ["Store", "DEFAULT_DB", "UnstorableDocument", "search_stem"]
