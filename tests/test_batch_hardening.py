@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -196,3 +197,47 @@ def test_a_document_the_store_cannot_write_leaves_nothing_behind(tmp_path):
         assert store.save(good, "good-input") == "stored"
     assert _rows(tmp_path / "s.db", "SELECT input_key FROM inputs") == [("good-input",)]
     assert _rows(tmp_path / "s.db", "SELECT id FROM documents") == [(good.id,)]
+
+
+def _summary_counts(out: str) -> tuple[int, int]:
+    first = out.splitlines()[0]  # read N documents in S s: A stored, B duplicates, C already stored, ...
+    return int(first.split(": ")[1].split()[0]), int(first.split(", ")[2].split()[0])
+
+
+def test_two_concurrent_runs_into_one_new_database_both_finish_and_store_each_document_once(tmp_path):
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    n = 600
+    for i in range(n):
+        (corpus / f"d{i:04}.txt").write_text(_report(str(i % 7 + 2), f"القرية رقم {i}"), encoding="utf-8")
+    db = tmp_path / "c.db"
+    runs = [subprocess.Popen([RASD, "analyze", str(corpus), "--db", str(db), "--no-progress"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    results = [run.communicate(timeout=300) for run in runs]
+    for run, (out, err) in zip(runs, results):
+        assert run.returncode == 0 and err == b"", err.decode()
+    counts = [_summary_counts(out.decode()) for out, _ in results]
+    assert sum(stored for stored, _ in counts) == n and sum(already for _, already in counts) == n
+    assert _rows(db, "SELECT count(*), count(DISTINCT id) FROM documents") == [(n, n)]
+    assert _rows(db, "SELECT count(*), count(DISTINCT doc_id) FROM inputs") == [(n, n)]
+
+
+def test_no_write_lock_is_held_while_input_is_read(tmp_path):
+    db = tmp_path / "w.db"
+    run = subprocess.Popen([RASD, "analyze", "-", "--db", str(db), "--no-progress"],
+                           stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while not (db.exists() and _rows(db, "PRAGMA user_version") == [(2,)]):
+            assert time.monotonic() < deadline and run.poll() is None
+            time.sleep(0.05)
+        other = sqlite3.connect(db, timeout=0, isolation_level=None)
+        for _ in range(30):  # for 3 s while the run waits for its input, another writer gets the lock at once
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            time.sleep(0.1)
+        other.close()
+    finally:
+        out, err = run.communicate(article_text().encode("utf-8"), timeout=120)
+    assert run.returncode == 0, err.decode()
+    assert "1 stored" in out.decode()

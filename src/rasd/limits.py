@@ -26,3 +26,7 @@ MAX_HTML_ELEMENTS = 200_000
 # A fatality count above this is a misreading (a year, a phone number, a sum of money), not one incident's
 # toll: it is stored as unknown with a warning.
 MAX_PLAUSIBLE_FATALITIES = 1_000_000
+
+# How long a writer waits for another process's write transaction (each holds the lock for one document's
+# rows) before the database counts as unusable.
+DATABASE_BUSY_TIMEOUT_S = 60.0

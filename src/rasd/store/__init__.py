@@ -3,7 +3,9 @@
 Idempotency comes from two keys: a document's id (hash of its normalised clean
 text) and an input's key (hash of its raw bytes and origin).  A document and the
 input that produced it are written in one transaction, so a run killed at any
-point and started again stores every document exactly once.
+point and started again stores every document exactly once.  Several processes
+may write one database: each write transaction takes the write lock when it
+begins (BEGIN IMMEDIATE) and a writer that finds it taken waits for it.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from rasd.limits import MAX_PLAUSIBLE_FATALITIES
+from rasd.limits import DATABASE_BUSY_TIMEOUT_S, MAX_PLAUSIBLE_FATALITIES
 from rasd.model import Document, Event
 from rasd.nlp.arabic import clitic_variants, normalize, tokenize
 from rasd.store.schema import migrate
@@ -40,7 +42,8 @@ class Store:
                 raise FileNotFoundError(f"no database at {self.path}")
             self.conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
         else:
-            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                                        timeout=DATABASE_BUSY_TIMEOUT_S)
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
             migrate(self.conn)
@@ -58,11 +61,13 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
+        """A write transaction: waits for another writer's to end, commits at the end, rolls back on an error."""
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:  # some errors (a full disk) have rolled it back already
+                self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
 
