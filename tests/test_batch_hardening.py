@@ -5,6 +5,7 @@ import ctypes
 import gzip
 import json
 import os
+import resource
 import sqlite3
 import subprocess
 import sys
@@ -241,3 +242,70 @@ def test_no_write_lock_is_held_while_input_is_read(tmp_path):
         out, err = run.communicate(article_text().encode("utf-8"), timeout=120)
     assert run.returncode == 0, err.decode()
     assert "1 stored" in out.decode()
+
+
+def _one_error_line(r: subprocess.CompletedProcess, command: str) -> str:
+    err = r.stderr.decode()
+    assert r.returncode == 3 and err.count("\n") == 1 and err.startswith(f"rasd {command}: error: "), err
+    return err
+
+
+def test_read_only_database_or_folder_is_one_error_line_and_exit_3(tmp_path, permissions_hold):
+    folder = tmp_path / "dbs"
+    folder.mkdir()
+    db = folder / "r.db"
+    article = tmp_path / "a.txt"
+    article.write_text(article_text(), encoding="utf-8")
+    assert rasd("analyze", str(article), "--db", str(db)).returncode == 0
+    (tmp_path / "b.txt").write_text(article_text("ثانية"), encoding="utf-8")
+    db.chmod(0o444)
+    try:
+        r = rasd_unprivileged("analyze", str(tmp_path / "b.txt"), "--db", str(db))
+        assert "attempt to write a readonly database" in _one_error_line(r, "analyze") and r.stdout == b""
+    finally:
+        db.chmod(0o644)
+    for index in folder.glob("r.db-*"):  # left by the reader that could not write; a clean close removes them
+        index.unlink()
+    folder.chmod(0o555)
+    try:
+        r = rasd_unprivileged("analyze", str(tmp_path / "b.txt"), "--db", str(db))
+        assert "cannot open database" in _one_error_line(r, "analyze")
+        r = rasd_unprivileged("analyze", str(tmp_path / "b.txt"), "--db", str(folder / "new.db"))
+        assert "unable to open database file" in _one_error_line(r, "analyze")
+        for command in (["show", "abc"], ["search", "إدلب"], ["export", "--format", "jsonl"]):
+            r = rasd_unprivileged(*command, "--db", str(db))
+            assert "cannot be made in a read-only folder" in _one_error_line(r, command[0])
+    finally:
+        folder.chmod(0o755)
+
+
+def _stored_so_far(db: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as c:
+            return c.execute("SELECT count(*) FROM documents").fetchone()[0]
+    except sqlite3.Error:  # not there, or not made yet
+        return 0
+
+
+def test_a_database_that_fails_mid_run_is_a_dead_batch_that_resumes(tmp_path):
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    n = 400
+    for i in range(n):
+        (corpus / f"d{i:04}.txt").write_text(_report(str(i % 7 + 2), f"القرية رقم {i}"), encoding="utf-8")
+    db = tmp_path / "d.db"
+    run = subprocess.Popen([RASD, "analyze", str(corpus), "--db", str(db)],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while _stored_so_far(db) < 5:
+        assert time.monotonic() < deadline and run.poll() is None
+        time.sleep(0.05)
+    resource.prlimit(run.pid, resource.RLIMIT_FSIZE, (1, 1))  # from now on its files cannot grow: a full disk
+    out, err = run.communicate(timeout=120)
+    failed = _one_error_line(subprocess.CompletedProcess(run.args, run.returncode, out, err), "analyze")
+    assert f"database {db} failed during the run: " in failed and "running again resumes" in failed
+    stored = _rows(db, "SELECT count(*) FROM documents")[0][0]
+    assert 5 <= stored < n
+    r = rasd("analyze", str(corpus), "--db", str(db))
+    assert r.returncode == 0 and f"{n - stored} stored" in r.stdout.decode(), r.stderr.decode()
+    assert _rows(db, "SELECT count(*), count(DISTINCT id) FROM documents") == [(n, n)]

@@ -27,12 +27,16 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"--published must be YYYY-MM-DD, got {args.published!r}", EXIT_USAGE)
     try:
         store = Store(args.db)
-    except sqlite3.DatabaseError as e:
+    except sqlite3.Error as e:
         raise CliError(f"cannot open database {args.db}: {e}") from None
     with store:
         pipeline = Pipeline.default(Resources(ner_backend=args.ner))
-        summary = run_batch(args.paths, store, pipeline, {"published": args.published, "outlet": args.outlet},
-                            progress=False if args.no_progress else None)
+        try:
+            summary = run_batch(args.paths, store, pipeline, {"published": args.published, "outlet": args.outlet},
+                                progress=False if args.no_progress else None)
+        except sqlite3.Error as e:  # the database itself failed (disk full, file changed under the run): dead batch
+            raise CliError(f"database {args.db} failed during the run: {e} (documents written before it are"
+                           " stored; running again resumes)") from None
     for line in summary.lines():
         print(line)
     print(f"database: {args.db}")

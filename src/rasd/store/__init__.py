@@ -37,18 +37,37 @@ def search_stem(norm_token: str) -> str:
 class Store:
     def __init__(self, path: str | Path = DEFAULT_DB, readonly: bool = False):
         self.path = str(path)
+        """Open (creating and migrating when writable) the database; a file that is not a usable database, or
+        one that cannot be written when writing is asked for, raises sqlite3.Error now rather than at first use."""
         if readonly:
             if not Path(self.path).exists():
                 raise FileNotFoundError(f"no database at {self.path}")
             self.conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            try:
+                self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlite3.OperationalError as e:
+                if e.sqlite_errorname != "SQLITE_READONLY_DIRECTORY":
+                    raise
+                raise sqlite3.OperationalError(f"{e}: reading a WAL database needs its index file ({self.path}-shm),"
+                                               " which cannot be made in a read-only folder") from None
         else:
             self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
                                         timeout=DATABASE_BUSY_TIMEOUT_S)
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA synchronous=NORMAL")
-            migrate(self.conn)
+            version = migrate(self.conn)
+            self._check_writable(version)
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA foreign_keys=ON")
+
+    def _check_writable(self, version: int) -> None:
+        """SQLite opens a file it may not write for reading without a word and fails at the first write; a run
+        should fail before it analyses anything.  Rewriting the schema version, rolled back, is that write."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute(f"PRAGMA user_version = {version}")
+        finally:
+            self.conn.execute("ROLLBACK")
 
     def close(self) -> None:
         self.conn.close()
