@@ -5,6 +5,8 @@ import ctypes
 import gzip
 import json
 import os
+import pickle
+import re
 import resource
 import sqlite3
 import subprocess
@@ -17,6 +19,9 @@ import pytest
 
 from conftest import article_text, rasd
 from rasd import analyze
+from rasd.ingest import document_from_text
+from rasd.runner.batch import run_batch
+from rasd.runner.pipeline import Pipeline, Stage, StageError, TimeBudgetExceeded
 from rasd.store import Store, UnstorableDocument
 
 RASD = str(Path(sys.executable).with_name("rasd"))
@@ -309,3 +314,41 @@ def test_a_database_that_fails_mid_run_is_a_dead_batch_that_resumes(tmp_path):
     r = rasd("analyze", str(corpus), "--db", str(db))
     assert r.returncode == 0 and f"{n - stored} stored" in r.stdout.decode(), r.stderr.decode()
     assert _rows(db, "SELECT count(*), count(DISTINCT id) FROM documents") == [(n, n)]
+
+
+def test_a_document_over_its_time_budget_is_a_failure_and_the_batch_goes_on(tmp_path):
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    for i in range(3):
+        (corpus / f"d{i}.txt").write_text(_report(str(i + 2), ["سراقب", "أريحا", "حارم"][i]), encoding="utf-8")
+    (corpus / "slow.txt").write_text(_report("4", "سرمدا"), encoding="utf-8")
+
+    def slow_on_sarmada(doc, resources):  # stands for a stage that takes too long on one input
+        if "سرمدا" in doc.text:
+            time.sleep(1.0)
+
+    pipeline = Pipeline.default()
+    pipeline.stages.insert(4, Stage("slow", slow_on_sarmada))
+    pipeline(document_from_text(article_text()))  # loads the models, which the first document would pay for
+    with Store(tmp_path / "t.db") as store:
+        summary = run_batch([str(corpus)], store, pipeline, time_budget_s=0.5)
+        assert (summary.stored, summary.failed) == (3, 1)
+        [failure] = store.failures()
+    assert failure["source_path"].endswith("slow.txt") and failure["stage"] == "slow"
+    assert re.fullmatch(r"TimeBudgetExceeded: 1\.\d s, over the 0\.5 s budget per document", failure["reason"])
+
+
+def test_time_budget_option(tmp_path):
+    (tmp_path / "a.txt").write_text(article_text(), encoding="utf-8")
+    r = rasd("analyze", str(tmp_path / "a.txt"), "--db", str(tmp_path / "b.db"), "--time-budget", "0.001")
+    assert r.returncode == 1 and "over the 0.001 s budget per document" in r.stdout.decode()
+    r = rasd("analyze", str(tmp_path / "a.txt"), "--db", str(tmp_path / "b.db"), "--time-budget", "0")
+    assert r.returncode == 2 and "--time-budget must be a positive number of seconds" in r.stderr.decode()
+
+
+def test_stage_errors_pickle():
+    error = StageError("places", KeyError(None))
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.stage, type(copy.cause), str(copy)) == ("places", KeyError, "places: KeyError: None")
+    budget = pickle.loads(pickle.dumps(StageError("events", TimeBudgetExceeded("61.0 s, over the 60 s budget"))))
+    assert str(budget) == "events: TimeBudgetExceeded: 61.0 s, over the 60 s budget"

@@ -1,4 +1,4 @@
-"""What one input may cost, in one place: the bounds that ingest, the batch runner and the store enforce.
+"""The bounds that ingest, the batch runner and the store enforce, in one place.
 
 Each bound turns a hostile or broken input into a failure (or a warning) with a reason instead of a run that
 dies, hangs or fills the memory.  The values are far above real news, so normal input never meets them.
@@ -11,6 +11,11 @@ MAX_DOCUMENT_BYTES = 8 * 1024 * 1024
 
 # A compressed feed is read until it has given this much: 1 MB of gzip can hold 1 GB of newlines.
 MAX_DECOMPRESSED_BYTES = 1024 * 1024 * 1024
+
+# Seconds one document may take through the pipeline before it is recorded as a failure (checked as each
+# stage ends).  An ordinary article takes about 10 ms; the first one of a run also pays for loading the models
+# (a few seconds).  `rasd analyze --time-budget` sets it.
+DOCUMENT_TIME_BUDGET_S = 60.0
 
 # Stray NUL bytes (a bad copy, a truncated write) are removed with a warning; more than one NUL per this many
 # bytes means binary data (random bytes hold one in 256), which is refused.
@@ -27,6 +32,6 @@ MAX_HTML_ELEMENTS = 200_000
 # toll: it is stored as unknown with a warning.
 MAX_PLAUSIBLE_FATALITIES = 1_000_000
 
-# How long a writer waits for another process's write transaction (each holds the lock for one document's
-# rows) before the database counts as unusable.
+# How long a writer waits for another process's write transaction (each holds the lock for one batch of
+# analysed documents, well under a second) before the database counts as unusable.
 DATABASE_BUSY_TIMEOUT_S = 60.0

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from tqdm import tqdm
 
 from rasd.ingest import InputItem, escape_surrogates, iter_inputs
+from rasd.limits import DOCUMENT_TIME_BUDGET_S
 from rasd.model import Document
 from rasd.runner.pipeline import Pipeline, StageError
 from rasd.store import Store, UnstorableDocument
@@ -50,8 +51,9 @@ class RunSummary:
 
 
 def run_batch(paths: Iterable[str], store: Store, pipeline: Pipeline, defaults: dict[str, str | None] | None = None,
-              progress: bool | None = None) -> RunSummary:
+              progress: bool | None = None, time_budget_s: float = DOCUMENT_TIME_BUDGET_S) -> RunSummary:
     """Analyse every input into `store`, recording each one as stored, duplicate or failed with its reason.
+    A document that takes more than `time_budget_s` is a failure (see Pipeline.__call__).
 
     Documents are analysed outside any transaction and written in batches (every COMMIT_EVERY_DOCS documents,
     COMMIT_EVERY_SECONDS or COMMIT_EVERY_CHARS of text), each batch in one short write transaction: the write
@@ -76,7 +78,7 @@ def run_batch(paths: Iterable[str], store: Store, pipeline: Pipeline, defaults: 
                 continue
             if not pending:
                 pending_since = time.monotonic()
-            pending.append((item, _analyse(item, pipeline, defaults)))
+            pending.append((item, _analyse(item, pipeline, defaults, time_budget_s)))
             pending_chars += len(item.document.raw) if item.document else 0
             if (len(pending) >= COMMIT_EVERY_DOCS or pending_chars >= COMMIT_EVERY_CHARS
                     or time.monotonic() - pending_since >= COMMIT_EVERY_SECONDS):
@@ -95,12 +97,13 @@ class _Failed:
     reason: str
 
 
-def _analyse(item: InputItem, pipeline: Pipeline, defaults: dict[str, str | None]) -> Document | _Failed:
+def _analyse(item: InputItem, pipeline: Pipeline, defaults: dict[str, str | None],
+             time_budget_s: float) -> Document | _Failed:
     if item.failure:
         return _Failed("ingest", item.failure.reason)
     doc = item.document
     try:
-        pipeline(doc, defaults)
+        pipeline(doc, defaults, time_budget_s)
     except StageError as e:
         return _Failed(e.stage, f"{type(e.cause).__name__}: {e.cause}")
     if not doc.text.strip():

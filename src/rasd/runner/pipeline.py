@@ -52,15 +52,26 @@ class Pipeline:
             names = names[: names.index(upto) + 1]
         return cls([Stage(n, STAGES[n]) for n in names], resources or Resources())
 
-    def __call__(self, doc: Document, defaults: dict[str, str | None] | None = None) -> Document:
-        """Run every stage on `doc`.  `defaults` fill metadata (published, outlet) the input itself lacks."""
+    def __call__(self, doc: Document, defaults: dict[str, str | None] | None = None,
+                 time_budget_s: float | None = None) -> Document:
+        """Run every stage on `doc`.  `defaults` fill metadata (published, outlet) the input itself lacks.
+
+        A document that has taken more than `time_budget_s` when a stage ends is given up with a StageError
+        (TimeBudgetExceeded).  A stage is not interrupted: stages are deterministic CPU-bound code, and threads
+        or signals to stop them would make results depend on timing.
+        """
+        started = time.perf_counter()
         for st in self.stages:
             t0 = time.perf_counter()
             try:
                 st.fn(doc, self.resources)
             except Exception as e:
                 raise StageError(st.name, e) from e
-            doc.timings[st.name] = doc.timings.get(st.name, 0.0) + time.perf_counter() - t0
+            now = time.perf_counter()
+            doc.timings[st.name] = doc.timings.get(st.name, 0.0) + now - t0
+            if time_budget_s is not None and now - started > time_budget_s:
+                raise StageError(st.name, TimeBudgetExceeded(
+                    f"{now - started:.1f} s, over the {time_budget_s:g} s budget per document"))
             if st.name == "clean" and defaults:
                 for key, value in defaults.items():
                     if value and not getattr(doc, key):
@@ -71,12 +82,22 @@ class Pipeline:
 
 
 class StageError(Exception):
-    """A stage failed on one document; carries the stage name for the failure record."""
+    """A stage failed on one document; carries the stage name for the failure record.
+
+    Its arguments are the stage name and the cause, so that it pickles: a worker process can send it back.
+    """
 
     def __init__(self, stage_name: str, cause: Exception):
-        super().__init__(f"{stage_name}: {type(cause).__name__}: {cause}")
+        super().__init__(stage_name, cause)
         self.stage = stage_name
         self.cause = cause
+
+    def __str__(self) -> str:
+        return f"{self.stage}: {type(self.cause).__name__}: {self.cause}"
+
+
+class TimeBudgetExceeded(Exception):
+    """A document took longer than its time budget; the failure's stage is the one it ran out in."""
 
 
 _DEFAULT: Pipeline | None = None
