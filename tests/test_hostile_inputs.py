@@ -1,5 +1,6 @@
 """Hostile and broken inputs (from fuzzing) become documents or failures with reasons; ingest never raises."""
 import codecs
+import gzip
 import json
 import random
 
@@ -75,3 +76,14 @@ def test_feed_lines_keep_their_numbers_and_keys_across_blank_runs_and_read_chunk
     assert [it.source_path for it in items] == [f"{origin}:{n}" for n, _ in expected]
     assert [it.input_key for it in items] == [input_key(f"{origin}:{n}", line) for n, line in expected]
     assert all(it.document for it in items)
+
+
+def test_compressed_feed_is_read_to_its_decompressed_limit(tmp_path, monkeypatch):
+    monkeypatch.setattr("rasd.ingest.MAX_DECOMPRESSED_BYTES", 32 * 2**20)
+    line = (json.dumps({"text": article_text()}, ensure_ascii=False) + "\n").encode("utf-8")
+    with open(tmp_path / "bomb.jsonl.gz", "wb") as fh:  # 64 MiB of newlines in 65 KB, then an article
+        fh.write(gzip.compress(line) + gzip.compress(b"\n" * 64 * 2**20, 9) + gzip.compress(line))
+    first, cut = iter_inputs([str(tmp_path / "bomb.jsonl.gz")])
+    assert first.document and first.source_path.endswith("bomb.jsonl.gz:1")
+    assert cut.failure.reason == "compressed feed decompresses to more than 32 MiB: not read from here on"
+    assert int(cut.source_path.rsplit(":", 1)[1]) > 30 * 2**20  # the line being read when the limit was reached

@@ -182,7 +182,7 @@ def _items_from_jsonl(p: Path) -> Iterator[InputItem]:
     except _TooMuchData:
         line_origin, line_path = f"{origin}:{lines.line_no}", f"{path}:{lines.line_no}"
         yield _fail(input_key(line_origin, b"too much data"), line_path,
-                    f"compressed feed decompresses to more than {MAX_DECOMPRESSED_BYTES / 2**30:.0f} GiB:"
+                    f"compressed feed decompresses to more than {MAX_DECOMPRESSED_BYTES / 2**20:,.0f} MiB:"
                     " not read from here on")
 
 
