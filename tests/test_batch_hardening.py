@@ -1,6 +1,6 @@
-"""The batch promise under hostile input, through the `rasd` command: every document is stored or recorded as
-failed with a reason, the batch never dies on one document, and exit codes tell a dead batch (3) from some
-failed documents (1)."""
+"""The batch promise under hostile input, mostly through the `rasd` command: every document is stored or
+recorded as failed with a reason, the batch never dies on one document, re-runs and concurrent runs store each
+document once, and exit codes tell a dead batch (3) from some failed documents (1)."""
 import ctypes
 import gzip
 import json

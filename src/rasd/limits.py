@@ -1,4 +1,4 @@
-"""The bounds that ingest, the batch runner and the store enforce, in one place.
+"""The bounds that ingest, the batch runner and the store enforce, and how often a batch commits, in one place.
 
 Each bound turns a hostile or broken input into a failure (or a warning) with a reason instead of a run that
 dies, hangs or fills the memory.  The values are far above real news, so normal input never meets them.
@@ -31,6 +31,13 @@ MAX_HTML_ELEMENTS = 200_000
 # A fatality count above this is a misreading (a year, a phone number, a sum of money), not one incident's
 # toll: it is stored as unknown with a warning.
 MAX_PLAUSIBLE_FATALITIES = 1_000_000
+
+# A batch run writes what it has analysed every this many documents, seconds or characters of text, each
+# time in one short write transaction: fewer commits (each flushes the full-text index), little work lost to
+# a kill, and the memory held by analysed documents waiting to be written stays bounded.
+COMMIT_EVERY_DOCS = 50
+COMMIT_EVERY_SECONDS = 2.0
+COMMIT_EVERY_CHARS = 8 * 1024 * 1024
 
 # How long a writer waits for another process's write transaction (each holds the lock for one batch of
 # analysed documents, well under a second) before the database counts as unusable.

@@ -10,16 +10,10 @@ from dataclasses import dataclass, field
 from tqdm import tqdm
 
 from rasd.ingest import InputItem, escape_surrogates, iter_inputs
-from rasd.limits import DOCUMENT_TIME_BUDGET_S
+from rasd.limits import COMMIT_EVERY_CHARS, COMMIT_EVERY_DOCS, COMMIT_EVERY_SECONDS, DOCUMENT_TIME_BUDGET_S
 from rasd.model import Document
 from rasd.runner.pipeline import Pipeline, StageError
 from rasd.store import Store, UnstorableDocument
-
-# Analysed documents are written in batches: fewer commits (each one flushes the full-text index) and little
-# work lost to a kill, with memory bounded by the text held in a batch.
-COMMIT_EVERY_DOCS = 50
-COMMIT_EVERY_SECONDS = 2.0
-COMMIT_EVERY_CHARS = 8 * 1024 * 1024
 
 
 @dataclass

@@ -36,29 +36,37 @@ def search_stem(norm_token: str) -> str:
 
 class Store:
     def __init__(self, path: str | Path = DEFAULT_DB, readonly: bool = False):
+        """Open the database (created and migrated when writable).  A file that is not a usable database, or
+        that cannot be written when writing is asked for, raises sqlite3.Error now rather than at first use."""
         self.path = str(path)
-        """Open (creating and migrating when writable) the database; a file that is not a usable database, or
-        one that cannot be written when writing is asked for, raises sqlite3.Error now rather than at first use."""
         if readonly:
             if not Path(self.path).exists():
                 raise FileNotFoundError(f"no database at {self.path}")
             self.conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
-            try:
-                self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            except sqlite3.OperationalError as e:
-                if e.sqlite_errorname != "SQLITE_READONLY_DIRECTORY":
-                    raise
-                raise sqlite3.OperationalError(f"{e}: reading a WAL database needs its index file ({self.path}-shm),"
-                                               " which cannot be made in a read-only folder") from None
         else:
             self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
                                         timeout=DATABASE_BUSY_TIMEOUT_S)
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
-            version = migrate(self.conn)
-            self._check_writable(version)
+        try:
+            if readonly:
+                self._check_readable()
+            else:
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                self.conn.execute("PRAGMA synchronous=NORMAL")
+                self._check_writable(migrate(self.conn))
+        except sqlite3.Error:
+            self.conn.close()
+            raise
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA foreign_keys=ON")
+
+    def _check_readable(self) -> None:
+        try:
+            self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError as e:
+            if e.sqlite_errorname != "SQLITE_READONLY_DIRECTORY":
+                raise
+            raise sqlite3.OperationalError(f"{e}: reading a WAL database needs its index file ({self.path}-shm),"
+                                           " which cannot be made in a read-only folder") from None
 
     def _check_writable(self, version: int) -> None:
         """SQLite opens a file it may not write for reading without a word and fails at the first write; a run
