@@ -55,12 +55,16 @@ def unreadable(paths: list[str]) -> list[str]:
 
 def open_store(path: str):
     """The database opened read-only, or a one-line error saying why it cannot be."""
+    import sqlite3
+
     from rasd.store import DatabaseUnreadable, Store
 
     try:
         return Store(path, readonly=True)
     except (FileNotFoundError, DatabaseUnreadable) as e:
         raise CliError(str(e)) from None
+    except sqlite3.Error as e:
+        raise CliError(f"cannot read database {path}: {e}") from None
 
 
 class CliError(Exception):

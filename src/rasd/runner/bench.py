@@ -107,7 +107,7 @@ def _generate(corpus: Path, n_docs: int, n_words: int) -> list[str]:
 def pipeline_benchmark(articles: list[str]) -> dict[str, object]:
     """The analysis itself, and then storing each analysed article as `rasd analyze` does (one SQLite file
     in a temporary folder, committed every COMMIT_EVERY_DOCS articles), each timed on its own."""
-    from rasd.runner.batch import COMMIT_EVERY_DOCS
+    from rasd.limits import COMMIT_EVERY_DOCS
     from rasd.runner.pipeline import Pipeline
     from rasd.store import Store
 

@@ -6,6 +6,7 @@ import sqlite3
 import sys
 
 from rasd.cli import EXIT_FAILURES, EXIT_INPUT, EXIT_USAGE, CliError, unreadable
+from rasd.limits import DOCUMENT_TIME_BUDGET_S
 from rasd.text.dates import parse_iso
 from rasd.runner.batch import run_batch
 from rasd.runner.pipeline import Pipeline
@@ -19,20 +20,28 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--published", help="publication date YYYY-MM-DD for inputs that do not give one")
     p.add_argument("--outlet", help="outlet name for inputs that do not give one")
     p.add_argument("--ner", metavar="BACKEND", help="NER backend: 'hf:PATH' for a local transformers model")
+    p.add_argument("--time-budget", type=float, default=DOCUMENT_TIME_BUDGET_S, metavar="SECONDS",
+                   help=f"a document that takes longer is recorded as failed (default {DOCUMENT_TIME_BUDGET_S:g})")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
 def run(args: argparse.Namespace) -> int:
     if args.published and parse_iso(args.published) is None:
         raise CliError(f"--published must be YYYY-MM-DD, got {args.published!r}", EXIT_USAGE)
+    if not args.time_budget > 0:
+        raise CliError(f"--time-budget must be a positive number of seconds, got {args.time_budget:g}", EXIT_USAGE)
     try:
         store = Store(args.db)
-    except sqlite3.DatabaseError as e:
+    except sqlite3.Error as e:
         raise CliError(f"cannot open database {args.db}: {e}") from None
     with store:
         pipeline = Pipeline.default(Resources(ner_backend=args.ner))
-        summary = run_batch(args.paths, store, pipeline, {"published": args.published, "outlet": args.outlet},
-                            progress=False if args.no_progress else None)
+        try:
+            summary = run_batch(args.paths, store, pipeline, {"published": args.published, "outlet": args.outlet},
+                                progress=False if args.no_progress else None, time_budget_s=args.time_budget)
+        except sqlite3.Error as e:  # the database itself failed (disk full, file changed under the run): dead batch
+            raise CliError(f"database {args.db} failed during the run: {e} (documents written before it are"
+                           " stored; running again resumes)") from None
     for line in summary.lines():
         print(line)
     print(f"database: {args.db}")

@@ -3,11 +3,15 @@
 Idempotency comes from two keys: a document's id (hash of its normalised clean
 text) and an input's key (hash of its raw bytes and origin).  A document and the
 input that produced it are written in one transaction, so a run killed at any
-point and started again stores every document exactly once.
+point and started again stores every document exactly once.  Several processes
+may write one database: each write transaction takes the write lock when it
+begins (BEGIN IMMEDIATE) and a writer that finds it taken waits for it.
 """
 from __future__ import annotations
 
+import itertools
 import json
+import math
 import os
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -15,7 +19,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from rasd.model import Document, Event
+from rasd.limits import DATABASE_BUSY_TIMEOUT_S, MAX_PLAUSIBLE_FATALITIES
+from rasd.model import Document
 from rasd.text.arabic import clitic_variants, normalize, tokenize, word_cache
 from rasd.store.schema import migrate
 
@@ -65,17 +70,33 @@ def _schema_read(conn: sqlite3.Connection) -> sqlite3.Connection:
 
 class Store:
     def __init__(self, path: str | Path = DEFAULT_DB, readonly: bool = False):
+        """Open the database (created and migrated when writable).  A file that is not a usable database, or
+        that cannot be written when writing is asked for, raises sqlite3.Error now rather than at first use."""
         self.path = str(path)
         if readonly:
             self.conn = connect_readonly(Path(self.path))
         else:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)  # out/ of the default, in a fresh checkout
-            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
-            migrate(self.conn)
+            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                                        timeout=DATABASE_BUSY_TIMEOUT_S)
+            try:
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                self.conn.execute("PRAGMA synchronous=NORMAL")
+                self._check_writable(migrate(self.conn))
+            except sqlite3.Error:
+                self.conn.close()
+                raise
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA foreign_keys=ON")
+
+    def _check_writable(self, version: int) -> None:
+        """SQLite opens a file it may not write for reading without a word and fails at the first write; a run
+        should fail before it analyses anything.  Rewriting the schema version, rolled back, is that write."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute(f"PRAGMA user_version = {version}")
+        finally:
+            self.conn.execute("ROLLBACK")
 
     def close(self) -> None:
         self.conn.close()
@@ -88,11 +109,13 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
+        """A write transaction: waits for another writer's to end, commits at the end, rolls back on an error."""
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:  # some errors (a full disk) have rolled it back already
+                self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
 
@@ -102,7 +125,24 @@ class Store:
         return self.conn.execute("SELECT 1 FROM inputs WHERE input_key = ?", (input_key,)).fetchone() is not None
 
     def save(self, doc: Document, input_key: str, actor_lookup: ActorLookup | None = None) -> str:
-        """Store an analysed document; returns 'stored', or 'duplicate' when its text is already stored."""
+        """Store an analysed document; returns 'stored', or 'duplicate' when its text is already stored.
+
+        Numbers that cannot be facts are stored as unknown, with a warning in the document.  A document that
+        still cannot be written (a value SQLite or JSON refuses) leaves nothing behind and raises
+        UnstorableDocument with the reason; errors of the database itself propagate.
+        """
+        _withhold_implausible_numbers(doc)
+        self.conn.execute("SAVEPOINT save_document")
+        try:
+            outcome = self._save(doc, input_key, actor_lookup)
+        except _DOCUMENT_ERRORS as e:
+            self.conn.execute("ROLLBACK TO save_document")
+            self.conn.execute("RELEASE save_document")
+            raise UnstorableDocument(f"{type(e).__name__}: {e}") from e
+        self.conn.execute("RELEASE save_document")
+        return outcome
+
+    def _save(self, doc: Document, input_key: str, actor_lookup: ActorLookup | None) -> str:
         c = self.conn
         if c.execute("SELECT 1 FROM documents WHERE id = ?", (doc.id,)).fetchone():
             c.execute("INSERT OR IGNORE INTO inputs(input_key, source_path, doc_id, outcome) VALUES (?,?,?,?)",
@@ -214,6 +254,37 @@ class Store:
         return [dict(r) for r in self.conn.execute("SELECT source_path, stage, reason FROM failures ORDER BY source_path")]
 
 
+class UnstorableDocument(ValueError):
+    """One document could not be written; the reason goes to its failure record and the batch goes on."""
+
+
+# What one document's values can make the writing raise (OverflowError: an integer beyond 64 bits; ValueError:
+# text that cannot be encoded; DataError: a string or blob too big), as opposed to errors of the database itself.
+_DOCUMENT_ERRORS = (ValueError, TypeError, OverflowError, sqlite3.IntegrityError, sqlite3.DataError,
+                    sqlite3.InterfaceError, sqlite3.ProgrammingError)
+
+
+def _withhold_implausible_numbers(doc: Document) -> None:
+    """Numbers the analysis read that cannot be stored as facts become unknown (None), each with a warning
+    saying what was read: a fatality count above MAX_PLAUSIBLE_FATALITIES (a year, a phone number or a sum of
+    money read as a death toll; past 64 bits SQLite cannot even hold it) and a quantity too large for a float
+    (JSON has no infinity)."""
+    for i, event in enumerate(doc.events):
+        for name in ("fatalities", "civilian_fatalities"):
+            value = getattr(event, name)
+            if value is not None and value > MAX_PLAUSIBLE_FATALITIES:
+                setattr(event, name, None)
+                digits = len(str(value))
+                shown = f"{value:,}" if digits <= 24 else f"a {digits}-digit number"
+                doc.warnings.append(f"event {i}: {name} read as {shown} is not plausible (more than"
+                                    f" {MAX_PLAUSIBLE_FATALITIES:,}): stored as unknown")
+    quantities = itertools.chain(doc.quantities, *(e.quantities for e in doc.events), *(c.quantities for c in doc.claims))
+    for q in quantities:
+        if q.value is not None and not math.isfinite(q.value):
+            q.value = None
+            doc.warnings.append(f"quantity {q.text[:40]!r} is too large to represent: its value is stored as unknown")
+
+
 def snippet(text: str, stems: set[str], width: int = 12) -> str:
     tokens = tokenize(text)
     for i, t in enumerate(tokens):
@@ -225,4 +296,4 @@ def snippet(text: str, stems: set[str], width: int = 12) -> str:
     return text[:160]
 
 
-__all__ = ["Store", "DEFAULT_DB", "DatabaseUnreadable", "search_stem"]
+__all__ = ["Store", "DEFAULT_DB", "DatabaseUnreadable", "UnstorableDocument", "search_stem"]
