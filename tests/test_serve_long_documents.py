@@ -17,7 +17,7 @@ from ui_support import build_db, finish, place  # noqa: E402
 
 from rasd.model import Document, Entity, Event  # noqa: E402
 from rasd.serve.app import create_app  # noqa: E402
-from rasd.serve.cli import background_server  # noqa: E402
+from rasd.serve.server import background_server  # noqa: E402
 from rasd.serve.highlight import Mark, layer  # noqa: E402
 from rasd.serve.queries import DOCUMENT_PART_CHARS, MAX_LISTED_CHARS, MAX_LISTED_URL_CHARS  # noqa: E402
 from rasd.store import Store  # noqa: E402

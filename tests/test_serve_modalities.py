@@ -16,7 +16,7 @@ from ui_support import build_db  # noqa: E402
 import rasd  # noqa: E402
 from rasd.resources.taxonomy import MODALITIES  # noqa: E402
 from rasd.serve.app import create_app  # noqa: E402
-from rasd.serve.cli import background_server  # noqa: E402
+from rasd.serve.server import background_server  # noqa: E402
 from rasd.store import Store  # noqa: E402
 
 # One sentence for each way of not asserting an event that the event stage reads.

@@ -21,7 +21,7 @@ from ui_support import build_db  # noqa: E402
 from rasd.serve import app as app_module  # noqa: E402
 from rasd.serve import server  # noqa: E402
 from rasd.serve.app import create_app  # noqa: E402
-from rasd.serve.cli import background_server  # noqa: E402
+from rasd.serve.server import background_server  # noqa: E402
 
 RASD = Path(sys.executable).with_name("rasd")
 

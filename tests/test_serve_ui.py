@@ -13,7 +13,7 @@ from conftest import ROOT  # noqa: E402
 from ui_support import HOSTILE_SCRIPT, HOSTILE_TITLE, build_db  # noqa: E402
 
 from rasd.serve.app import create_app  # noqa: E402
-from rasd.serve.cli import background_server  # noqa: E402
+from rasd.serve.server import background_server  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -8,6 +8,10 @@ is read by the route that wants it, under its own deadline (POST /analyze).
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import uvicorn
@@ -61,3 +65,22 @@ def server_config(app: Any, host: str, port: int, log_level: str) -> uvicorn.Con
     """The configuration of every rasd server: `rasd serve`, the tests and the benchmark."""
     return uvicorn.Config(app, host=host, port=port, log_level=log_level, lifespan="off", http=HeadDeadlineProtocol,
                           timeout_keep_alive=KEEP_ALIVE_SECONDS)
+
+
+@contextmanager
+def background_server(app, timeout: float = 20.0) -> Iterator[str]:
+    """Serve `app` on 127.0.0.1 and a free port from a thread (tests, benchmarks); yields the base URL."""
+    server = uvicorn.Server(server_config(app, "127.0.0.1", 0, "warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.02)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)

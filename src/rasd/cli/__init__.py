@@ -1,6 +1,6 @@
-"""The `rasd` command.  Each subcommand lives in the module that owns its stage
-and exposes `add_arguments(parser)` and `run(args) -> int`; modules are imported
-only when their subcommand runs, so `rasd --help` stays instant."""
+"""The `rasd` command: the top of the package.  Each subcommand is a module of `rasd.cli` that exposes
+`add_arguments(parser)` and `run(args) -> int` over the stage packages below it (no stage package imports the
+command line); modules are imported only when their subcommand runs, so `rasd --help` stays instant."""
 from __future__ import annotations
 
 import argparse
@@ -9,15 +9,15 @@ import os
 import sys
 
 COMMANDS: dict[str, tuple[str, str]] = {
-    "analyze": ("rasd.runner.cli_analyze", "analyse files, directories or stdin into the database"),
-    "show": ("rasd.store.cli_show", "print one stored document"),
-    "search": ("rasd.store.cli_search", "full-text search over clean text"),
-    "export": ("rasd.export", "export the database as JSONL, ACLED CSV or GeoJSON"),
-    "bench": ("rasd.runner.bench", "benchmark the pipeline on generated articles"),
-    "eval": ("rasd.evaluate", "score the pipeline against a gold JSONL file"),
-    "eval-ner": ("rasd.nlp.ner.evaluate", "score NER on a CoNLL-style file (conlleval counting)"),
-    "train-ner": ("rasd.nlp.ner.train", "train the NER model from the shared corpora"),
-    "serve": ("rasd.serve.cli", "serve the database over HTTP with the web UI"),
+    "analyze": ("rasd.cli.analyze", "analyse files, directories or stdin into the database"),
+    "show": ("rasd.cli.show", "print one stored document"),
+    "search": ("rasd.cli.search", "full-text search over clean text"),
+    "export": ("rasd.cli.export", "export the database as JSONL, ACLED CSV or GeoJSON"),
+    "bench": ("rasd.cli.bench", "benchmark the pipeline on generated articles"),
+    "eval": ("rasd.cli.eval", "score the pipeline against a gold JSONL file"),
+    "eval-ner": ("rasd.cli.eval_ner", "score NER on a CoNLL-style file (conlleval counting)"),
+    "train-ner": ("rasd.cli.train_ner", "train the NER model from the shared corpora"),
+    "serve": ("rasd.cli.serve", "serve the database over HTTP with the web UI"),
 }
 
 EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_INPUT = 0, 1, 2, 3

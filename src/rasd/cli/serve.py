@@ -9,10 +9,6 @@ import argparse
 import ipaddress
 import os
 import sys
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from rasd.cli import EXIT_USAGE, CliError
 from rasd.store import DEFAULT_DB
@@ -57,26 +53,3 @@ def run(args: argparse.Namespace) -> int:
     print(f"rasd serve: {args.db} on http://{args.host}:{args.port}/ (API docs at /docs)", file=sys.stderr)
     uvicorn.Server(server_config(app, args.host, args.port, "info")).run()
     return 0
-
-
-@contextmanager
-def background_server(app, timeout: float = 20.0) -> Iterator[str]:
-    """Serve `app` on 127.0.0.1 and a free port from a thread (tests, benchmarks); yields the base URL."""
-    import uvicorn
-
-    from rasd.serve.server import server_config
-
-    server = uvicorn.Server(server_config(app, "127.0.0.1", 0, "warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + timeout
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)

@@ -7,8 +7,6 @@ baseline that does not depend on how fast the machine is.
 """
 from __future__ import annotations
 
-import argparse
-import json
 import random
 import resource
 import sys
@@ -16,55 +14,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from rasd.cli import CliError
 from rasd.model import Document
 from rasd.text.arabic import tokenize
 
 DEFAULT_CORPUS = "samples"
 
 
-def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--docs", type=int, default=200, help="number of generated articles (default 200)")
-    p.add_argument("--words", type=int, default=500, help="words per generated article (default 500)")
-    p.add_argument("--corpus", default=DEFAULT_CORPUS, help="directory of sample articles (default ./samples)")
-    p.add_argument("--component", choices=["pipeline", "ner", "places", "serve"], default="pipeline",
-                   help="benchmark the whole pipeline (default) or one component")
-    p.add_argument("--gold", default="gold/places_dev.jsonl", help="gold file for --component places")
-    p.add_argument("--events", type=int, default=100_000, help="events in the synthetic database for --component serve")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-
-
-def run(args: argparse.Namespace) -> int:
-    if args.docs < 1 or args.words < 20:
-        raise CliError("--docs must be ≥ 1 and --words ≥ 20", 2)
-    if args.component == "ner":
-        from rasd.nlp.ner.bench import benchmark as ner_benchmark
-
-        result = ner_benchmark(args.docs * args.words)
-    elif args.component == "serve":
-        from rasd.serve.bench import benchmark as serve_benchmark
-
-        result = serve_benchmark(args.events)
-    elif args.component == "places":
-        from rasd.resolve.places_bench import benchmark as places_benchmark
-
-        result = places_benchmark(args.gold)
-    else:
-        result = pipeline_benchmark(_generate(Path(args.corpus), args.docs, args.words))
-    if args.json:
-        print(json.dumps(result, ensure_ascii=False))
-    else:
-        for key, value in result.items():
-            print(f"{key}: {_fmt(value)}")
-    return 0
-
-
-def _fmt(value: object) -> str:
-    if isinstance(value, dict):
-        return ", ".join(f"{k} {_fmt(v)}" for k, v in value.items())
-    if isinstance(value, float):
-        return f"{value:,.3f}" if value < 10 else f"{value:,.0f}"
-    return str(value)
+class BenchError(ValueError):
+    """A benchmark that cannot run as asked (no corpus, no gold)."""
 
 
 def sentences_of_corpus(corpus: Path) -> list[str]:
@@ -74,7 +31,7 @@ def sentences_of_corpus(corpus: Path) -> list[str]:
     from rasd.text.arabic import detect_language, split_sentences
 
     if not corpus.is_dir():
-        raise CliError(f"corpus directory {corpus} not found (run from the repository root or pass --corpus)")
+        raise BenchError(f"corpus directory {corpus} not found (run from the repository root or pass --corpus)")
     out: list[str] = []
     for item in iter_inputs([str(corpus)]):
         if item.document is None:
@@ -84,11 +41,11 @@ def sentences_of_corpus(corpus: Path) -> list[str]:
         if detect_language(doc.text) == "ar":
             out.extend(doc.text[s.start:s.end] for s in split_sentences(doc.text) if len(doc.text[s.start:s.end].split()) >= 5)
     if not out:
-        raise CliError(f"no Arabic sentences found in {corpus}")
+        raise BenchError(f"no Arabic sentences found in {corpus}")
     return out
 
 
-def _generate(corpus: Path, n_docs: int, n_words: int) -> list[str]:
+def generate_articles(corpus: Path, n_docs: int, n_words: int) -> list[str]:
     sentences = sentences_of_corpus(corpus)
     rng = random.Random(20261124)
     articles = []
