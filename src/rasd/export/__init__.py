@@ -13,6 +13,7 @@ from typing import IO, Any
 
 from rasd.resources.countries import countries
 from rasd.store import Store
+from rasd.store.records import EVENT_FEATURE_PROPERTIES, PLACE_FEATURE_PROPERTIES
 
 # ACLED's public export columns, in order; rasd's own columns follow them.
 ACLED_COLUMNS = [
@@ -105,17 +106,15 @@ def write_jsonl(store: Store, fh: IO[str]) -> int:
 def geojson_features(store: Store) -> Iterator[dict[str, Any]]:
     for r in store.conn.execute("SELECT e.*, d.title FROM events e JOIN documents d ON d.id = e.doc_id"
                                 " WHERE e.modality = 'asserted' AND e.lat IS NOT NULL ORDER BY e.event_date, e.id"):
-        yield _point(r["lon"], r["lat"], {
-            "feature_type": "event", "id": r["id"], "document_id": r["doc_id"], "event_type": r["event_type"],
-            "sub_event_type": r["sub_event_type"], "event_date": r["event_date"], "actor1": r["actor1"],
-            "actor2": r["actor2"], "location": r["location"], "location_ar": r["location_ar"], "country": r["country"],
-            "admin1": r["admin1"], "geo_precision": r["geo_precision"], "fatalities": r["fatalities"],
-            "confidence": r["confidence"], "outlet": r["outlet"], "title": r["title"]})
+        yield _point(r["lon"], r["lat"], {"feature_type": "event", **_properties(r, EVENT_FEATURE_PROPERTIES),
+                                          "title": r["title"]})
     for r in store.conn.execute("SELECT * FROM places WHERE lat IS NOT NULL ORDER BY doc_id, start"):
-        yield _point(r["lon"], r["lat"], {
-            "feature_type": "place", "document_id": r["doc_id"], "text": r["text"], "name_en": r["name_en"],
-            "name_ar": r["name_ar"], "country": r["country"], "admin1": r["admin1"], "precision": r["precision"],
-            "direction": r["direction"], "geonameid": r["geonameid"], "start": r["start"], "end": r["end"]})
+        yield _point(r["lon"], r["lat"], {"feature_type": "place", **_properties(r, PLACE_FEATURE_PROPERTIES)})
+
+
+def _properties(row, names: tuple[str, ...]) -> dict[str, Any]:
+    """A feature's properties from a stored row: the row's columns, the document's id named as the contract names it."""
+    return {("document_id" if name == "doc_id" else name): row[name] for name in names}
 
 
 def _point(lon: float, lat: float, props: dict[str, Any]) -> dict[str, Any]:

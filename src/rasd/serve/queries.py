@@ -18,6 +18,7 @@ from typing import Any
 from rasd.resources import data_path
 from rasd.resources.taxonomy import MODALITIES
 from rasd.store import Store
+from rasd.store.records import EVENT_LISTED
 
 BASEMAP = data_path("basemap", "basemap.json")
 
@@ -33,10 +34,7 @@ MODALITY_LABELS_AR = {"asserted": "مؤكد", "negated": "منفي", "future": "
                       "hypothetical": "افتراضي", "reference": "إشارة إلى حدث سابق", "aggregate": "حصيلة",
                       "habitual": "متكرر"}
 
-EVENT_COLUMNS = ("id", "doc_id", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "actor2", "assoc_actor_2",
-                 "inter1", "inter2", "interaction", "event_date", "time_precision", "location", "location_ar", "lat",
-                 "lon", "country", "admin1", "admin2", "geo_precision", "fatalities", "civilian_fatalities", "modality",
-                 "confidence", "outlet")
+EVENT_COLUMNS = EVENT_LISTED  # the events row, as the store defines it, less its stored JSON
 
 
 class BadParameter(ValueError):

@@ -22,6 +22,8 @@ from typing import Any
 from rasd.limits import DATABASE_BUSY_TIMEOUT_S, MAX_PLAUSIBLE_FATALITIES
 from rasd.model import Document
 from rasd.text.arabic import clitic_variants, normalize, tokenize, word_cache
+from rasd.store.records import (EVENT_COLUMNS, MENTION_COLUMNS, PLACE_COLUMNS, SOURCE_COLUMNS, event_rows,
+                                insert_sql, mention_rows, place_rows)
 from rasd.store.schema import migrate
 
 DEFAULT_DB = "out/rasd.db"  # where `make run` writes it; every command's --db defaults to it
@@ -155,35 +157,17 @@ class Store:
             (doc.id, doc.url, doc.outlet, doc.title, doc.published, doc.language, doc.source_path, doc.format,
              doc.raw, doc.source_text, doc.text, json.dumps(analysis["removed"], ensure_ascii=False),
              json.dumps(doc.offset_map), json.dumps(analysis, ensure_ascii=False), len(doc.text.split())))
-        c.executemany("INSERT OR IGNORE INTO mentions VALUES (?,?,?,?,?,?,?)",
-                      [(doc.id, e.start, e.end, e.text, e.label, e.actor, e.source) for e in doc.entities])
-        c.executemany("INSERT OR IGNORE INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                      [(doc.id, p.start, p.end, p.text, p.name_ar, p.name_en, p.lat, p.lon, p.country, p.admin1,
-                        p.admin2, p.geonameid, p.feature_class, p.feature_code, p.precision, p.direction,
-                        p.confidence) for p in doc.places])
-        self._save_events(doc, analysis["events"])
+        c.executemany(insert_sql("mentions", MENTION_COLUMNS, "INSERT OR IGNORE"), mention_rows(doc, doc.entities))
+        c.executemany(insert_sql("places", PLACE_COLUMNS, "INSERT OR IGNORE"), place_rows(doc, doc.places))
+        events, sources = event_rows(doc, analysis["events"])
+        c.executemany(insert_sql("events", EVENT_COLUMNS), events)
+        c.executemany(insert_sql("event_sources", SOURCE_COLUMNS), sources)
         self._index(doc)
         if actor_lookup:
             self._save_actors(doc, actor_lookup)
         c.execute("INSERT OR REPLACE INTO inputs(input_key, source_path, doc_id, outcome) VALUES (?,?,?,?)",
                   (input_key, doc.source_path or "", doc.id, "stored"))
         return "stored"
-
-    def _save_events(self, doc: Document, exported: list[dict[str, Any]]) -> None:
-        rows, sources = [], []
-        for i, (ev, data) in enumerate(zip(doc.events, exported)):
-            event_id = f"{doc.id}:{i}"
-            loc = ev.location
-            rows.append(
-                (event_id, doc.id, ev.event_type, ev.sub_event_type, ev.actor1, ev.assoc_actor_1, ev.actor2,
-                 ev.assoc_actor_2, ev.inter1, ev.inter2, ev.interaction, ev.event_date, ev.time_precision,
-                 loc.name_en if loc else None, loc.name_ar if loc else None, loc.lat if loc else None,
-                 loc.lon if loc else None, loc.country if loc else None, loc.admin1 if loc else None,
-                 loc.admin2 if loc else None, loc.precision if loc else None, ev.fatalities, ev.civilian_fatalities,
-                 ev.modality, ev.confidence, doc.outlet, json.dumps(data, ensure_ascii=False)))
-            sources += [(event_id, k, s.text, s.kind, s.actor) for k, s in enumerate(ev.sources.sources)]
-        self.conn.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-        self.conn.executemany("INSERT INTO event_sources VALUES (?,?,?,?,?)", sources)
 
     def _index(self, doc: Document) -> None:
         tokens = [t for t in (doc.tokens or tokenize(doc.text)) if t.norm[:1].isalnum()]
@@ -196,7 +180,8 @@ class Store:
         for ev in doc.events:
             names.update(n for n in (ev.actor1, ev.assoc_actor_1, ev.actor2, ev.assoc_actor_2) if n)
         infos = [(name, lookup(name) or {}) for name in sorted(names)]
-        self.conn.executemany("INSERT OR IGNORE INTO actors VALUES (?,?,?,?,?,?)",
+        self.conn.executemany("INSERT OR IGNORE INTO actors(name, type, inter, country, wikidata, names_ar)"
+                              " VALUES (?,?,?,?,?,?)",
                               [(name, info.get("type"), info.get("inter"), info.get("country"), info.get("wikidata"),
                                 json.dumps(info.get("names_ar", []), ensure_ascii=False)) for name, info in infos])
 
