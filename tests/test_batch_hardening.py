@@ -209,12 +209,17 @@ def _summary_counts(out: str) -> tuple[int, int]:
     return int(first.split(": ")[1].split()[0]), int(first.split(", ")[2].split()[0])
 
 
-def test_two_concurrent_runs_into_one_new_database_both_finish_and_store_each_document_once(tmp_path):
-    corpus = tmp_path / "in"
-    corpus.mkdir()
-    n = 600
+def _numbered_reports(folder: Path, n: int) -> Path:
+    """n short reports, each of another village, in a new folder."""
+    folder.mkdir()
     for i in range(n):
-        (corpus / f"d{i:04}.txt").write_text(_report(str(i % 7 + 2), f"القرية رقم {i}"), encoding="utf-8")
+        (folder / f"d{i:04}.txt").write_text(_report(str(i % 7 + 2), f"القرية رقم {i}"), encoding="utf-8")
+    return folder
+
+
+def test_two_concurrent_runs_into_one_new_database_both_finish_and_store_each_document_once(tmp_path):
+    n = 600
+    corpus = _numbered_reports(tmp_path / "in", n)
     db = tmp_path / "c.db"
     runs = [subprocess.Popen([RASD, "analyze", str(corpus), "--db", str(db), "--no-progress"],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
@@ -294,11 +299,8 @@ def _stored_so_far(db: Path) -> int:
 
 
 def test_a_database_that_fails_mid_run_is_a_dead_batch_that_resumes(tmp_path):
-    corpus = tmp_path / "in"
-    corpus.mkdir()
     n = 200
-    for i in range(n):
-        (corpus / f"d{i:04}.txt").write_text(_report(str(i % 7 + 2), f"القرية رقم {i}"), encoding="utf-8")
+    corpus = _numbered_reports(tmp_path / "in", n)
     db = tmp_path / "d.db"
     run = subprocess.Popen([RASD, "analyze", str(corpus), "--db", str(db)],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)

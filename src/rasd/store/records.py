@@ -24,35 +24,21 @@ def _at(event: Event, attribute: str) -> Any:
     return getattr(event.location, attribute) if event.location is not None else None
 
 
+_EVENT_FIELDS = ("event_type", "sub_event_type", "actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "inter1",
+                 "inter2", "interaction", "event_date", "time_precision")
+_LOCATION_FIELDS = (("location", "name_en"), ("location_ar", "name_ar"), ("lat", "lat"), ("lon", "lon"),
+                    ("country", "country"), ("admin1", "admin1"), ("admin2", "admin2"), ("geo_precision", "precision"))
+_COUNT_FIELDS = ("fatalities", "civilian_fatalities", "modality", "confidence")
+
 # events: one row per event of a document; `data` keeps the whole exported event (evidence, attribution ...)
 EVENT_COLUMNS: tuple[Column, ...] = (
-    Column("id", lambda doc, i, ev, data: f"{doc.id}:{i}"),
-    Column("doc_id", lambda doc, i, ev, data: doc.id),
-    Column("event_type", lambda doc, i, ev, data: ev.event_type),
-    Column("sub_event_type", lambda doc, i, ev, data: ev.sub_event_type),
-    Column("actor1", lambda doc, i, ev, data: ev.actor1),
-    Column("assoc_actor_1", lambda doc, i, ev, data: ev.assoc_actor_1),
-    Column("actor2", lambda doc, i, ev, data: ev.actor2),
-    Column("assoc_actor_2", lambda doc, i, ev, data: ev.assoc_actor_2),
-    Column("inter1", lambda doc, i, ev, data: ev.inter1),
-    Column("inter2", lambda doc, i, ev, data: ev.inter2),
-    Column("interaction", lambda doc, i, ev, data: ev.interaction),
-    Column("event_date", lambda doc, i, ev, data: ev.event_date),
-    Column("time_precision", lambda doc, i, ev, data: ev.time_precision),
-    Column("location", lambda doc, i, ev, data: _at(ev, "name_en")),
-    Column("location_ar", lambda doc, i, ev, data: _at(ev, "name_ar")),
-    Column("lat", lambda doc, i, ev, data: _at(ev, "lat")),
-    Column("lon", lambda doc, i, ev, data: _at(ev, "lon")),
-    Column("country", lambda doc, i, ev, data: _at(ev, "country")),
-    Column("admin1", lambda doc, i, ev, data: _at(ev, "admin1")),
-    Column("admin2", lambda doc, i, ev, data: _at(ev, "admin2")),
-    Column("geo_precision", lambda doc, i, ev, data: _at(ev, "precision")),
-    Column("fatalities", lambda doc, i, ev, data: ev.fatalities),
-    Column("civilian_fatalities", lambda doc, i, ev, data: ev.civilian_fatalities),
-    Column("modality", lambda doc, i, ev, data: ev.modality),
-    Column("confidence", lambda doc, i, ev, data: ev.confidence),
-    Column("outlet", lambda doc, i, ev, data: doc.outlet),
-    Column("data", lambda doc, i, ev, data: json.dumps(data, ensure_ascii=False)),
+    (Column("id", lambda doc, i, ev, data: f"{doc.id}:{i}"), Column("doc_id", lambda doc, i, ev, data: doc.id))
+    + tuple(Column(name, lambda doc, i, ev, data, name=name: getattr(ev, name)) for name in _EVENT_FIELDS)
+    + tuple(Column(column, lambda doc, i, ev, data, attribute=attribute: _at(ev, attribute))
+            for column, attribute in _LOCATION_FIELDS)
+    + tuple(Column(name, lambda doc, i, ev, data, name=name: getattr(ev, name)) for name in _COUNT_FIELDS)
+    + (Column("outlet", lambda doc, i, ev, data: doc.outlet),
+       Column("data", lambda doc, i, ev, data: json.dumps(data, ensure_ascii=False)))
 )
 # what a listing of events shows: everything but the stored JSON
 EVENT_LISTED: tuple[str, ...] = tuple(c.name for c in EVENT_COLUMNS if c.name != "data")
