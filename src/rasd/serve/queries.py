@@ -12,11 +12,10 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
-from rasd.resources import data_path
-from rasd.resources.taxonomy import MODALITIES
+from rasd.resources import data_path, shared
+from rasd.resources.taxonomy import CODEBOOK, MODALITIES
 from rasd.store import Store
 from rasd.store.records import EVENT_LISTED
 
@@ -41,16 +40,15 @@ class BadParameter(ValueError):
     """A query parameter that cannot be used as given; the message names it."""
 
 
-@lru_cache(maxsize=1)
+@shared
 def codebook() -> dict[str, Any]:
     """Event types with Arabic labels, in codebook order: {type: {label_ar, sub_event_types: {name: label_ar}}}."""
-    raw = json.loads(data_path("acled_codebook.json").read_text(encoding="utf-8"))
     return {t["name"]: {"label_ar": t.get("label_ar", ""),
                         "sub_event_types": {s["name"]: s.get("label_ar", "") for s in t.get("sub_event_types", [])}}
-            for t in raw["event_types"]}
+            for t in CODEBOOK["event_types"]}
 
 
-@lru_cache(maxsize=1)
+@shared
 def country_names() -> dict[str, tuple[str, str]]:
     """ISO2 code → (English name, Arabic name), from the basemap's Natural Earth attributes."""
     countries = json.loads(BASEMAP.read_text(encoding="utf-8"))["countries"]
