@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
         results[name] = result
         if name != "all":
             print(f"== split {name}")
-        _print(result, args.errors and name != FROZEN_SPLIT)
+        _print(result, errors=args.errors and name != FROZEN_SPLIT, details=name != FROZEN_SPLIT)
         if name == FROZEN_SPLIT:
             log_test_scoring(args.gold, result)
     if args.json:
@@ -47,7 +47,8 @@ def _without_lists(d: Any) -> Any:
     return d
 
 
-def _print(result: dict[str, Any], errors: bool) -> None:
+def _print(result: dict[str, Any], errors: bool, details: bool = True) -> None:
+    """The figures; `details` adds the sub-type confusion, which the frozen test split never shows."""
     print(f"articles: {result['articles']}")
     if "entities" in result:
         e = result["entities"]
@@ -75,8 +76,9 @@ def _print(result: dict[str, Any], errors: bool) -> None:
         actor1 = "n/a" if ev["actor1_accuracy"] is None else f"{ev['actor1_accuracy']:.3f}"
         print(f"  over matched events: actor F1 {ev['actor_f1']:.3f}, actor1 accuracy {actor1}, "
               f"date accuracy {ev['date_accuracy']:.3f}, fatalities accuracy {ev['fatalities_accuracy']:.3f}")
-        print("  sub-types (gold → predicted, over events matched by type; '-' unmatched):")
-        for gold_sub, row in sorted(ev["confusion"].items()):
+        if details:
+            print("  sub-types (gold → predicted, over events matched by type; '-' unmatched):")
+        for gold_sub, row in sorted(ev["confusion"].items()) if details else ():
             cells = ", ".join(f"{k} {v}" for k, v in sorted(row.items(), key=lambda kv: -kv[1]))
             print(f"    {gold_sub}: {cells}")
         if errors:
