@@ -10,7 +10,7 @@ from rasd.limits import DOCUMENT_TIME_BUDGET_S
 from rasd.text.dates import parse_iso
 from rasd.runner.batch import run_batch
 from rasd.runner.pipeline import Pipeline
-from rasd.runner.resources import Resources
+from rasd.runner.resources import DEFAULT_ENGINE, ENGINES, Resources
 from rasd.store import DEFAULT_DB, Store
 
 
@@ -20,6 +20,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--published", help="publication date YYYY-MM-DD for inputs that do not give one")
     p.add_argument("--outlet", help="outlet name for inputs that do not give one")
     p.add_argument("--ner", metavar="BACKEND", help="NER backend: 'hf:PATH' for a local transformers model")
+    p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE,
+                   help=f"event coder (default {DEFAULT_ENGINE})")
     p.add_argument("--time-budget", type=float, default=DOCUMENT_TIME_BUDGET_S, metavar="SECONDS",
                    help=f"a document that takes longer is recorded as failed (default {DOCUMENT_TIME_BUDGET_S:g})")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -35,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     except sqlite3.Error as e:
         raise CliError(f"cannot open database {args.db}: {e}") from None
     with store:
-        pipeline = Pipeline.default(Resources(ner_backend=args.ner))
+        pipeline = Pipeline.default(Resources(ner_backend=args.ner, event_engine=args.engine))
         try:
             summary = run_batch(args.paths, store, pipeline, {"published": args.published, "outlet": args.outlet},
                                 progress=False if args.no_progress else None, time_budget_s=args.time_budget)

@@ -7,12 +7,14 @@ from typing import Any
 
 from rasd.cli import CliError
 from rasd.evaluate import FROZEN_SPLIT, GoldError, evaluate, load_gold, log_test_scoring, predict, split_gold
+from rasd.runner.resources import DEFAULT_ENGINE, ENGINES, Resources
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--gold", required=True, nargs="+", metavar="FILE", help="gold JSONL file(s)")
     p.add_argument("--split", action="append", metavar="NAME",
                    help="score only these splits of a split gold file (default: all but the frozen test split)")
+    p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE, help=f"event coder (default {DEFAULT_ENGINE})")
     p.add_argument("--json", action="store_true", help="end with one JSON object of all figures")
     p.add_argument("--errors", action="store_true", help="list the misses and spurious predictions (never for test)")
 
@@ -27,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError("the gold file(s) hold no articles")
     results = {}
     for name, articles in splits.items():
-        result = evaluate(articles, predict(articles))
+        result = evaluate(articles, predict(articles, Resources(event_engine=args.engine)))
         results[name] = result
         if name != "all":
             print(f"== split {name}")

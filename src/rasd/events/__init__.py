@@ -68,11 +68,16 @@ class RuleCoder:
 
 
 @shared
-def load_event_coder(engine: str = "rules") -> RuleCoder:
-    """The event coder of an engine, loaded once per process: the seam a learned coder plugs into."""
+def load_event_coder(engine: str = "rules"):
+    """The event coder of an engine, loaded once per process: "rules" (trigger and cue lexicons decide) or
+    "learned" (they read, trained models decide: rasd.events.learned)."""
     if engine == "rules":
         return RuleCoder(event_lexicon(), actor_registry())
-    raise ValueError(f"unknown event engine {engine!r} (expected 'rules')")
+    if engine == "learned":
+        from rasd.events.learned import EventModels, LearnedCoder
+
+        return LearnedCoder(event_lexicon(), actor_registry(), EventModels.load())
+    raise ValueError(f"unknown event engine {engine!r} (expected 'rules' or 'learned')")
 
 
 def extract_events(doc: Document, lex: EventLexicon, registry: ActorRegistry) -> None:

@@ -9,12 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+ENGINES = ("rules", "learned")  # rasd.events.load_event_coder's engines
+DEFAULT_ENGINE = "rules"
+
+
 @dataclass(frozen=True)
 class Resources:
     # None: the shipped CRF; "hf:PATH": a local transformers token-classification model
     ner_backend: str | None = None
-    # the event coder: "rules" (the shipped lexicon rules)
-    event_engine: str = "rules"
+    # the event coder: "rules" (lexicon rules decide) or "learned" (trained models decide; rasd.events.learned)
+    event_engine: str = DEFAULT_ENGINE
 
     @property
     def ner(self):
