@@ -19,18 +19,17 @@ from datetime import date
 from rasd.events.attribution import SentenceContext, framing_markers, hedges, sentence_attribution
 from rasd.events.classify import classify, modality
 from rasd.events.facts import fatalities, location
-from rasd.events.lexicon import EventLexicon, TriggerMatch, event_lexicon, is_word
+from rasd.events.lexicon import EventLexicon, TriggerMatch, is_word
 from rasd.events.merge import (Candidate, absorb, drop_transfers_won_in_battle, family, fold_arrests_into_protests,
                                fold_fire_into_battles, merge, referent, same_sentence)
 from rasd.events.roles import actors_near, assign_actors, country_iso, credit_perpetrator
 from rasd.events.timex import resolve_date
 from rasd.model import Attribution, Claim, Document, Event, Marker, Sentence, SourceLink
-from rasd.resolve.actors import ActorRegistry, actor_registry
-from rasd.resources import shared
+from rasd.resolve.actors import ActorRegistry
 from rasd.resources.taxonomy import Modality
 from rasd.text.dates import parse_iso
 
-__all__ = ["extract_events", "load_event_coder", "EventLexicon"]
+__all__ = ["extract_events", "read_document", "finish", "EventLexicon"]
 
 _LINE_BREAKS = re.compile(r"\n+")
 HISTORY_DAYS = 31  # events dated further back than this are background, not news
@@ -54,30 +53,6 @@ class _Spans:
         while i >= 0 and (self.items[i].end > offset or not usable(self.items[i])):
             i -= 1
         return self.items[i] if i >= 0 else None
-
-
-class RuleCoder:
-    """The shipped event coder: trigger and cue lexicons decide (see the module's docstring)."""
-
-    def __init__(self, lexicon: EventLexicon, registry: ActorRegistry):
-        self.lexicon = lexicon
-        self.registry = registry
-
-    def extract(self, doc: Document) -> None:
-        extract_events(doc, self.lexicon, self.registry)
-
-
-@shared
-def load_event_coder(engine: str = "rules"):
-    """The event coder of an engine, loaded once per process: "rules" (trigger and cue lexicons decide) or
-    "learned" (they read, trained models decide: rasd.events.learned)."""
-    if engine == "rules":
-        return RuleCoder(event_lexicon(), actor_registry())
-    if engine == "learned":
-        from rasd.events.learned import EventModels, LearnedCoder
-
-        return LearnedCoder(event_lexicon(), actor_registry(), EventModels.load())
-    raise ValueError(f"unknown event engine {engine!r} (expected 'rules' or 'learned')")
 
 
 def extract_events(doc: Document, lex: EventLexicon, registry: ActorRegistry) -> None:

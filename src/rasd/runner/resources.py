@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-ENGINES = ("rules", "learned")  # rasd.events.load_event_coder's engines
+ENGINES = ("rules", "learned")  # rasd.events.coders.load_event_coder's engines
 DEFAULT_ENGINE = "rules"
 
 
@@ -40,7 +40,7 @@ class Resources:
 
     @property
     def event_coder(self):
-        from rasd.events import load_event_coder
+        from rasd.events.coders import load_event_coder
 
         return load_event_coder(self.event_engine)
 
