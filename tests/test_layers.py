@@ -8,7 +8,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "rasd"
 LAYERS = ["resources", "limits", "model", "text", "ingest", "clean", "nlp", "resolve", "events", "store", "corpus",
-          "export", "runner", "evaluate", "serve", "bench", "cli"]
+          "export", "runner", "evaluate", "train", "serve", "bench", "cli"]
 
 
 def _modules() -> dict[str, Path]:
