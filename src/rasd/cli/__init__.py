@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "eval-ner": ("rasd.cli.eval_ner", "score NER on a CoNLL-style file (conlleval counting)"),
     "train-ner": ("rasd.cli.train_ner", "train the NER model from the shared corpora"),
     "train-events": ("rasd.cli.train_events", "train the learned event coder from the real-news gold"),
+    "train-places": ("rasd.cli.train_places", "train the learned place filter from the real-news gold"),
     "serve": ("rasd.cli.serve", "serve the database over HTTP with the web UI"),
 }
 

@@ -10,12 +10,11 @@ its facts (actors, place, date, fatalities) from the rules' candidate of that se
 otherwise from the same fact readers run at the sentence's most telling word.  Mentions of one incident are
 merged across sentences: ACLED's one event per sub-type, place and day.
 
-The models are numpy weight tables over named features (resources/events/model.npz), trained by
-`rasd train-events` (rasd.events.training); inference needs numpy only.
+The models are numpy weight tables over named features (resources/events/model.npz, rasd.nlp.linear), trained
+by `rasd train-events` (rasd.train.events); inference needs numpy only.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -27,6 +26,7 @@ from rasd.events.facts import LINES, introduced_as_location, locative_starts
 from rasd.events.lexicon import EventLexicon, Trigger, TriggerMatch
 from rasd.events.merge import family
 from rasd.model import Document, Event, Place
+from rasd.nlp.linear import LinearModel
 from rasd.resolve.actors import ActorRegistry
 from rasd.resolve.geo import haversine_km
 from rasd.resources import data_path
@@ -131,26 +131,6 @@ def place_candidates(reading: Reading, i: int, anchor: int, lex: EventLexicon) -
 
 
 @dataclass(frozen=True)
-class LinearModel:
-    """Multinomial logistic regression over named features: a weight row per feature, a column per class."""
-
-    classes: tuple[str, ...]
-    index: dict[str, int]
-    weights: np.ndarray  # (features, classes)
-    bias: np.ndarray  # (classes,)
-
-    def probabilities(self, features: list[str]) -> np.ndarray:
-        rows = [self.index[f] for f in features if f in self.index]
-        scores = self.weights[rows].sum(axis=0) + self.bias if rows else self.bias.copy()
-        if len(self.classes) == 1:  # binary: one column, the positive class's log-odds
-            p = 1.0 / (1.0 + math.exp(-float(scores[0])))
-            return np.array([p])
-        scores = scores - scores.max()
-        e = np.exp(scores)
-        return e / e.sum()
-
-
-@dataclass(frozen=True)
 class EventModels:
     detector: LinearModel  # one class: the sentence reports a new, asserted event
     sub_types: LinearModel  # which of the sub-types, given that it does
@@ -160,25 +140,12 @@ class EventModels:
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> "EventModels":
         with np.load(path, allow_pickle=False) as data:
-            features = [str(f) for f in data["features"]]
-            index = {f: k for k, f in enumerate(features)}
-            detector = LinearModel(("event",), index, data["detector_weights"], data["detector_bias"])
-            sub_types = LinearModel(tuple(str(c) for c in data["sub_types"]), index, data["sub_type_weights"],
-                                    data["sub_type_bias"])
-            place_index = {str(f): k for k, f in enumerate(data["place_features"])}
-            places = LinearModel(("here",), place_index, data["place_weights"], data["place_bias"])
-            return cls(detector, sub_types, places, float(data["threshold"]))
+            return cls(LinearModel.from_arrays(data, "detector"), LinearModel.from_arrays(data, "sub_types"),
+                       LinearModel.from_arrays(data, "places"), float(data["threshold"]))
 
     def save(self, path: Path) -> None:
-        features = sorted(self.detector.index, key=self.detector.index.get)
-        np.savez_compressed(path, features=np.array(features), detector_weights=self.detector.weights.astype(np.float32),
-                            detector_bias=self.detector.bias.astype(np.float32),
-                            sub_types=np.array(self.sub_types.classes),
-                            sub_type_weights=self.sub_types.weights.astype(np.float32),
-                            sub_type_bias=self.sub_types.bias.astype(np.float32),
-                            place_features=np.array(sorted(self.places.index, key=self.places.index.get)),
-                            place_weights=self.places.weights.astype(np.float32),
-                            place_bias=self.places.bias.astype(np.float32), threshold=np.array(self.threshold))
+        np.savez_compressed(path, **self.detector.arrays("detector"), **self.sub_types.arrays("sub_types"),
+                            **self.places.arrays("places"), threshold=np.array(self.threshold))
 
     def place(self, candidates: list[tuple[Place, list[str]]]) -> Place | None:
         """The candidate most likely to be where the event happened."""

@@ -19,6 +19,8 @@ class Resources:
     ner_backend: str | None = None
     # the event coder: "rules" (lexicon rules decide) or "learned" (trained models decide; rasd.events.learned)
     event_engine: str = DEFAULT_ENGINE
+    # whether the learned place filter (resources/place_filter.npz) drops what it takes for no place
+    filter_places: bool = True
 
     @property
     def ner(self):
@@ -37,6 +39,12 @@ class Resources:
         from rasd.resolve.gazetteer import gazetteer
 
         return gazetteer()
+
+    @property
+    def place_filter(self):
+        from rasd.resolve.place_filter import place_filter
+
+        return place_filter() if self.filter_places else None
 
     @property
     def event_coder(self):

@@ -16,7 +16,8 @@ import numpy as np
 
 from rasd.events import read_document
 from rasd.evaluate.events import MATCH_KM
-from rasd.events.learned import NONE, EventModels, LinearModel, _anchor, place_candidates, sentence_features
+from rasd.events.learned import NONE, EventModels, _anchor, place_candidates, sentence_features
+from rasd.nlp.linear import LinearModel
 from rasd.resolve.geo import haversine_km
 from rasd.events.lexicon import EventLexicon
 from rasd.model import Document
