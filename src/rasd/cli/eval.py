@@ -78,6 +78,10 @@ def _print(result: dict[str, Any], errors: bool, details: bool = True) -> None:
         actor1 = "n/a" if ev["actor1_accuracy"] is None else f"{ev['actor1_accuracy']:.3f}"
         print(f"  over matched events: actor F1 {ev['actor_f1']:.3f}, actor1 accuracy {actor1}, "
               f"date accuracy {ev['date_accuracy']:.3f}, fatalities accuracy {ev['fatalities_accuracy']:.3f}")
+        c = ev["calibration"]
+        print(f"  confidence: expected calibration error {c['ece']:.3f}; by tenth, events (mean confidence → right): "
+              + ", ".join(f"{b['from']:.1f}: {b['events']} ({b['mean_confidence']:.2f}→{b['right']:.2f})"
+                          for b in c["bins"] if b["events"]))
         if details:
             print("  sub-types (gold → predicted, over events matched by type; '-' unmatched):")
         for gold_sub, row in sorted(ev["confusion"].items()) if details else ():

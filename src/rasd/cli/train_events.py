@@ -1,5 +1,6 @@
 """`rasd train-events`: train the learned event coder on the real-news gold's train split and the synthetic
-sentences, and write its weights (rasd.train.events; needs the `train` extra)."""
+sentences, calibrate its confidence on the dev split, and write its weights (rasd.train.events; needs the
+`train` extra)."""
 from __future__ import annotations
 
 import argparse
@@ -27,13 +28,15 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from rasd.events.lexicon import event_lexicon
     from rasd.resolve.actors import actor_registry
-    from rasd.train.events import article_examples, fit, synthetic_examples
+    from rasd.train.events import article_examples, calibrate, calibration_examples, fit, synthetic_examples
 
     if not args.gold.is_file():
         raise CliError(f"no gold file {args.gold}: run python tools/real_gold/build.py first")
     started = time.time()
     with args.gold.open(encoding="utf-8") as handle:
-        train = [r for r in map(json.loads, handle) if r.get("split") == "train"][:args.limit]
+        records = [json.loads(line) for line in handle]
+    train = [r for r in records if r.get("split") == "train"][:args.limit]
+    dev = [r for r in records if r.get("split") == "dev"][:args.limit]
     synthetic = []
     for name in ("positives.jsonl", "negatives.jsonl"):
         path = args.synthetic / name
@@ -45,8 +48,12 @@ def run(args: argparse.Namespace) -> int:
     sentences, places = article_examples(train, lex, registry)
     sentences += synthetic_examples(synthetic, lex, registry)
     models = fit(sentences, places, args.threshold)
+    calibration = calibration_examples(models, dev, lex, registry)
+    if calibration:
+        models = calibrate(models, calibration)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     models.save(args.out)
     print(f"trained on {len(train)} articles ({len(sentences)} sentence and {len(places)} place examples, "
-          f"{len(synthetic)} synthetic sentences) in {time.time() - started:.0f} s; wrote {args.out}")
+          f"{len(synthetic)} synthetic sentences), calibrated on {len(calibration)} events of {len(dev)} dev "
+          f"articles, in {time.time() - started:.0f} s; wrote {args.out}")
     return 0

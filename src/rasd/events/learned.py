@@ -136,16 +136,27 @@ class EventModels:
     sub_types: LinearModel  # which of the sub-types, given that it does
     places: LinearModel  # one class: a candidate place is where the event happened
     threshold: float  # sentences at or above this probability report an event
+    # one class: the event is right as coded, from its score and its source chain (fitted on the dev split)
+    calibration: LinearModel | None = None
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> "EventModels":
         with np.load(path, allow_pickle=False) as data:
+            calibration = LinearModel.from_arrays(data, "calibration") if "calibration_bias" in data else None
             return cls(LinearModel.from_arrays(data, "detector"), LinearModel.from_arrays(data, "sub_types"),
-                       LinearModel.from_arrays(data, "places"), float(data["threshold"]))
+                       LinearModel.from_arrays(data, "places"), float(data["threshold"]), calibration)
 
     def save(self, path: Path) -> None:
+        calibration = self.calibration.arrays("calibration") if self.calibration else {}
         np.savez_compressed(path, **self.detector.arrays("detector"), **self.sub_types.arrays("sub_types"),
-                            **self.places.arrays("places"), threshold=np.array(self.threshold))
+                            **self.places.arrays("places"), threshold=np.array(self.threshold), **calibration)
+
+    def confidence(self, event: Event, score: float) -> float:
+        """The probability that the event is right as coded: its score, calibrated with its source chain when
+        a calibration has been fitted (else the score itself)."""
+        if self.calibration is None:
+            return score
+        return float(self.calibration.probabilities(calibration_features(event, score))[0])
 
     def place(self, candidates: list[tuple[Place, list[str]]]) -> Place | None:
         """The candidate most likely to be where the event happened."""
@@ -182,8 +193,8 @@ class LearnedCoder:
                 mentions.append((i, event, p_event * p_sub))
         events = decode(mentions)
         finish(doc, reading, events, _claim_remap(reading, events), self.registry)
-        for event, (_, _, probability) in zip(events, _strongest(mentions, events)):
-            event.confidence = round(probability, 3)
+        for event, (_, _, score) in zip(events, _strongest(mentions, events)):
+            event.confidence = round(self.models.confidence(event, score), 3)
             event.sources.confidence = event.confidence
 
     def _event_of(self, doc: Document, reading: Reading, s: SentenceReading, sub_type: SubEventType) -> Event | None:
@@ -210,6 +221,15 @@ class LearnedCoder:
         event.modality = Modality.ASSERTED
         event.evidence = [(s.sentence.start, s.sentence.end)]
         return event
+
+
+def calibration_features(event: Event, score: float) -> list[str]:
+    """What the confidence of an event is read from: its model score (in tenths), who first said it, whether it
+    is hedged, and how precisely it is placed."""
+    chain = event.sources.sources
+    return [f"score:{min(int(score * 10), 9)}", f"src:{chain[0].kind if chain else 'none'}",
+            f"hedged:{bool(event.sources.hedges)}", f"prec:{event.location.precision if event.location else 0}",
+            "bias"]
 
 
 def _stub(sub_type: SubEventType) -> Event:

@@ -127,3 +127,31 @@ def fit(examples: list[Example], place_examples: list[Example], threshold: float
         LinearModel(tuple(str(c) for c in sub_types.classes_), index, sub_types.coef_.T.astype(np.float32),
                     sub_types.intercept_.astype(np.float32)),
         places, threshold)
+
+
+def calibration_examples(models: EventModels, records: Iterable[dict], lex: EventLexicon,
+                         registry: ActorRegistry) -> list[Example]:
+    """The coder's events on annotated articles, each labelled by whether it matches a gold event of its
+    sub-type (rasd eval's matching): what a confidence should predict."""
+    from dataclasses import replace
+
+    from rasd.evaluate.events import _match
+    from rasd.events.learned import LearnedCoder, calibration_features
+
+    coder = LearnedCoder(lex, registry, replace(models, calibration=None))  # confidences = raw scores
+    pipeline = read_until_events()
+    out = []
+    for record in records:
+        doc = pipeline(gold_document(record))
+        coder.extract(doc)
+        right = {id(event) for event, _ in _match(doc.events, record["events"], "sub_event_type")}
+        out += [Example(calibration_features(e, e.confidence), "here" if id(e) in right else NONE, record["id"])
+                for e in doc.events]
+    return out
+
+
+def calibrate(models: EventModels, examples: list[Example], c: float = 1.0) -> EventModels:
+    """The models with a calibration fitted on these examples (the dev split's)."""
+    from dataclasses import replace
+
+    return replace(models, calibration=_binary(examples, _indexed(examples) or {"bias": 0}, c))
