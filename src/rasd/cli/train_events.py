@@ -28,7 +28,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from rasd.events.lexicon import event_lexicon
     from rasd.resolve.actors import actor_registry
-    from rasd.train.events import article_examples, calibrate, calibration_examples, fit, synthetic_examples
+    from rasd.train.events import (article_examples, calibrate, calibration_examples, fit, role_examples,
+                                   synthetic_examples, with_roles)
 
     if not args.gold.is_file():
         raise CliError(f"no gold file {args.gold}: run python tools/real_gold/build.py first")
@@ -48,12 +49,15 @@ def run(args: argparse.Namespace) -> int:
     sentences, places = article_examples(train, lex, registry)
     sentences += synthetic_examples(synthetic, lex, registry)
     models = fit(sentences, places, args.threshold)
+    roles = role_examples(models, train, lex, registry)
+    if roles:
+        models = with_roles(models, roles)
     calibration = calibration_examples(models, dev, lex, registry)
     if calibration:
         models = calibrate(models, calibration)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     models.save(args.out)
     print(f"trained on {len(train)} articles ({len(sentences)} sentence and {len(places)} place examples, "
-          f"{len(synthetic)} synthetic sentences), calibrated on {len(calibration)} events of {len(dev)} dev "
+          f"{len(synthetic)} synthetic sentences; {len(roles)} actor1 candidates), calibrated on {len(calibration)} events of {len(dev)} dev "
           f"articles, in {time.time() - started:.0f} s; wrote {args.out}")
     return 0

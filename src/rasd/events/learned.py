@@ -22,20 +22,24 @@ from pathlib import Path
 import numpy as np
 
 from rasd.events import (Reading, SentenceReading, _event_from_trigger, _own_copy, finish, read_document)
+from rasd.events.classify import NOT_PARTIES
 from rasd.events.facts import LINES, introduced_as_location, locative_starts
 from rasd.events.lexicon import EventLexicon, Trigger, TriggerMatch
 from rasd.events.merge import family
+from rasd.events.roles import is_target
 from rasd.model import Document, Event, Place
 from rasd.nlp.linear import LinearModel
 from rasd.resolve.actors import ActorRegistry
 from rasd.resolve.geo import haversine_km
 from rasd.resources import data_path
-from rasd.resources.taxonomy import TYPE_OF, Modality, SubEventType
+from rasd.resources.countries import country_name
+from rasd.resources.taxonomy import TYPE_OF, VIOLENT_TYPES, Inter, Modality, SubEventType, interaction
 from rasd.text.arabic import clitic_variants
 
 MODEL_FILE = data_path("events", "model.npz")
 SAME_PLACE_KM = 25.0  # mentions of one incident name places this close (or one of them names no town)
 NONE = "none"
+UNIDENTIFIED_INTER = Inter.POLITICAL_MILITIAS  # ACLED codes unidentified armed groups as political militias
 
 
 def stem(norm: str) -> str:
@@ -138,18 +142,29 @@ class EventModels:
     threshold: float  # sentences at or above this probability report an event
     # one class: the event is right as coded, from its score and its source chain (fitted on the dev split)
     calibration: LinearModel | None = None
+    # one class: a candidate is the event's actor1
+    roles: LinearModel | None = None
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> "EventModels":
         with np.load(path, allow_pickle=False) as data:
-            calibration = LinearModel.from_arrays(data, "calibration") if "calibration_bias" in data else None
+            optional = {name: LinearModel.from_arrays(data, name) if f"{name}_bias" in data else None
+                        for name in ("calibration", "roles")}
             return cls(LinearModel.from_arrays(data, "detector"), LinearModel.from_arrays(data, "sub_types"),
-                       LinearModel.from_arrays(data, "places"), float(data["threshold"]), calibration)
+                       LinearModel.from_arrays(data, "places"), float(data["threshold"]), **optional)
 
     def save(self, path: Path) -> None:
-        calibration = self.calibration.arrays("calibration") if self.calibration else {}
+        optional = {k: v for name in ("calibration", "roles") if getattr(self, name) is not None
+                    for k, v in getattr(self, name).arrays(name).items()}
         np.savez_compressed(path, **self.detector.arrays("detector"), **self.sub_types.arrays("sub_types"),
-                            **self.places.arrays("places"), threshold=np.array(self.threshold), **calibration)
+                            **self.places.arrays("places"), threshold=np.array(self.threshold), **optional)
+
+    def actor1(self, candidates: list[tuple[str, int | None, list[str]]]) -> tuple[str, int | None] | None:
+        """The candidate most likely to be actor1 (None without a roles model or candidates)."""
+        if self.roles is None or not candidates:
+            return None
+        name, inter_code, _ = max(candidates, key=lambda c: self.roles.probabilities(c[2])[0])
+        return name, inter_code
 
     def confidence(self, event: Event, score: float) -> float:
         """The probability that the event is right as coded: its score, calibrated with its source chain when
@@ -199,14 +214,16 @@ class LearnedCoder:
 
     def _event_of(self, doc: Document, reading: Reading, s: SentenceReading, sub_type: SubEventType) -> Event | None:
         """The sentence's event with the decided sub-type: the rules' candidate of the sentence when they made one
-        (its actors, place, date and counts), else one read at the sentence's most telling word."""
+        of that sub-type (its actors, place, date and counts, gathered over the sentences that tell it); else one
+        read afresh for that sub-type at the sentence's most telling word, so that its roles fit the sub-type."""
         made = [reading.candidates[k].event for k in s.candidates]
-        chosen = next((e for e in made if e.sub_event_type == sub_type), None) or next(
-            (e for e in made if family(e) == family(_stub(sub_type))), None) or (made[0] if made else None)
+        chosen = next((e for e in made if e.sub_event_type == sub_type), None)
         if chosen is not None:
             event = _copy_event(chosen)
         else:
-            anchor = _anchor(s, self.lexicon)
+            related = next((e for e in made if family(e) == family(_stub(sub_type))), None) or (made[0] if made else None)
+            anchor = _word_at(s, doc.text.find(related.trigger, s.sentence.start, s.sentence.end)) \
+                if related is not None and related.trigger else _anchor(s, self.lexicon)
             trigger = Trigger("", (), sub_type, "noun")
             made_now = _event_from_trigger(doc, s.ctx, self.lexicon, self.registry,
                                            TriggerMatch(anchor, anchor + 1, anchor + 1, trigger), s.sentence,
@@ -218,9 +235,73 @@ class LearnedCoder:
         event.event_type, event.sub_event_type = TYPE_OF[sub_type], sub_type
         event.location = self.models.place(place_candidates(reading, reading.sentences.index(s),
                                                             _anchor(s, self.lexicon), self.lexicon))
+        if sub_type == SubEventType.EXCESSIVE_FORCE_AGAINST_PROTESTERS and event.actor2 is not None and (
+                event.actor1 or "").startswith("Protesters"):
+            # the guide's roles: the force that fired is actor1, the protesters actor2
+            event.actor1, event.inter1, event.actor2, event.inter2 = event.actor2, event.inter2, event.actor1, event.inter1
+        chosen_actor = self.models.actor1(role_candidates(s, event, _anchor(s, self.lexicon), self.lexicon,
+                                                          self.registry))
+        if chosen_actor is not None and chosen_actor[0] != event.actor1:
+            if chosen_actor[0] == event.actor2:  # the rules had the sides the other way round
+                event.actor2, event.inter2 = event.actor1, event.inter1
+            event.actor1, event.inter1 = chosen_actor
+            event.interaction = interaction(event.inter1, event.inter2)
+        if event.actor1 is None and event.event_type in VIOLENT_TYPES:
+            # ACLED's convention for violence whose perpetrator the report does not name
+            country = event.location.country if event.location else s.ctx.country
+            event.actor1, event.inter1 = f"Unidentified Armed Group ({country_name(country)})", UNIDENTIFIED_INTER
+            event.interaction = interaction(event.inter1, event.inter2)
         event.modality = Modality.ASSERTED
         event.evidence = [(s.sentence.start, s.sentence.end)]
         return event
+
+
+def _word_at(s: SentenceReading, offset: int) -> int:
+    """The index of the sentence's word that starts at (or covers) a character offset; 0 when none does."""
+    return next((k for k, w in enumerate(s.ctx.words) if w.start <= offset < w.end or w.start >= offset), 0)
+
+
+GENERIC_KINDS = ("Civilians", "Protesters", "Rioters", "Unidentified Armed Group", "Unidentified Military Forces")
+
+
+def role_candidates(s: SentenceReading, event: Event, anchor: int, lex: EventLexicon,
+                    registry: ActorRegistry) -> list[tuple[str, int | None, list[str]]]:
+    """Who may be the event's actor1, each with its inter code and features: the sides the rules gave it, every
+    registry actor the sentence names (reporters and monitors aside), and an unidentified armed group."""
+    ctx = s.ctx
+    anchor_at = ctx.words[anchor].start if ctx.words else s.sentence.start
+    fam = family(event)
+    found: dict[str, tuple[int | None, list[str]]] = {}
+
+    def add(name: str, inter_code: int | None, features: list[str]) -> None:
+        kind = next((k for k in GENERIC_KINDS if name.startswith(f"{k} (")), None)
+        actor = registry.get(name)
+        kind = kind or (actor.type if actor is not None else "unknown")
+        known = found.setdefault(name, (inter_code, [f"kind:{kind}", f"fam_kind:{fam}|{kind}", "bias"]))
+        known[1].extend(f for f in features if f not in known[1])
+
+    for role, name, inter_code in (("actor1", event.actor1, event.inter1), ("actor2", event.actor2, event.inter2),
+                                   ("assoc1", event.assoc_actor_1, None), ("assoc2", event.assoc_actor_2, None)):
+        if name:
+            add(name, inter_code, [f"rule:{role}", f"fam_rule:{fam}|{role}"])
+    first = True
+    for e in ctx.entities:
+        actor = registry.get(e.actor) if e.actor else None
+        if actor is None or actor.type in NOT_PARTIES:
+            continue
+        side = "before" if e.end <= anchor_at else "after"
+        features = [f"side:{side}", f"fam_side:{fam}|{side}"]
+        if first:
+            features.append("first_named")
+            first = False
+        if is_target(e, ctx, lex):
+            features.append("target_cue")
+        if actor.country and actor.country == ctx.country:
+            features.append("home")
+        add(actor.name_en, actor.acled_inter, features)
+    country = event.location.country if event.location else ctx.country
+    add(f"Unidentified Armed Group ({country_name(country)})", UNIDENTIFIED_INTER, ["fallback"])
+    return [(name, inter_code, features) for name, (inter_code, features) in found.items()]
 
 
 def calibration_features(event: Event, score: float) -> list[str]:

@@ -155,3 +155,35 @@ def calibrate(models: EventModels, examples: list[Example], c: float = 1.0) -> E
     from dataclasses import replace
 
     return replace(models, calibration=_binary(examples, _indexed(examples) or {"bias": 0}, c))
+
+
+def role_examples(models: EventModels, records: Iterable[dict], lex: EventLexicon,
+                  registry: ActorRegistry) -> list[Example]:
+    """For each event the coder gets right (by sub-type) on annotated articles, its actor1 candidates, each
+    labelled by whether it is the gold actor1."""
+    from dataclasses import replace
+
+    from rasd.evaluate.events import _match
+    from rasd.events.learned import LearnedCoder, _anchor, role_candidates
+
+    coder = LearnedCoder(lex, registry, replace(models, roles=None))
+    pipeline = read_until_events()
+    out = []
+    for record in records:
+        doc = pipeline(gold_document(record))
+        reading = read_document(doc, lex, registry)
+        coder.extract(doc)
+        starts = {s.sentence.start: s for s in reading.sentences}
+        for event, gold in _match(doc.events, record["events"], "sub_event_type"):
+            s = starts.get(event.evidence[0][0])
+            if s is None or not gold["actor1"]:
+                continue
+            for name, _, features in role_candidates(s, event, _anchor(s, lex), lex, registry):
+                out.append(Example(features, "here" if name == gold["actor1"] else NONE, record["id"]))
+    return out
+
+
+def with_roles(models: EventModels, examples: list[Example], c: float = 1.0) -> EventModels:
+    from dataclasses import replace
+
+    return replace(models, roles=_binary(examples, _indexed(examples), c))
