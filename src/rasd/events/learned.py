@@ -25,7 +25,7 @@ from rasd.events import (Reading, SentenceReading, _event_from_trigger, _own_cop
 from rasd.events.classify import NOT_PARTIES
 from rasd.events.facts import LINES, introduced_as_location, locative_starts
 from rasd.events.lexicon import EventLexicon, Trigger, TriggerMatch
-from rasd.events.merge import family
+from rasd.events.merge import SEVERITY, family, fold_arrests_into_protests, merge
 from rasd.events.roles import is_target
 from rasd.model import Document, Event, Place
 from rasd.nlp.linear import LinearModel
@@ -206,9 +206,10 @@ class LearnedCoder:
             if event is not None:
                 event.confidence = p_event * p_sub
                 mentions.append((i, event, p_event * p_sub))
-        events = decode(mentions)
+        decoded = decode(mentions)
+        events = decoded + _statements_not_coded(reading, decoded, doc, self.lexicon)
         finish(doc, reading, events, _claim_remap(reading, events), self.registry)
-        for event, (_, _, score) in zip(events, _strongest(mentions, events)):
+        for event, (_, _, score) in zip(decoded, _strongest(mentions, decoded)):
             event.confidence = round(self.models.confidence(event, score), 3)
             event.sources.confidence = event.confidence
 
@@ -334,6 +335,17 @@ def _anchor(s: SentenceReading, lex: EventLexicon) -> int:
     return 0
 
 
+def _statements_not_coded(reading: Reading, events: list[Event], doc: Document, lex: EventLexicon) -> list[Event]:
+    """What the rules read as events that did not happen or are not news (negated, future, conditional,
+    hypothetical, background, tallies, habits), in sentences the models coded nothing from: kept with their
+    modality, as the rules coder keeps them, never as events."""
+    covered = {start for event in events for start, _ in event.evidence}
+    candidates = [c for c in reading.candidates if c.event.modality != Modality.ASSERTED]
+    fold_arrests_into_protests(candidates, doc, lex)
+    statements, _ = merge(candidates)
+    return [e for e in statements if not any(start in covered for start, _ in e.evidence)]
+
+
 def decode(mentions: list[tuple[int, Event, float]]) -> list[Event]:
     """One event per sub-type family, place and day: a mention joins an earlier event of its family whose day it
     shares (or either day is unknown) and whose place is within SAME_PLACE_KM (or either names no town)."""
@@ -360,6 +372,9 @@ def _same_incident(a: Event, b: Event) -> bool:
 
 
 def _absorb(into: Event, other: Event) -> None:
+    if SEVERITY.get(other.sub_event_type, -1) > SEVERITY.get(into.sub_event_type, -1) >= 0:
+        # a protest that the police then broke up is one protest with intervention, as ACLED codes it
+        into.event_type, into.sub_event_type = other.event_type, other.sub_event_type
     into.evidence = sorted(set(into.evidence) | set(other.evidence))
     if other.location is not None and (into.location is None or other.location.precision < into.location.precision):
         into.location = other.location

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 
 ENGINES = ("rules", "learned")  # rasd.events.coders.load_event_coder's engines
-DEFAULT_ENGINE = "rules"
+DEFAULT_ENGINE = "learned"
 
 
 @dataclass(frozen=True)
