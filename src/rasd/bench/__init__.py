@@ -61,14 +61,15 @@ def generate_articles(corpus: Path, n_docs: int, n_words: int) -> list[str]:
     return articles
 
 
-def pipeline_benchmark(articles: list[str]) -> dict[str, object]:
-    """The analysis itself, and then storing each analysed article as `rasd analyze` does (one SQLite file
+def pipeline_benchmark(articles: list[str], engine: str | None = None) -> dict[str, object]:
+    """The analysis itself (with the given event coder, else the default one), and then storing each analysed article as `rasd analyze` does (one SQLite file
     in a temporary folder, committed every COMMIT_EVERY_DOCS articles), each timed on its own."""
     from rasd.limits import COMMIT_EVERY_DOCS
     from rasd.runner.pipeline import Pipeline
+    from rasd.runner.resources import Resources
     from rasd.store import Store
 
-    pipeline = Pipeline.default()
+    pipeline = Pipeline.default(Resources(event_engine=engine) if engine else None)
     t0 = time.perf_counter()
     warm = Document(raw=articles[0], published="2026-11-20")
     pipeline(warm)  # loads every resource once, outside the timed loop

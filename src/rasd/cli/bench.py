@@ -7,6 +7,7 @@ from pathlib import Path
 
 from rasd.bench import DEFAULT_CORPUS, BenchError, generate_articles, pipeline_benchmark
 from rasd.cli import CliError
+from rasd.runner.resources import DEFAULT_ENGINE, ENGINES
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -17,6 +18,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    help="benchmark the whole pipeline (default) or one component")
     p.add_argument("--gold", default="gold/places_dev.jsonl", help="gold file for --component places")
     p.add_argument("--events", type=int, default=100_000, help="events in the synthetic database for --component serve")
+    p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE,
+                   help=f"event coder for the pipeline benchmark (default {DEFAULT_ENGINE})")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
 
@@ -40,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
             articles = generate_articles(Path(args.corpus), args.docs, args.words)
         except BenchError as e:
             raise CliError(str(e)) from None
-        result = pipeline_benchmark(articles)
+        result = pipeline_benchmark(articles, args.engine)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:

@@ -111,8 +111,9 @@ def place_candidates(reading: Reading, i: int, anchor: int, lex: EventLexicon) -
     out: list[tuple[Place, list[str]]] = []
     seen: set[tuple[str, float, float]] = set()
     for where, other in sources:
-        locative = locative_starts(other.ctx, lex)
-        for p in places.within(other.sentence.start, other.sentence.end):
+        named = places.within(other.sentence.start, other.sentence.end)
+        locative = locative_starts(other.ctx, lex) if named else set()
+        for p in named:
             key = (p.name_en, p.lat, p.lon)
             if key in seen or p.feature_code in LINES:
                 continue
@@ -218,30 +219,30 @@ class LearnedCoder:
         of that sub-type (its actors, place, date and counts, gathered over the sentences that tell it); else one
         read afresh for that sub-type at the sentence's most telling word, so that its roles fit the sub-type."""
         made = [reading.candidates[k].event for k in s.candidates]
+        anchor = _anchor(s, self.lexicon)
         chosen = next((e for e in made if e.sub_event_type == sub_type), None)
         if chosen is not None:
             event = _copy_event(chosen)
         else:
             related = next((e for e in made if family(e) == family(_stub(sub_type))), None) or (made[0] if made else None)
-            anchor = _word_at(s, doc.text.find(related.trigger, s.sentence.start, s.sentence.end)) \
-                if related is not None and related.trigger else _anchor(s, self.lexicon)
+            at = _word_at(s, doc.text.find(related.trigger, s.sentence.start, s.sentence.end)) \
+                if related is not None and related.trigger else anchor
             trigger = Trigger("", (), sub_type, "noun")
             made_now = _event_from_trigger(doc, s.ctx, self.lexicon, self.registry,
-                                           TriggerMatch(anchor, anchor + 1, anchor + 1, trigger), s.sentence,
+                                           TriggerMatch(at, at + 1, at + 1, trigger), s.sentence,
                                            reading.published, s.when)
             if made_now is None:
                 return None
             event = made_now[0]
             event.sources = _own_copy(s.attribution)
         event.event_type, event.sub_event_type = TYPE_OF[sub_type], sub_type
-        event.location = self.models.place(place_candidates(reading, reading.sentences.index(s),
-                                                            _anchor(s, self.lexicon), self.lexicon))
+        event.location = self.models.place(place_candidates(reading, reading.sentences.index(s), anchor,
+                                                            self.lexicon))
         if sub_type == SubEventType.EXCESSIVE_FORCE_AGAINST_PROTESTERS and event.actor2 is not None and (
                 event.actor1 or "").startswith("Protesters"):
             # the guide's roles: the force that fired is actor1, the protesters actor2
             event.actor1, event.inter1, event.actor2, event.inter2 = event.actor2, event.inter2, event.actor1, event.inter1
-        chosen_actor = self.models.actor1(role_candidates(s, event, _anchor(s, self.lexicon), self.lexicon,
-                                                          self.registry))
+        chosen_actor = self.models.actor1(role_candidates(s, event, anchor, self.lexicon, self.registry))
         if chosen_actor is not None and chosen_actor[0] != event.actor1:
             if chosen_actor[0] == event.actor2:  # the rules had the sides the other way round
                 event.actor2, event.inter2 = event.actor1, event.inter1
