@@ -200,7 +200,7 @@ class LearnedCoder:
         reading = read_document(doc, self.lexicon, self.registry)
         mentions: list[tuple[int, Event, float]] = []  # (sentence order, event, probability)
         for i, s in enumerate(reading.sentences):
-            p_event, sub_type, p_sub = self.models.decide(sentence_features(reading, i, self.lexicon))
+            p_event, sub_type, p_sub = self.decide(reading, i)
             if p_event * p_sub < self.models.threshold:
                 continue
             event = self._event_of(doc, reading, s, sub_type)
@@ -213,6 +213,11 @@ class LearnedCoder:
         for event, (_, _, score) in zip(decoded, _strongest(mentions, decoded)):
             event.confidence = round(self.models.confidence(event, score), 3)
             event.sources.confidence = event.confidence
+
+    def decide(self, reading: Reading, i: int) -> tuple[float, SubEventType, float]:
+        """Whether sentence i reports an event, and of which sub-type (tools/compare_event_models.py puts other
+        sentence models here to compare them through the same decoding)."""
+        return self.models.decide(sentence_features(reading, i, self.lexicon))
 
     def _event_of(self, doc: Document, reading: Reading, s: SentenceReading, sub_type: SubEventType) -> Event | None:
         """The sentence's event with the decided sub-type: the rules' candidate of the sentence when they made one
