@@ -42,3 +42,13 @@ COMMIT_EVERY_CHARS = 8 * 1024 * 1024
 # How long a writer waits for another process's write transaction (each holds the lock for one batch of
 # analysed documents, well under a second) before the database counts as unusable.
 DATABASE_BUSY_TIMEOUT_S = 60.0
+
+# `rasd analyze --workers N` and `--dask`: inputs travel to the workers in chunks of at most this many documents
+# or characters of text.  Twenty ordinary articles are a fifth of a second of analysis: small enough that the
+# workers stay evenly busy to the last document and a worker that dies loses little, large enough that sending
+# a chunk costs nothing beside analysing it; a chunk of long pages stays at a few megabytes.
+CHUNK_DOCUMENTS = 20
+CHUNK_CHARS = 4 * 1024 * 1024
+# Chunks sent ahead of the one being written, per worker: enough that no worker waits while another finishes
+# a slow chunk, few enough that what waits to be written stays a few megabytes.
+CHUNKS_AHEAD_PER_WORKER = 4

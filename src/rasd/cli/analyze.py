@@ -1,4 +1,8 @@
-"""`rasd analyze PATH...`: analyse inputs into the database and print a summary."""
+"""`rasd analyze PATH...`: analyse inputs into the database and print a summary.
+
+The analysis runs in this process or in worker processes (`--workers N`); this process reads the inputs and
+writes every result, so the database is the same whichever runs it.
+"""
 from __future__ import annotations
 
 import argparse
@@ -9,7 +13,9 @@ from rasd.cli import EXIT_FAILURES, EXIT_INPUT, EXIT_USAGE, CliError, unreadable
 from rasd.limits import DOCUMENT_TIME_BUDGET_S
 from rasd.text.dates import parse_iso
 from rasd.runner.batch import run_batch
+from rasd.runner.distribute import WorkerLost
 from rasd.runner.pipeline import Pipeline
+from rasd.runner.processes import Processes
 from rasd.runner.resources import Resources
 from rasd.store import DEFAULT_DB, Store
 
@@ -22,6 +28,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ner", metavar="BACKEND", help="NER backend: 'hf:PATH' for a local transformers model")
     p.add_argument("--time-budget", type=float, default=DOCUMENT_TIME_BUDGET_S, metavar="SECONDS",
                    help=f"a document that takes longer is recorded as failed (default {DOCUMENT_TIME_BUDGET_S:g})")
+    p.add_argument("--workers", type=int, default=1, metavar="N",
+                   help="analyse in N worker processes (default 1: in this process)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -30,6 +38,8 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"--published must be YYYY-MM-DD, got {args.published!r}", EXIT_USAGE)
     if not args.time_budget > 0:
         raise CliError(f"--time-budget must be a positive number of seconds, got {args.time_budget:g}", EXIT_USAGE)
+    if args.workers < 1:
+        raise CliError(f"--workers must be at least 1, got {args.workers}", EXIT_USAGE)
     try:
         store = Store(args.db)
     except sqlite3.Error as e:
@@ -38,10 +48,13 @@ def run(args: argparse.Namespace) -> int:
         pipeline = Pipeline.default(Resources(ner_backend=args.ner))
         try:
             summary = run_batch(args.paths, store, pipeline, {"published": args.published, "outlet": args.outlet},
-                                progress=False if args.no_progress else None, time_budget_s=args.time_budget)
+                                progress=False if args.no_progress else None, time_budget_s=args.time_budget,
+                                workers=Processes(args.workers) if args.workers > 1 else None)
         except sqlite3.Error as e:  # the database itself failed (disk full, file changed under the run): dead batch
             raise CliError(f"database {args.db} failed during the run: {e} (documents written before it are"
                            " stored; running again resumes)") from None
+        except WorkerLost as e:
+            raise CliError(f"{e} (documents written before it are stored; running again resumes)") from None
     for line in summary.lines():
         print(line)
     print(f"database: {args.db}")
@@ -49,3 +62,4 @@ def run(args: argparse.Namespace) -> int:
         print("rasd analyze: no supported input found (.txt .html .htm .jsonl .jsonl.gz)", file=sys.stderr)
         return EXIT_USAGE
     return EXIT_INPUT if unreadable(args.paths) else EXIT_FAILURES if summary.failed else 0
+
