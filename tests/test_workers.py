@@ -1,6 +1,8 @@
-"""`rasd analyze --workers N`: the same database as one process writes, one writer, and a killed run resumes."""
+"""`rasd analyze --workers N` and `--dask`: the same database as one process writes, one writer, and runs that
+survive a kill: of the whole run (it resumes) or of one Dask worker (nothing lost, nothing written twice)."""
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import sqlite3
@@ -69,7 +71,7 @@ def one_process(mixed, tmp_path_factory) -> tuple[Path, list[str]]:
     return db, _summary(r.stdout)
 
 
-@pytest.mark.parametrize("runner", [["--workers", "2"]], ids=["workers"])
+@pytest.mark.parametrize("runner", [["--workers", "2"], ["--dask", "local", "--workers", "2"]], ids=["workers", "dask"])
 def test_parallel_runs_write_the_database_one_process_writes(tmp_path, mixed, one_process, runner):
     db = tmp_path / "parallel.db"
     r = rasd("analyze", str(mixed), "--db", str(db), "--published", "2026-11-20", "--no-progress", *runner)
@@ -98,10 +100,42 @@ def test_a_killed_parallel_run_leaves_no_worker_behind_and_resumes(tmp_path):
     _assert_each_document_once(db, n)
 
 
+def test_a_dask_worker_killed_mid_run_loses_and_duplicates_nothing(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    n = 400
+    corpus = _reports(tmp_path / "in", n)
+    db = tmp_path / "d.db"
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  silence_logs=50) as cluster, distributed.Client(cluster) as client:
+        run = subprocess.Popen([RASD, "analyze", str(corpus), "--db", str(db), "--dask", cluster.scheduler_address,
+                                "--no-progress"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        _wait_for_documents(db, run, 1)
+        victim = next(iter(client.run(os.getpid).values()))
+        os.kill(victim, signal.SIGKILL)
+        out, err = run.communicate(timeout=300)
+        assert not psutil.pid_exists(victim) or psutil.Process(victim).status() == psutil.STATUS_ZOMBIE
+    assert run.returncode == 0, err.decode()
+    assert f"{n} stored" in out.decode()
+    _assert_each_document_once(db, n)
+
+
 def test_worker_options_are_checked_before_anything_runs(tmp_path):
     r = rasd("analyze", str(tmp_path), "--db", str(tmp_path / "x.db"), "--workers", "0")
     assert r.returncode == 2 and "--workers must be at least 1" in r.stderr.decode()
+    r = rasd("analyze", str(tmp_path), "--db", str(tmp_path / "x.db"), "--workers", "2", "--dask", "tcp://127.0.0.1:1")
+    assert r.returncode == 2 and "a running cluster has its own workers" in r.stderr.decode()
     assert not (tmp_path / "x.db").exists()
+
+
+def test_an_unreachable_scheduler_is_one_error_line(tmp_path):
+    pytest.importorskip("distributed")
+    (tmp_path / "a.txt").write_text(_report(1), encoding="utf-8")
+    r = subprocess.run([RASD, "analyze", str(tmp_path / "a.txt"), "--db", str(tmp_path / "x.db"), "--dask",
+                        "tcp://127.0.0.1:9"], capture_output=True, timeout=120,
+                       env={**os.environ, "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"})
+    err = r.stderr.decode()
+    assert r.returncode == 3 and err.startswith("rasd analyze: error: cannot connect to the Dask scheduler"), err
+    assert err.count("\n") == 1
 
 
 def _wait_for_documents(db: Path, run: subprocess.Popen, at_least: int) -> int:
