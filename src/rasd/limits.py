@@ -52,3 +52,10 @@ CHUNK_CHARS = 4 * 1024 * 1024
 # Chunks sent ahead of the one being written, per worker: enough that no worker waits while another finishes
 # a slow chunk, few enough that what waits to be written stays a few megabytes.
 CHUNKS_AHEAD_PER_WORKER = 4
+
+# No news article runs to more words than this (the longest long reads and speeches have about 10,000): a
+# longer text is analysed with a warning.  A text file of more than MULTI_ARTICLE_FILE_BYTES (some 12,000
+# Arabic words) whose blank-line-separated blocks are each a title line and body lines is many articles, in the
+# layout of the ANT corpus: it is read as one article per block, each with a warning, instead of as one story.
+MAX_ARTICLE_WORDS = 20_000
+MULTI_ARTICLE_FILE_BYTES = 128 * 1024
