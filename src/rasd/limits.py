@@ -59,3 +59,19 @@ CHUNKS_AHEAD_PER_WORKER = 4
 # layout of the ANT corpus: it is read as one article per block, each with a warning, instead of as one story.
 MAX_ARTICLE_WORDS = 20_000
 MULTI_ARTICLE_FILE_BYTES = 128 * 1024
+
+# `rasd watch`: each request waits this long for a connection and for each read (`--timeout`); a body must have
+# arrived within WATCH_FETCH_DEADLINE_S, whatever the pace of its bytes.  A timeout, a refused connection, a 429
+# or a 5xx is tried WATCH_ATTEMPTS times in all, after 1 s, then 2 s (or the server's Retry-After, up to a
+# minute; a later one waits for the next pass).  Requests to one host are WATCH_HOST_DELAY_S apart at least
+# (`--host-delay`), as polite crawlers keep.  A page is bounded like any article (MAX_DOCUMENT_BYTES); a feed
+# may list thousands of items.
+WATCH_TIMEOUT_S = 20.0
+WATCH_FETCH_DEADLINE_S = 60.0
+WATCH_ATTEMPTS = 3
+WATCH_BACKOFF_S = 1.0
+WATCH_MAX_RETRY_AFTER_S = 60.0
+WATCH_HOST_DELAY_S = 1.0
+WATCH_MAX_FEED_BYTES = 64 * 1024 * 1024
+# Seconds between passes over the sources (`--interval`).
+WATCH_INTERVAL_S = 300.0

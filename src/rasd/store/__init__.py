@@ -165,7 +165,26 @@ class Store:
         self.conn.execute("INSERT OR REPLACE INTO inputs(input_key, source_path, doc_id, outcome) VALUES (?,?,NULL,?)",
                           (input_key, source_path, "failed"))
 
+    def record_source(self, source: str, error: str | None = None,
+                      validators: tuple[str | None, str | None] | None = None) -> None:
+        """Note a pass of `rasd watch` over a source: the error that stopped it, if any, and, once every item of
+        a feed response is written, that response's ETag and Last-Modified, which the next request sends."""
+        etag, last_modified = validators or (None, None)
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO watched_sources(source, etag, last_modified, checked_at, error)"
+                " VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?)"
+                " ON CONFLICT(source) DO UPDATE SET checked_at = excluded.checked_at, error = excluded.error,"
+                " etag = CASE WHEN ? THEN excluded.etag ELSE etag END,"
+                " last_modified = CASE WHEN ? THEN excluded.last_modified ELSE last_modified END",
+                (source, etag, last_modified, error, validators is not None, validators is not None))
+
     # --- reading -----------------------------------------------------------------------------------------
+
+    def source_validators(self, source: str) -> tuple[str | None, str | None]:
+        """The ETag and Last-Modified of a watched feed's last response whose items were all written."""
+        row = self.conn.execute("SELECT etag, last_modified FROM watched_sources WHERE source = ?", (source,)).fetchone()
+        return (row["etag"], row["last_modified"]) if row else (None, None)
 
     def document(self, doc_id: str) -> dict[str, Any] | None:
         """The export-contract object of a document (a unique id prefix is accepted)."""
