@@ -24,6 +24,7 @@ from rasd.runner.batch import run_batch
 from rasd.runner.pipeline import Pipeline, StageError, TimeBudgetExceeded
 from rasd.runner.stages import Stage
 from rasd.store import Store, UnstorableDocument
+from rasd.store.schema import MIGRATIONS
 
 RASD = str(Path(sys.executable).with_name("rasd"))
 
@@ -238,7 +239,7 @@ def test_no_write_lock_is_held_while_input_is_read(tmp_path):
                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 60
-        while not (db.exists() and _rows(db, "PRAGMA user_version") == [(2,)]):
+        while not (db.exists() and _rows(db, "PRAGMA user_version") == [(len(MIGRATIONS),)]):
             assert time.monotonic() < deadline and run.poll() is None
             time.sleep(0.05)
         other = sqlite3.connect(db, timeout=0, isolation_level=None)

@@ -10,9 +10,10 @@ import sys
 
 COMMANDS: dict[str, tuple[str, str]] = {
     "analyze": ("rasd.cli.analyze", "analyse files, directories or stdin into the database"),
+    "watch": ("rasd.cli.watch", "analyse what is new in feeds, URL lists and folders, pass after pass"),
     "show": ("rasd.cli.show", "print one stored document"),
     "search": ("rasd.cli.search", "full-text search over clean text"),
-    "export": ("rasd.cli.export", "export the database as JSONL, ACLED CSV or GeoJSON"),
+    "export": ("rasd.cli.export", "export the database as JSONL, ACLED CSV, GeoJSON or Parquet"),
     "bench": ("rasd.cli.bench", "benchmark the pipeline on generated articles"),
     "eval": ("rasd.cli.eval", "score the pipeline against a gold JSONL file"),
     "eval-ner": ("rasd.cli.eval_ner", "score NER on a CoNLL-style file (conlleval counting)"),

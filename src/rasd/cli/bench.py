@@ -14,8 +14,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--docs", type=int, default=200, help="number of generated articles (default 200)")
     p.add_argument("--words", type=int, default=500, help="words per generated article (default 500)")
     p.add_argument("--corpus", default=DEFAULT_CORPUS, help="directory of sample articles (default ./samples)")
-    p.add_argument("--component", choices=["pipeline", "ner", "places", "serve"], default="pipeline",
-                   help="benchmark the whole pipeline (default) or one component")
+    p.add_argument("--component", choices=["pipeline", "ner", "places", "serve", "watch"], default="pipeline",
+                   help="benchmark the whole pipeline (default), one component, or rasd watch over a local feed of"
+                        " --docs items, killed and restarted")
+    p.add_argument("--workers", type=int, metavar="N",
+                   help="run the pipeline as rasd analyze --workers N does, and in one process, and compare")
+    p.add_argument("--dask", metavar="SCHEDULER",
+                   help="with --workers: on a Dask cluster ('local' starts one with N workers) instead of processes")
     p.add_argument("--gold", default="gold/places_dev.jsonl", help="gold file for --component places")
     p.add_argument("--events", type=int, default=100_000, help="events in the synthetic database for --component serve")
     p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE,
@@ -26,6 +31,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.docs < 1 or args.words < 20:
         raise CliError("--docs must be ≥ 1 and --words ≥ 20", 2)
+    if (args.workers is not None or args.dask) and (args.component != "pipeline" or not (args.workers or 0) > 0):
+        raise CliError("--workers N (N ≥ 1) and --dask measure the pipeline component", 2)
     if args.component == "ner":
         from rasd.bench.ner import benchmark as ner_benchmark
 
@@ -43,7 +50,16 @@ def run(args: argparse.Namespace) -> int:
             articles = generate_articles(Path(args.corpus), args.docs, args.words)
         except BenchError as e:
             raise CliError(str(e)) from None
-        result = pipeline_benchmark(articles, args.engine)
+        if args.component == "watch":
+            from rasd.bench.watch import watch_benchmark
+
+            result = watch_benchmark(articles)
+        elif args.workers:
+            from rasd.bench.scale import scale_benchmark
+
+            result = scale_benchmark(articles, args.workers, args.dask, args.engine)
+        else:
+            result = pipeline_benchmark(articles, args.engine)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:

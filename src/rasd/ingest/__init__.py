@@ -1,4 +1,5 @@
-"""Ingest: files, directories, JSONL(.gz) and stdin into `Document`s.
+"""Ingest: files, directories, JSONL(.gz), corpora of many articles per file (rasd.ingest.corpora) and stdin
+into `Document`s.
 
 Every input item yields either a `Document` or an `IngestFailure` with a reason;
 nothing raises, so one bad file never stops a batch.  Each item carries an
@@ -8,7 +9,6 @@ already stored.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import io
 import json
 import os
@@ -16,56 +16,19 @@ import re
 import sys
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
+from rasd.ingest.corpora import (MANIFEST, is_ant_manifest, items_from_ant, items_from_article_blocks,
+                                 many_articles_encoding)
 from rasd.ingest.decode import DecodeError, decode_bytes
-from rasd.limits import MAX_DECOMPRESSED_BYTES, MAX_DOCUMENT_BYTES
-from rasd.model import Document
+from rasd.ingest.items import (IngestFailure, InputItem, document_from_text, escape_surrogates, fail, input_key,
+                               looks_like_html)
+from rasd.limits import MAX_ARTICLE_WORDS, MAX_DECOMPRESSED_BYTES, MAX_DOCUMENT_BYTES, MULTI_ARTICLE_FILE_BYTES
 
 TEXT_SUFFIXES = (".txt", ".text")
 HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson")
 SUPPORTED = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES
-
-
-@dataclass
-class IngestFailure:
-    input_key: str
-    source_path: str
-    reason: str
-
-
-@dataclass
-class InputItem:
-    """What the runner receives for each input: a document to analyse or a failure to record."""
-
-    input_key: str
-    source_path: str
-    document: Document | None = None
-    failure: IngestFailure | None = None
-
-
-def input_key(origin: str, data: bytes) -> str:
-    return hashlib.sha1(origin.encode("utf-8", "surrogatepass") + b"\0" + data).hexdigest()
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def escape_surrogates(text: str) -> str:
-    """`text` with every lone surrogate written out as a backslash escape, so that it can be encoded and stored.
-
-    Lone surrogates are what Python makes of bytes that are not UTF-8 in file names and command-line arguments
-    (U+DC80..U+DCFF, written back as the byte they stand for: '\\xe9') and what a JSON '\\ud800' escape decodes
-    to (written as '\\ud800'); SQLite and every UTF-8 writer refuse them.
-    """
-    return _SURROGATE.sub(_surrogate_escape, text)
-
-
-def _surrogate_escape(m: re.Match[str]) -> str:
-    code = ord(m.group())
-    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
 
 
 def iter_inputs(paths: Iterable[str]) -> Iterator[InputItem]:
@@ -76,16 +39,23 @@ def iter_inputs(paths: Iterable[str]) -> Iterator[InputItem]:
             continue
         p = Path(path)
         if p.is_dir():
-            for f, error in _files_under(p):
+            entries = _files_under(p)
+            corpora = [f.parent for f, error in entries if not error and is_ant_manifest(f)]
+            for f, error in entries:
                 if error:
-                    yield _fail(input_key(str(f), b"unreadable directory"), escape_surrogates(str(f)),
+                    yield fail(input_key(str(f), b"unreadable directory"), escape_surrogates(str(f)),
                                 f"cannot read directory: {error.strerror or error}: the files in it are not analysed")
+                elif any(root in f.parents for root in corpora):  # read through its corpus's manifest
+                    if f.parent in corpora and f.name == MANIFEST:
+                        yield from items_from_ant(f.parent)
                 elif _suffix(f) in SUPPORTED:
                     yield from _items_from_file(f)
+        elif is_ant_manifest(p):
+            yield from items_from_ant(p.parent)
         elif p.exists():
             yield from _items_from_file(p)
         else:
-            yield _fail(input_key("missing", str(p).encode("utf-8", "surrogateescape")), escape_surrogates(str(p)),
+            yield fail(input_key("missing", str(p).encode("utf-8", "surrogateescape")), escape_surrogates(str(p)),
                         "file not found")
 
 
@@ -123,10 +93,6 @@ def _suffix(p: Path) -> str:
     return ".jsonl.gz" if name.endswith(".jsonl.gz") else p.suffix.lower()
 
 
-def _fail(key: str, path: str, reason: str) -> InputItem:
-    return InputItem(key, path, failure=IngestFailure(key, path, reason))
-
-
 def _items_from_file(p: Path) -> Iterator[InputItem]:
     origin, path = str(p), escape_surrogates(str(p))  # the key is made from the name as it is, bytes and all
     suffix = _suffix(p)
@@ -135,14 +101,19 @@ def _items_from_file(p: Path) -> Iterator[InputItem]:
         if suffix in JSONL_SUFFIXES:
             yield from _items_from_jsonl(p)
             return
+        if suffix in TEXT_SUFFIXES and size > MULTI_ARTICLE_FILE_BYTES:
+            encoding = many_articles_encoding(p)
+            if encoding:
+                yield from items_from_article_blocks(p, encoding, size)
+                return
         if size > MAX_DOCUMENT_BYTES:
             key = input_key(origin, f"size={size};mtime={p.stat().st_mtime_ns}".encode())
-            yield _fail(key, path, f"file too large for one article: {size / 2**20:.1f} MiB > {MAX_DOCUMENT_BYTES / 2**20:.0f} MiB limit")
+            yield fail(key, path, f"file too large for one article: {size / 2**20:.1f} MiB > {MAX_DOCUMENT_BYTES / 2**20:.0f} MiB limit")
             return
         data = p.read_bytes()
     except OSError as e:
         key = input_key(origin, b"unreadable")
-        yield _fail(key, path, f"cannot read file: {e.strerror or e}")
+        yield fail(key, path, f"cannot read file: {e.strerror or e}")
         return
     yield from _items_from_bytes(origin, path, data, html_hint=suffix in HTML_SUFFIXES)
 
@@ -150,16 +121,20 @@ def _items_from_file(p: Path) -> Iterator[InputItem]:
 def _items_from_bytes(origin: str, path: str, data: bytes, html_hint: bool = False) -> Iterator[InputItem]:
     key = input_key(origin, data)
     if len(data) > MAX_DOCUMENT_BYTES:
-        yield _fail(key, path, f"input too large for one article: more than {MAX_DOCUMENT_BYTES / 2**20:.0f} MiB")
+        yield fail(key, path, f"input too large for one article: more than {MAX_DOCUMENT_BYTES / 2**20:.0f} MiB")
         return
     repairs: list[str] = []
     try:
         text, encoding = decode_bytes(data, repairs)
     except DecodeError as e:
-        yield _fail(key, path, str(e))
+        yield fail(key, path, str(e))
         return
     doc = document_from_text(text, source_path=path, html=True if html_hint else None)
     doc.warnings.extend(([] if encoding in ("utf-8", "ascii") else [f"decoded as {encoding}"]) + repairs)
+    if doc.format == "text" and (words := len(text.split())) > MAX_ARTICLE_WORDS:
+        doc.warnings.append(f"{words:,} words, more than any news article ({MAX_ARTICLE_WORDS:,}): read as one; a"
+                            " text file of many articles is read as one article each when blank lines separate"
+                            " them and each begins with its title line")
     yield InputItem(key, path, document=doc)
 
 
@@ -172,16 +147,16 @@ def _items_from_jsonl(p: Path) -> Iterator[InputItem]:
             for line in lines.read(fh):
                 line_origin, line_path = f"{origin}:{lines.line_no}", f"{path}:{lines.line_no}"
                 if line is None:
-                    yield _fail(input_key(line_origin, b"overlong"), line_path,
+                    yield fail(input_key(line_origin, b"overlong"), line_path,
                                 f"line longer than {MAX_DOCUMENT_BYTES / 2**20:.0f} MiB")
                 else:
                     yield _item_from_json_line(line_origin, line_path, line)
     except (EOFError, OSError, zlib.error, gzip.BadGzipFile) as e:
         line_origin, line_path = f"{origin}:{lines.line_no}", f"{path}:{lines.line_no}"
-        yield _fail(input_key(line_origin, b"broken"), line_path, f"compressed stream is corrupt or truncated: {e}")
+        yield fail(input_key(line_origin, b"broken"), line_path, f"compressed stream is corrupt or truncated: {e}")
     except _TooMuchData:
         line_origin, line_path = f"{origin}:{lines.line_no}", f"{path}:{lines.line_no}"
-        yield _fail(input_key(line_origin, b"too much data"), line_path,
+        yield fail(input_key(line_origin, b"too much data"), line_path,
                     f"compressed feed decompresses to more than {MAX_DECOMPRESSED_BYTES / 2**20:,.0f} MiB:"
                     " not read from here on")
 
@@ -251,16 +226,16 @@ def _item_from_json_line(origin: str, path: str, line: bytes) -> InputItem:
         text, _ = decode_bytes(line, repairs)
         record = json.loads(text)
     except (DecodeError, json.JSONDecodeError) as e:
-        return _fail(key, path, f"not a JSON object: {e}")
+        return fail(key, path, f"not a JSON object: {e}")
     except RecursionError:
-        return _fail(key, path, "not a JSON object: arrays or objects nested too deeply to read")
+        return fail(key, path, "not a JSON object: arrays or objects nested too deeply to read")
     except ValueError:  # Python refuses to convert integers longer than sys.get_int_max_str_digits()
-        return _fail(key, path, f"not a JSON object: a number longer than {sys.get_int_max_str_digits()} digits")
+        return fail(key, path, f"not a JSON object: a number longer than {sys.get_int_max_str_digits()} digits")
     if not isinstance(record, dict):
-        return _fail(key, path, "JSON line is not an object")
+        return fail(key, path, "JSON line is not an object")
     body = record.get("html") if isinstance(record.get("html"), str) else record.get("text")
     if not isinstance(body, str) or not body.strip():
-        return _fail(key, path, "JSON object has no 'text' or 'html' string")
+        return fail(key, path, "JSON object has no 'text' or 'html' string")
     escaped_body = escape_surrogates(body)
     doc = document_from_text(escaped_body, source_path=path,
                              html="html" in record and isinstance(record.get("html"), str),
@@ -276,16 +251,7 @@ def _str(v: object) -> str | None:
     return escape_surrogates(v.strip()) or None if isinstance(v, str) else None
 
 
-def looks_like_html(text: str) -> bool:
-    head = text[:2048].lstrip().lower()
-    if head.startswith(("<!doctype html", "<html", "<?xml")):
-        return True
-    return text.count("</p>") + text.count("</div>") + text.count("<br") >= 3
 
 
-def document_from_text(text: str, source_path: str | None = None, html: bool | None = None, url: str | None = None,
-                       title: str | None = None, outlet: str | None = None, published: str | None = None) -> Document:
-    """A Document before cleaning.  Whether the text is HTML is sniffed from its content when not given."""
-    is_html = looks_like_html(text) if html is None else html
-    return Document(raw=text, source_path=source_path, url=url, title=title, outlet=outlet, published=published,
-                    format="html" if is_html else "text")
+__all__ = ["IngestFailure", "InputItem", "document_from_text", "escape_surrogates", "input_key", "iter_inputs",
+           "looks_like_html"]

@@ -21,6 +21,10 @@ INPUT_FIELDS = ("raw", "format", "source_path", "url", "title", "published", "ou
 
 DEFAULT_ORDER = ("clean", "language", "segment", "entities", "actors", "places", "events")
 
+# A report that takes every stage through its resources: the NER model, actor registry, gazetteer and event coder.
+_WARM_UP_TEXT = ("قال المرصد السوري لحقوق الإنسان إن قوات النظام قصفت بلدة كفرنبل في ريف إدلب الجنوبي"
+                 " بعشرات القذائف المدفعية، ما أدى إلى مقتل خمسة مدنيين بينهم طفلان.")
+
 
 class PipelineError(ValueError):
     """A pipeline whose stages do not fit together."""
@@ -70,6 +74,13 @@ class Pipeline:
             if doc.stopped:
                 break  # e.g. non-Arabic text: stored and flagged, not run through Arabic models
         return doc
+
+    def warm_up(self) -> float:
+        """Load every resource the stages read, and the modules they import, now rather than during the first
+        document (a worker does it once, as it starts); returns the seconds it took."""
+        started = time.perf_counter()
+        self(Document(raw=_WARM_UP_TEXT))
+        return time.perf_counter() - started
 
     def __reduce__(self):
         """Pickled as its configuration: a worker rebuilds the stages from their names and loads resources itself."""

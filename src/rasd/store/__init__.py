@@ -9,31 +9,23 @@ begins (BEGIN IMMEDIATE) and a writer that finds it taken waits for it.
 """
 from __future__ import annotations
 
-import itertools
 import json
-import math
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from rasd.limits import DATABASE_BUSY_TIMEOUT_S, MAX_PLAUSIBLE_FATALITIES
+from rasd.limits import DATABASE_BUSY_TIMEOUT_S
 from rasd.model import Document
-from rasd.text.arabic import clitic_variants, normalize, tokenize, word_cache
-from rasd.store.records import (EVENT_COLUMNS, MENTION_COLUMNS, PLACE_COLUMNS, SOURCE_COLUMNS, event_rows,
-                                insert_sql, mention_rows, place_rows)
+from rasd.store.records import EVENT_COLUMNS, MENTION_COLUMNS, PLACE_COLUMNS, SOURCE_COLUMNS, insert_sql
+from rasd.store.rows import (ACTOR_COLUMNS, DOCUMENT_COLUMNS, DOCUMENT_ERRORS, ActorLookup, DocumentRows,
+                             UnstorableDocument, document_rows, search_stem)
 from rasd.store.schema import migrate
+from rasd.text.arabic import tokenize
 
 DEFAULT_DB = "out/rasd.db"  # where `make run` writes it; every command's --db defaults to it
-ActorLookup = Callable[[str], dict[str, Any] | None]
-
-
-@word_cache
-def search_stem(norm_token: str) -> str:
-    """The one form a token is indexed under for search: its shortest clitic-stripped variant."""
-    return min(clitic_variants(norm_token), key=len)
 
 
 class DatabaseUnreadable(Exception):
@@ -133,10 +125,15 @@ class Store:
         still cannot be written (a value SQLite or JSON refuses) leaves nothing behind and raises
         UnstorableDocument with the reason; errors of the database itself propagate.
         """
-        _withhold_implausible_numbers(doc)
+        return self.write(document_rows(doc, actor_lookup), input_key)
+
+    def write(self, rows: DocumentRows, input_key: str) -> str:
+        """Write a document's rows (made by `rasd.store.rows.document_rows`, perhaps in another process) with
+        the input they came from; returns 'stored', or 'duplicate' when its text is already stored.  Rows that
+        cannot be written leave nothing behind and raise UnstorableDocument."""
         self.conn.execute("SAVEPOINT save_document")
         try:
-            outcome = self._save(doc, input_key, actor_lookup)
+            outcome = self._write(rows, input_key)
         except _DOCUMENT_ERRORS as e:
             self.conn.execute("ROLLBACK TO save_document")
             self.conn.execute("RELEASE save_document")
@@ -144,46 +141,23 @@ class Store:
         self.conn.execute("RELEASE save_document")
         return outcome
 
-    def _save(self, doc: Document, input_key: str, actor_lookup: ActorLookup | None) -> str:
+    def _write(self, rows: DocumentRows, input_key: str) -> str:
         c = self.conn
-        if c.execute("SELECT 1 FROM documents WHERE id = ?", (doc.id,)).fetchone():
+        if c.execute("SELECT 1 FROM documents WHERE id = ?", (rows.doc_id,)).fetchone():
             c.execute("INSERT OR IGNORE INTO inputs(input_key, source_path, doc_id, outcome) VALUES (?,?,?,?)",
-                      (input_key, doc.source_path or "", doc.id, "duplicate"))
+                      (input_key, rows.source_path, rows.doc_id, "duplicate"))
             return "duplicate"
-        analysis = doc.to_dict()
-        c.execute(
-            "INSERT INTO documents(id, url, outlet, title, published, language, source_path, format, raw, source_text,"
-            " text, removed, offset_map, analysis, n_words) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (doc.id, doc.url, doc.outlet, doc.title, doc.published, doc.language, doc.source_path, doc.format,
-             doc.raw, doc.source_text, doc.text, json.dumps(analysis["removed"], ensure_ascii=False),
-             json.dumps(doc.offset_map), json.dumps(analysis, ensure_ascii=False), len(doc.text.split())))
-        c.executemany(insert_sql("mentions", MENTION_COLUMNS, "INSERT OR IGNORE"), mention_rows(doc, doc.entities))
-        c.executemany(insert_sql("places", PLACE_COLUMNS, "INSERT OR IGNORE"), place_rows(doc, doc.places))
-        events, sources = event_rows(doc, analysis["events"])
-        c.executemany(insert_sql("events", EVENT_COLUMNS), events)
-        c.executemany(insert_sql("event_sources", SOURCE_COLUMNS), sources)
-        self._index(doc)
-        if actor_lookup:
-            self._save_actors(doc, actor_lookup)
+        c.execute(_INSERT_DOCUMENT, rows.document)
+        c.executemany(insert_sql("mentions", MENTION_COLUMNS, "INSERT OR IGNORE"), rows.mentions)
+        c.executemany(insert_sql("places", PLACE_COLUMNS, "INSERT OR IGNORE"), rows.places)
+        c.executemany(insert_sql("events", EVENT_COLUMNS), rows.events)
+        c.executemany(insert_sql("event_sources", SOURCE_COLUMNS), rows.event_sources)
+        c.execute("INSERT INTO documents_fts(doc_id, title, body, stems) VALUES (?,?,?,?)", rows.search)
+        c.executemany(f"INSERT OR IGNORE INTO actors({', '.join(ACTOR_COLUMNS)})"
+                      f" VALUES ({', '.join('?' * len(ACTOR_COLUMNS))})", rows.actors)
         c.execute("INSERT OR REPLACE INTO inputs(input_key, source_path, doc_id, outcome) VALUES (?,?,?,?)",
-                  (input_key, doc.source_path or "", doc.id, "stored"))
+                  (input_key, rows.source_path, rows.doc_id, "stored"))
         return "stored"
-
-    def _index(self, doc: Document) -> None:
-        tokens = [t for t in (doc.tokens or tokenize(doc.text)) if t.norm[:1].isalnum()]
-        self.conn.execute("INSERT INTO documents_fts(doc_id, title, body, stems) VALUES (?,?,?,?)",
-                          (doc.id, normalize(doc.title or ""), " ".join(t.norm for t in tokens),
-                           " ".join(search_stem(t.norm) for t in tokens)))
-
-    def _save_actors(self, doc: Document, lookup: ActorLookup) -> None:
-        names = {e.actor for e in doc.entities if e.actor}
-        for ev in doc.events:
-            names.update(n for n in (ev.actor1, ev.assoc_actor_1, ev.actor2, ev.assoc_actor_2) if n)
-        infos = [(name, lookup(name) or {}) for name in sorted(names)]
-        self.conn.executemany("INSERT OR IGNORE INTO actors(name, type, inter, country, wikidata, names_ar)"
-                              " VALUES (?,?,?,?,?,?)",
-                              [(name, info.get("type"), info.get("inter"), info.get("country"), info.get("wikidata"),
-                                json.dumps(info.get("names_ar", []), ensure_ascii=False)) for name, info in infos])
 
     def record_failure(self, input_key: str, source_path: str, stage: str, reason: str) -> None:
         self.conn.execute("INSERT OR REPLACE INTO failures(input_key, source_path, stage, reason) VALUES (?,?,?,?)",
@@ -191,7 +165,26 @@ class Store:
         self.conn.execute("INSERT OR REPLACE INTO inputs(input_key, source_path, doc_id, outcome) VALUES (?,?,NULL,?)",
                           (input_key, source_path, "failed"))
 
+    def record_source(self, source: str, error: str | None = None,
+                      validators: tuple[str | None, str | None] | None = None) -> None:
+        """Note a pass of `rasd watch` over a source: the error that stopped it, if any, and, once every item of
+        a feed response is written, that response's ETag and Last-Modified, which the next request sends."""
+        etag, last_modified = validators or (None, None)
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO watched_sources(source, etag, last_modified, checked_at, error)"
+                " VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?)"
+                " ON CONFLICT(source) DO UPDATE SET checked_at = excluded.checked_at, error = excluded.error,"
+                " etag = CASE WHEN ? THEN excluded.etag ELSE etag END,"
+                " last_modified = CASE WHEN ? THEN excluded.last_modified ELSE last_modified END",
+                (source, etag, last_modified, error, validators is not None, validators is not None))
+
     # --- reading -----------------------------------------------------------------------------------------
+
+    def source_validators(self, source: str) -> tuple[str | None, str | None]:
+        """The ETag and Last-Modified of a watched feed's last response whose items were all written."""
+        row = self.conn.execute("SELECT etag, last_modified FROM watched_sources WHERE source = ?", (source,)).fetchone()
+        return (row["etag"], row["last_modified"]) if row else (None, None)
 
     def document(self, doc_id: str) -> dict[str, Any] | None:
         """The export-contract object of a document (a unique id prefix is accepted)."""
@@ -239,35 +232,12 @@ class Store:
         return [dict(r) for r in self.conn.execute("SELECT source_path, stage, reason FROM failures ORDER BY source_path")]
 
 
-class UnstorableDocument(ValueError):
-    """One document could not be written; the reason goes to its failure record and the batch goes on."""
-
-
-# What one document's values can make the writing raise (OverflowError: an integer beyond 64 bits; ValueError:
-# text that cannot be encoded; DataError: a string or blob too big), as opposed to errors of the database itself.
-_DOCUMENT_ERRORS = (ValueError, TypeError, OverflowError, sqlite3.IntegrityError, sqlite3.DataError,
-                    sqlite3.InterfaceError, sqlite3.ProgrammingError)
-
-
-def _withhold_implausible_numbers(doc: Document) -> None:
-    """Numbers the analysis read that cannot be stored as facts become unknown (None), each with a warning
-    saying what was read: a fatality count above MAX_PLAUSIBLE_FATALITIES (a year, a phone number or a sum of
-    money read as a death toll; past 64 bits SQLite cannot even hold it) and a quantity too large for a float
-    (JSON has no infinity)."""
-    for i, event in enumerate(doc.events):
-        for name in ("fatalities", "civilian_fatalities"):
-            value = getattr(event, name)
-            if value is not None and value > MAX_PLAUSIBLE_FATALITIES:
-                setattr(event, name, None)
-                digits = len(str(value))
-                shown = f"{value:,}" if digits <= 24 else f"a {digits}-digit number"
-                doc.warnings.append(f"event {i}: {name} read as {shown} is not plausible (more than"
-                                    f" {MAX_PLAUSIBLE_FATALITIES:,}): stored as unknown")
-    quantities = itertools.chain(doc.quantities, *(e.quantities for e in doc.events), *(c.quantities for c in doc.claims))
-    for q in quantities:
-        if q.value is not None and not math.isfinite(q.value):
-            q.value = None
-            doc.warnings.append(f"quantity {q.text[:40]!r} is too large to represent: its value is stored as unknown")
+# What one document's rows can make the writing raise, besides what building them can (rasd.store.rows): a key
+# or value SQLite refuses, as opposed to errors of the database itself.
+_DOCUMENT_ERRORS = DOCUMENT_ERRORS + (sqlite3.IntegrityError, sqlite3.DataError, sqlite3.InterfaceError,
+                                      sqlite3.ProgrammingError)
+_INSERT_DOCUMENT = (f"INSERT INTO documents({', '.join(DOCUMENT_COLUMNS)})"
+                    f" VALUES ({', '.join('?' * len(DOCUMENT_COLUMNS))})")
 
 
 def snippet(text: str, stems: set[str], width: int = 12) -> str:
@@ -281,4 +251,5 @@ def snippet(text: str, stems: set[str], width: int = 12) -> str:
     return text[:160]
 
 
-__all__ = ["Store", "DEFAULT_DB", "DatabaseUnreadable", "UnstorableDocument", "search_stem"]
+__all__ = ["Store", "DEFAULT_DB", "DatabaseUnreadable", "DocumentRows", "UnstorableDocument", "document_rows",
+           "search_stem"]

@@ -105,6 +105,15 @@ MIGRATIONS: list[str] = [
     CREATE INDEX events_country_date ON events(country, event_date, id);
     CREATE INDEX events_outlet_date ON events(outlet, event_date, id);
     """,
+    # 3: what `rasd watch` keeps of each source between passes (its items are in `inputs`)
+    """
+    CREATE TABLE watched_sources (
+        source TEXT PRIMARY KEY,        -- a feed URL, a URL list or a folder, as given to rasd watch
+        etag TEXT, last_modified TEXT,  -- of the last feed response whose items were all written
+        checked_at TEXT NOT NULL,
+        error TEXT                      -- why the last pass could not read it, or NULL
+    );
+    """,
 ]
 
 
