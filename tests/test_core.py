@@ -175,3 +175,8 @@ def test_the_event_stage_walks_the_sentence_list_a_fixed_number_of_times():
 def test_a_countryside_without_a_head_word_kind_is_no_failure(text):
     doc = rasd.analyze(text)  # raised KeyError(None) in the places stage
     assert all(p.country == "JO" for p in doc.places)
+
+
+def test_a_number_too_long_for_a_float_is_no_count_and_no_failure():
+    doc = rasd.analyze("قتل " + "9" * 400 + " شخصا في قصف على مدينة إدلب أمس.", published="2024-01-01")
+    assert doc.events and all(e.fatalities is None for e in doc.events)  # raised OverflowError in the events stage

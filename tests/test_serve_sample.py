@@ -10,7 +10,7 @@ from conftest import ROOT, SPUTNIK, rasd
 from test_serve_ui import CHROMIUM, CHROMIUM_ARGS, click_marker, ensure_chromium, open_map
 
 from rasd.serve.app import create_app
-from rasd.serve.cli import background_server
+from rasd.serve.server import background_server
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from conftest import ROOT  # noqa: E402
 from ui_support import HOSTILE_SCRIPT, HOSTILE_TITLE, build_db  # noqa: E402
 
 from rasd.serve.app import create_app  # noqa: E402
-from rasd.serve.cli import background_server  # noqa: E402
+from rasd.serve.server import background_server  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -198,4 +198,22 @@ def test_pan_zoom_and_cluster_click(page, base_url):
     page.wait_for_timeout(100)
     counts = sorted(m["count"] for m in page.evaluate("window.rasdMap.markers()"))
     assert counts == [1] * 5
+    assert page.errors == []
+
+
+def test_choosing_a_modality_on_the_map_counts_the_filters_for_it(page, base_url):
+    """The negated clash in Beirut counts among the battles only once the modality filter lets it in."""
+    open_map(page, base_url)
+    battles = page.locator("select[name=event_type] option[value=Battles]")
+    assert battles.text_content().endswith("(2)")
+    page.select_option("select[name=modality]", "any")
+    page.wait_for_url("**/map?modality=any")
+    page.wait_for_function("() => window.rasdReady === true", timeout=20_000)
+    assert battles.text_content().endswith("(3)")
+    page.wait_for_function("() => document.querySelectorAll('#event-list tbody tr').length === 7")
+    assert "7 events" in page.text_content("#map-status")
+    page.select_option("select[name=event_type]", "Battles")
+    page.wait_for_function("() => window.rasdMap.loads === 2")  # other filters still redraw in place
+    assert page.url.endswith("/map?event_type=Battles&modality=any")
+    page.wait_for_function("() => document.querySelectorAll('#event-list tbody tr').length === 3")
     assert page.errors == []

@@ -29,19 +29,17 @@ import argparse
 import csv
 import datetime as dt
 import json
-import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-ENTITY_LABELS = {"PER", "ORG", "LOC", "NORP", "WEAPON", "QUANTITY", "DATE"}
-ACTOR_LABELS = {"PER", "ORG", "NORP"}
+sys.path.insert(0, str(REPO_ROOT / "tools" / "real_gold"))
+
+import annotation  # noqa: E402  (the one markup format of the gold sources)
 NONEVENT_KINDS = {"negated", "future", "conditional"}
 MIN_WORDS, MAX_WORDS = 120, 350
 MAX_EVENT_AGE_DAYS = 62  # an event older than this would be history, not news of the day
-EDGE_CHARS = "\"'“”«»()[]،,.:؛ \n"
-LABEL_RE = re.compile(r"\[\[([A-Z]+):")
 
 
 class GoldError(ValueError):
@@ -91,75 +89,30 @@ def load_places(path: Path) -> dict[str, Place]:
 
 
 def strip_markup(marked: str, places: dict[str, Place], where: str) -> tuple[str, list[dict], list[dict], set[str]]:
-    """Return clean text plus entity and place spans; markup may nest (QUANTITY around WEAPON)."""
-    clean: list[str] = []
-    length = 0
-    stack: list[dict] = []
-    entities: list[dict] = []
-    place_spans: list[dict] = []
-    place_keys: set[str] = set()
-    i = 0
-    while i < len(marked):
-        opener = LABEL_RE.match(marked, i)
-        if opener:
-            stack.append({"label": opener.group(1), "start": length, "suffix": None})
-            i = opener.end()
-            continue
-        if marked.startswith("]]", i):
-            if not stack:
-                raise GoldError(f"{where}: unbalanced ']]' at {i}")
-            frame = stack.pop()
-            entity, place = close_span(frame, length, "".join(clean), places, where)
-            entities.append(entity)
-            if place:
-                place_spans.append(place)
-                place_keys.add(frame["suffix"][1:].split("/")[0])
-            i += 2
-            continue
-        char = marked[i]
-        if stack and char in "|@" and stack[-1]["suffix"] is None:
-            stack[-1]["suffix"] = char
-        elif stack and stack[-1]["suffix"] is not None:
-            stack[-1]["suffix"] += char
-        else:
-            clean.append(char)
-            length += 1
-        i += 1
-    if stack:
-        raise GoldError(f"{where}: unclosed '[[{stack[-1]['label']}:'")
-    text = "".join(clean)
-    for stray in ("[[", "]]", "|", "@"):
+    """Return clean text plus entity and place spans; the markup is the real-news annotation format's
+    (tools/real_gold/annotation.py), with place keys of places.tsv where that format has gazetteer ids."""
+    try:
+        text, spans = annotation.strip_markup(marked)
+    except annotation.AnnotationError as error:
+        raise GoldError(f"{where}: {error}") from None
+    entities, place_spans, place_keys = [], [], set()
+    for span in spans:
+        entity = {"start": span.start, "end": span.end, "label": span.label}
+        if span.actor:
+            entity["actor"] = span.actor
+        entities.append(entity)
+        if span.place:
+            if span.place not in places:
+                raise GoldError(f"{where}: unknown place key {span.place!r} on {text[span.start:span.end]!r}")
+            place = places[span.place]
+            place_spans.append({"start": span.start, "end": span.end, "lat": place.lat, "lon": place.lon,
+                                "precision": span.precision})
+            place_keys.add(span.place)
+    for stray in ("[[", "]]"):
         if stray in text:
             raise GoldError(f"{where}: stray {stray!r} in clean text")
-    entities.sort(key=lambda e: (e["start"], -e["end"]))
     place_spans.sort(key=lambda p: p["start"])
     return text, entities, place_spans, place_keys
-
-
-def close_span(frame: dict, end: int, text: str, places: dict[str, Place], where: str) -> tuple[dict, dict | None]:
-    label, start, suffix = frame["label"], frame["start"], frame["suffix"]
-    surface = text[start:end]
-    if label not in ENTITY_LABELS:
-        raise GoldError(f"{where}: unknown label {label} on {surface!r}")
-    if not surface or surface[0] in EDGE_CHARS or surface[-1] in EDGE_CHARS:
-        raise GoldError(f"{where}: span {surface!r} ({label}) starts or ends with punctuation/space")
-    entity = {"start": start, "end": end, "label": label}
-    if suffix is None:
-        return entity, None
-    if suffix.startswith("|"):
-        if label not in ACTOR_LABELS:
-            raise GoldError(f"{where}: actor given on a {label} span {surface!r}")
-        entity["actor"] = suffix[1:].strip()
-        return entity, None
-    if label != "LOC":
-        raise GoldError(f"{where}: coordinates given on a {label} span {surface!r}")
-    key, _, precision = suffix[1:].partition("/")
-    if key not in places:
-        raise GoldError(f"{where}: unknown place key {key!r} on {surface!r}")
-    if precision not in {"1", "2", "3"}:
-        raise GoldError(f"{where}: precision must be 1, 2 or 3 on {surface!r}")
-    place = places[key]
-    return entity, {"start": start, "end": end, "lat": place.lat, "lon": place.lon, "precision": int(precision)}
 
 
 def parse_event(line: str, article: Article, codebook: dict[str, set[str]], places: dict[str, Place], where: str) -> dict:

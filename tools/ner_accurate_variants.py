@@ -18,7 +18,8 @@ from rasd.nlp.encoder.e5file import E5File
 from rasd.nlp.encoder.onnx_graph import build_graph, save
 from rasd.nlp.encoder.runtime import EncoderRuntime
 from rasd.nlp.ner import load_recognizer
-from rasd.nlp.ner.accurate import ACCURATE_DIR, MAX_BATCH_TOKENS, AccurateRecognizer, read_compact
+from rasd.nlp.encoder.compact import ACCURATE_DIR, read_compact
+from rasd.nlp.ner.accurate import MAX_BATCH_TOKENS, AccurateRecognizer
 from rasd.nlp.ner.corpora import read_conll
 from rasd.nlp.ner.evaluate import evaluate_sentences
 

@@ -11,7 +11,7 @@ silent misalignment.  The output holds corpus text, so it lives in build/ (not c
 Output lines (the `rasd eval` gold format, plus the split and the real-news extras):
     {"id", "text", "title", "published", "outlet", "split", "entities", "places", "toponyms",
      "events": [{"event_type", "sub_event_type", "actors", "actor1", "actor2", "location", "precision",
-                 "date", "fatalities"}], "nonevents"}
+                 "date", "fatalities", "evidence"}], "nonevents"}
 """
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def eval_record(annotation: dict, text: str) -> dict:
         events.append({"event_type": e["event_type"], "sub_event_type": e["sub_event_type"], "actors": actors,
                        "actor1": e["actor1"], "actor2": e["actor2"],
                        "location": {"lat": place["lat"], "lon": place["lon"]}, "precision": place["precision"],
-                       "date": e["date"], "fatalities": e["fatalities"]})
+                       "date": e["date"], "fatalities": e["fatalities"], "evidence": e["evidence"]})
     return {
         "id": annotation["docno"], "text": text, "title": text.split("\n", 1)[0],
         "published": annotation["published"], "outlet": OUTLETS[annotation["outlet"]], "split": annotation["split"],

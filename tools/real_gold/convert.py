@@ -3,8 +3,9 @@
     python tools/real_gold/convert.py /work/annotkit --second A2,B1,B2,B3
 
 Every file is checked again (text hash, codebook, registry, gazetteer); a file that fails is reported and left
-out.  Writes gold/real/first.jsonl (one annotation per article: the first pass) and gold/real/second.jsonl
-(the independent second annotations of the agreement subset).  Each line:
+out.  Writes gold/real/first.jsonl (one annotation per article: the first pass), gold/real/second.jsonl (the
+independent second annotations of the agreement subset) and gold/real/adjudicated.jsonl (annotator "ADJ": the
+gold of the doubly annotated articles, settled from both).  Each line:
 
     {"docno", "annotator", "sha256", "split", "outlet", "published",
      "entities": [{"start", "end", "label", "actor"?}],
@@ -45,11 +46,14 @@ def load_reference_data():
     return subtypes, actors - {None}, places
 
 
-def convert(kit: Path, second: set[str]) -> tuple[list[dict], list[dict], list[str]]:
+ADJUDICATOR = "ADJ"
+
+
+def convert(kit: Path, second: set[str]) -> tuple[list[dict], list[dict], list[dict], list[str]]:
     subtypes, actors, places = load_reference_data()
     with (GOLD / "articles.tsv").open(encoding="utf-8") as handle:
         articles = {r["docno"]: r for r in csv.DictReader(handle, delimiter="\t")}
-    first, seconds, problems = [], [], []
+    first, seconds, adjudicated, problems = [], [], [], []
     for path in sorted((kit / "ann").glob("*/*.ann")):
         try:
             ann = parse(path.read_text(encoding="utf-8"))
@@ -69,8 +73,11 @@ def convert(kit: Path, second: set[str]) -> tuple[list[dict], list[dict], list[s
             problems.append(f"{path}: {len(found)} problem(s), first: {found[0]}")
             continue
         record = to_record(ann, meta, places)
-        (seconds if ann.annotator in second else first).append(record)
-    return first, seconds, problems
+        if ann.annotator == ADJUDICATOR:
+            adjudicated.append(record)
+        else:
+            (seconds if ann.annotator in second else first).append(record)
+    return first, seconds, adjudicated, problems
 
 
 def _place(source_id: str, precision: int, places: dict[str, tuple[float, float]]) -> dict:
@@ -78,18 +85,25 @@ def _place(source_id: str, precision: int, places: dict[str, tuple[float, float]
     return {"source_id": source_id, "lat": round(lat, 5), "lon": round(lon, 5), "precision": precision}
 
 
+def actor_name(name: str | None) -> str | None:
+    """An actor the registry lacks is written "new: Name"; the gold keeps the proposed name (the registry may
+    take it later)."""
+    return name[len("new:"):].strip() if name and name.startswith("new:") else name
+
+
 def to_record(ann, meta: dict, places: dict[str, tuple[float, float]]) -> dict:
     entities, spans = [], []
     for s in ann.spans:
         entity = {"start": s.start, "end": s.end, "label": s.label}
         if s.actor:
-            entity["actor"] = s.actor
+            entity["actor"] = actor_name(s.actor)
         entities.append(entity)
         if s.place:
             spans.append({"start": s.start, "end": s.end, **_place(s.place, s.precision, places)})
     events = [{
         "event_type": e.event_type, "sub_event_type": e.sub_event_type,
-        "actor1": e.actor1, "assoc1": e.assoc1, "actor2": e.actor2, "assoc2": e.assoc2,
+        "actor1": actor_name(e.actor1), "assoc1": [actor_name(a) for a in e.assoc1],
+        "actor2": actor_name(e.actor2), "assoc2": [actor_name(a) for a in e.assoc2],
         "place": _place(e.place, e.precision, places), "date": e.date, "fatalities": e.fatalities,
         "evidence": [list(span) for span in e.evidence], "note": e.note,
     } for e in ann.events]
@@ -110,7 +124,7 @@ def main() -> int:
     parser.add_argument("kit", type=Path)
     parser.add_argument("--second", default="", help="comma-separated ids of the second-pass annotators")
     args = parser.parse_args()
-    first, seconds, problems = convert(args.kit, set(filter(None, args.second.split(","))))
+    first, seconds, adjudicated, problems = convert(args.kit, set(filter(None, args.second.split(","))))
     for problem in problems:
         print(problem, file=sys.stderr)
     duplicated = {r["docno"] for r in first if [x["docno"] for x in first].count(r["docno"]) > 1}
@@ -119,7 +133,9 @@ def main() -> int:
         return 1
     write(GOLD / "first.jsonl", first)
     write(GOLD / "second.jsonl", seconds)
-    print(f"first pass: {len(first)} articles, second pass: {len(seconds)}; {len(problems)} files left out")
+    write(GOLD / "adjudicated.jsonl", adjudicated)
+    print(f"first pass: {len(first)} articles, second pass: {len(seconds)}, adjudicated: {len(adjudicated)}; "
+          f"{len(problems)} files left out")
     return 1 if problems else 0
 
 

@@ -14,6 +14,10 @@ brings in articles with no event at all.  Drawing is seeded, stratified by outle
 articles of 80 to 650 words.  A subset is marked for a second, independent annotation (agreement).
 
     python tools/real_gold/select_articles.py ../shared/data/arabic-news-text/ant-multisource-v2.1
+    python tools/real_gold/select_articles.py ANT_ROOT --extend train 120 30   # more train articles, appended
+
+An extension draws, by the same rules and stratification, articles not selected before, and appends them; the
+articles already selected (and annotated) never change.
 """
 from __future__ import annotations
 
@@ -69,26 +73,47 @@ def main() -> None:
     parser.add_argument("ant_root", type=Path)
     parser.add_argument("--out", type=Path, default=REPO / "gold" / "real" / "articles.tsv")
     parser.add_argument("--seed", type=int, default=20181203)
+    parser.add_argument("--extend", nargs=3, metavar=("SPLIT", "CONFLICT", "MIX"),
+                        help="append this many more conflict and mix articles of one split")
     args = parser.parse_args()
+    if args.extend:
+        split, n_conflict, n_mix = args.extend[0], int(args.extend[1]), int(args.extend[2])
+        return extend(args, split, n_conflict, n_mix)
 
-    eligible = {r["docno"] for r in read_manifest(args.ant_root)
+    chosen = draw(eligible_strata(args.ant_root), TARGETS, random.Random(args.seed), set())
+    write(args.out, chosen, "w")
+
+
+def eligible_strata(ant_root: Path) -> dict[tuple[str, str, int], list]:
+    eligible = {r["docno"] for r in read_manifest(ant_root)
                 if r["category"] in SECTIONS and r["date"].startswith("2018-")
                 and MIN_WORDS <= int(r["words"]) <= MAX_WORDS}
     strata: dict[tuple[str, str, int], list] = defaultdict(list)  # (split, outlet, month) -> articles
-    for art in iter_articles(args.ant_root, eligible):
+    for art in iter_articles(ant_root, eligible):
         split = split_of(art.outlet, int(art.published[5:7]))
         if split:
             strata[(split, art.outlet, int(art.published[5:7]))].append(art)
+    return strata
 
-    rng = random.Random(args.seed)
+
+def extend(args, split: str, n_conflict: int, n_mix: int) -> None:
+    with args.out.open(encoding="utf-8") as handle:
+        known = {r["docno"] for r in csv.DictReader(handle, delimiter="\t")}
+    strata = eligible_strata(args.ant_root)
+    rng = random.Random(f"{args.seed}:extend:{split}:{len(known)}")
+    chosen = draw(strata, {split: (n_conflict, n_mix)}, rng, known, doubles=False)
+    write(args.out, chosen, "a")
+
+
+def draw(strata, targets, rng, known: set[str], doubles: bool = True) -> list:
     chosen = []
-    for split, (n_conflict, n_mix) in TARGETS.items():
+    for split, (n_conflict, n_mix) in targets.items():
         keys = sorted(k for k in strata if k[0] == split)
         pools = {k: sorted(strata[k], key=lambda a: a.docno) for k in keys}
         for pool in pools.values():
             rng.shuffle(pool)
         picked: list[tuple[object, str]] = []
-        taken: set[str] = set()
+        taken: set[str] = set(known)
         for kind, target in (("conflict", n_conflict), ("mix", n_mix)):
             # round-robin over outlet-months so every stratum contributes
             cursor = {k: 0 for k in keys}
@@ -109,16 +134,20 @@ def main() -> None:
                         break
                     if count >= target:
                         break
-        doubles = set(rng.sample([a.docno for a, _ in picked], DOUBLE[split]))
-        chosen.extend((a, kind, split, a.docno in doubles) for a, kind in picked)
-
+        twice = set(rng.sample([a.docno for a, _ in picked], DOUBLE[split])) if doubles else set()
+        chosen.extend((a, kind, split, a.docno in twice) for a, kind in picked)
     # Annotation order interleaves the splits so that a partial corpus is a fair sample of the whole.
     rng.shuffle(chosen)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with args.out.open("w", encoding="utf-8", newline="") as handle:
+    return chosen
+
+
+def write(out: Path, chosen: list, mode: str) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open(mode, encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, delimiter="\t", lineterminator="\n")
-        writer.writerow(["docno", "outlet", "category", "published", "split", "selected_as", "double",
-                         "words", "sha256", "url"])
+        if mode == "w":
+            writer.writerow(["docno", "outlet", "category", "published", "split", "selected_as", "double",
+                             "words", "sha256", "url"])
         for art, kind, split, double in chosen:
             writer.writerow([art.docno, art.outlet, art.category, art.published, split, kind, int(double),
                              len(art.text.split()), art.sha256, art.url])
@@ -126,7 +155,7 @@ def main() -> None:
     for _, kind, split, double in chosen:
         by[(split, kind)] += 1
         by[(split, "double")] += double
-    print(f"wrote {len(chosen)} articles to {args.out}: " + ", ".join(f"{k[0]} {k[1]} {v}" for k, v in sorted(by.items())))
+    print(f"wrote {len(chosen)} articles to {out}: " + ", ".join(f"{k[0]} {k[1]} {v}" for k, v in sorted(by.items())))
 
 
 if __name__ == "__main__":

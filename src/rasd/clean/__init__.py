@@ -41,6 +41,7 @@ def clean_document(doc: Document, outlet_lookup: OutletLookup | None = None) -> 
         doc.url = doc.url or page.url
         doc.outlet = doc.outlet or page.sitename
         doc.removed.extend(page.removed)
+        doc.warnings.extend(page.warnings)
     else:
         doc.source_text = doc.raw
     doc.published = _iso_or_none(doc.published)

@@ -12,12 +12,10 @@ session" can be checked afterwards.
 """
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 from typing import Any
 
-from rasd.cli import CliError
 from rasd.clean import document_id
 from rasd.evaluate.entities import score_entities
 from rasd.evaluate.events import score_events
@@ -28,15 +26,11 @@ from rasd.runner.resources import Resources
 
 
 FROZEN_SPLIT = "test"
+
+
+class GoldError(ValueError):
+    """A gold file that cannot be read or scored as asked."""
 TEST_LOG = Path(__file__).resolve().parents[3] / "gold" / "real" / "test_scorings.log"
-
-
-def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--gold", required=True, nargs="+", metavar="FILE", help="gold JSONL file(s)")
-    p.add_argument("--split", action="append", metavar="NAME",
-                   help="score only these splits of a split gold file (default: all but the frozen test split)")
-    p.add_argument("--json", action="store_true", help="end with one JSON object of all figures")
-    p.add_argument("--errors", action="store_true", help="list the misses and spurious predictions (never for test)")
 
 
 def load_gold(paths: list[str]) -> list[dict[str, Any]]:
@@ -45,16 +39,16 @@ def load_gold(paths: list[str]) -> list[dict[str, Any]]:
         try:
             lines = Path(path).read_text(encoding="utf-8").splitlines()
         except OSError as e:
-            raise CliError(f"cannot read {path}: {e.strerror}") from None
+            raise GoldError(f"cannot read {path}: {e.strerror}") from None
         for n, line in enumerate(lines, 1):
             if not line.strip():
                 continue
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as e:
-                raise CliError(f"{path}:{n}: not JSON: {e}") from None
+                raise GoldError(f"{path}:{n}: not JSON: {e}") from None
             if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-                raise CliError(f"{path}:{n}: a gold line needs a 'text' string")
+                raise GoldError(f"{path}:{n}: a gold line needs a 'text' string")
             gold.append(record)
     return gold
 
@@ -97,31 +91,12 @@ def split_gold(gold: list[dict[str, Any]], wanted: list[str] | None) -> dict[str
     if wanted:
         unknown = [w for w in wanted if w not in groups]
         if unknown:
-            raise CliError(f"no split {', '.join(unknown)} in the gold file(s) (splits: {', '.join(groups)})")
+            raise GoldError(f"no split {', '.join(unknown)} in the gold file(s) (splits: {', '.join(groups)})")
         return {name: groups[name] for name in wanted}
     return {name: g for name, g in groups.items() if name != FROZEN_SPLIT}
 
 
-def run(args: argparse.Namespace) -> int:
-    gold = load_gold(args.gold)
-    if not gold:
-        raise CliError("the gold file(s) hold no articles")
-    results = {}
-    for name, articles in split_gold(gold, args.split).items():
-        result = evaluate(articles, predict(articles))
-        results[name] = result
-        if name != "all":
-            print(f"== split {name}")
-        _print(result, args.errors and name != FROZEN_SPLIT)
-        if name == FROZEN_SPLIT:
-            _log_test_scoring(args.gold, result)
-    if args.json:
-        figures = {name: _without_lists(r) for name, r in results.items()}
-        print(json.dumps(figures["all"] if list(figures) == ["all"] else figures, ensure_ascii=False))
-    return 0
-
-
-def _log_test_scoring(paths: list[str], result: dict[str, Any]) -> None:
+def log_test_scoring(paths: list[str], result: dict[str, Any]) -> None:
     """One line per scoring of the frozen test split: when, on which code, and the headline figures."""
     import datetime as dt
     import subprocess
@@ -139,49 +114,3 @@ def _log_test_scoring(paths: list[str], result: dict[str, Any]) -> None:
     TEST_LOG.parent.mkdir(parents=True, exist_ok=True)
     with TEST_LOG.open("a", encoding="utf-8") as handle:
         handle.write(line)
-
-
-def _without_lists(d: Any) -> Any:
-    """The figures only: error lists are for reading, not for the JSON summary."""
-    if isinstance(d, dict):
-        return {k: _without_lists(v) for k, v in d.items() if not (isinstance(v, list) and v and isinstance(v[0], dict))}
-    return d
-
-
-def _print(result: dict[str, Any], errors: bool) -> None:
-    print(f"articles: {result['articles']}")
-    if "entities" in result:
-        e = result["entities"]
-        print(f"entities (exact span and label): P {e['micro']['precision']:.3f}  R {e['micro']['recall']:.3f}  "
-              f"F1 {e['micro']['f1']:.3f}  (gold {e['micro']['gold']}, predicted {e['micro']['predicted']})")
-        for label, s in sorted(e["per_label"].items()):
-            print(f"  {label:<9} P {s['precision']:.3f}  R {s['recall']:.3f}  F1 {s['f1']:.3f}  (gold {s['gold']})")
-        print(f"  actor linking accuracy over gold actor mentions: {e['actor_accuracy']:.3f} ({e['actor_gold']})")
-    if "places" in result:
-        p = result["places"]
-        print(f"places: {p['within_25km']}/{p['gold']} gold mentions within 25 km ({p['within_25km_share']:.3f}), "
-              f"found {p['found_share']:.3f}, precision-level accuracy {p['precision_accuracy']:.3f}, "
-              f"spurious {p['spurious']}/{p['predicted']} (false-place rate {p['false_place_rate']:.3f})")
-        if errors:
-            for m in p["misses"]:
-                print(f"  miss {m['id']}: {m['text']} ({m['reason']}{', got ' + str(m.get('predicted')) if m.get('predicted') else ''})")
-            for s in p["spurious_places"]:
-                print(f"  spurious {s['id']}: {s['text']} → {s['name_en']} ({s['country']})")
-    if "events" in result:
-        ev = result["events"]
-        for level in ("event_type", "sub_event_type"):
-            s = ev[level]
-            print(f"events by {level}: P {s['precision']:.3f}  R {s['recall']:.3f}  F1 {s['f1']:.3f}  "
-                  f"(gold {s['gold']}, predicted {s['predicted']}, matched {s['matched']})")
-        actor1 = "n/a" if ev["actor1_accuracy"] is None else f"{ev['actor1_accuracy']:.3f}"
-        print(f"  over matched events: actor F1 {ev['actor_f1']:.3f}, actor1 accuracy {actor1}, "
-              f"date accuracy {ev['date_accuracy']:.3f}, fatalities accuracy {ev['fatalities_accuracy']:.3f}")
-        print("  sub-types (gold → predicted, over events matched by type; '-' unmatched):")
-        for gold_sub, row in sorted(ev["confusion"].items()):
-            cells = ", ".join(f"{k} {v}" for k, v in sorted(row.items(), key=lambda kv: -kv[1]))
-            print(f"    {gold_sub}: {cells}")
-        if errors:
-            for m in ev["misses"]:
-                print(f"  miss {m['id']}: {m['event_type']} / {m['sub_event_type']}")
-            for s in ev["spurious_events"]:
-                print(f"  spurious {s['id']}: {s['event_type']} / {s['sub_event_type']} from “{s['trigger']}”")

@@ -110,6 +110,28 @@ def score_events(gold_docs: list[dict[str, Any]], predicted: list[Document]) -> 
     result["actor1_accuracy"] = round(actor1_ok / actor1_n, 4) if actor1_n else None
     result["date_accuracy"] = round(dates_ok / dates_n, 4) if dates_n else 0.0
     result["fatalities_accuracy"] = round(fat_ok / fat_n, 4) if fat_n else 0.0
+    right = {id(p) for p, _ in sub_pairs}
+    result["calibration"] = calibration([(e.confidence, id(e) in right) for preds in asserted for e in preds])
     result["misses"] = misses
     result["spurious_events"] = spurious
     return result
+
+
+CONFIDENCE_BINS = 10
+
+
+def calibration(scored: list[tuple[float, bool]]) -> dict[str, Any]:
+    """Reliability of event confidences: per tenth of confidence, how many events and how many were right (matched
+    by sub-type), and the expected calibration error (the mean gap, weighted by the bins' sizes)."""
+    bins = [[0, 0.0, 0] for _ in range(CONFIDENCE_BINS)]  # events, sum of confidences, right
+    for confidence, right in scored:
+        b = bins[min(int(confidence * CONFIDENCE_BINS), CONFIDENCE_BINS - 1)]
+        b[0] += 1
+        b[1] += confidence
+        b[2] += right
+    n = sum(b[0] for b in bins) or 1
+    ece = sum(b[0] / n * abs(b[2] / b[0] - b[1] / b[0]) for b in bins if b[0])
+    return {"ece": round(ece, 4), "bins": [{"from": k / CONFIDENCE_BINS, "events": b[0],
+                                             "mean_confidence": round(b[1] / b[0], 3) if b[0] else None,
+                                             "right": round(b[2] / b[0], 3) if b[0] else None}
+                                            for k, b in enumerate(bins)]}

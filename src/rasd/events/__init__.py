@@ -13,24 +13,23 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from rasd.events.attribution import SentenceContext, framing_markers, hedges, sentence_attribution
 from rasd.events.classify import classify, modality
 from rasd.events.facts import fatalities, location
-from rasd.events.lexicon import EventLexicon, TriggerMatch, event_lexicon, is_word
+from rasd.events.lexicon import EventLexicon, TriggerMatch, is_word
 from rasd.events.merge import (Candidate, absorb, drop_transfers_won_in_battle, family, fold_arrests_into_protests,
                                fold_fire_into_battles, merge, referent, same_sentence)
 from rasd.events.roles import actors_near, assign_actors, country_iso, credit_perpetrator
 from rasd.events.timex import resolve_date
-from rasd.model import Attribution, Claim, Document, Event, Marker, SourceLink
-from rasd.resolve.actors import ActorRegistry, actor_registry
-from rasd.resources import shared
+from rasd.model import Attribution, Claim, Document, Event, Marker, Sentence, SourceLink
+from rasd.resolve.actors import ActorRegistry
 from rasd.resources.taxonomy import Modality
 from rasd.text.dates import parse_iso
 
-__all__ = ["extract_events", "load_event_coder", "EventLexicon"]
+__all__ = ["extract_events", "read_document", "finish", "EventLexicon"]
 
 _LINE_BREAKS = re.compile(r"\n+")
 HISTORY_DAYS = 31  # events dated further back than this are background, not news
@@ -56,27 +55,46 @@ class _Spans:
         return self.items[i] if i >= 0 else None
 
 
-class RuleCoder:
-    """The shipped event coder: trigger and cue lexicons decide (see the module's docstring)."""
-
-    def __init__(self, lexicon: EventLexicon, registry: ActorRegistry):
-        self.lexicon = lexicon
-        self.registry = registry
-
-    def extract(self, doc: Document) -> None:
-        extract_events(doc, self.lexicon, self.registry)
-
-
-@shared
-def load_event_coder(engine: str = "rules") -> RuleCoder:
-    """The event coder of an engine, loaded once per process: the seam a learned coder plugs into."""
-    if engine == "rules":
-        return RuleCoder(event_lexicon(), actor_registry())
-    raise ValueError(f"unknown event engine {engine!r} (expected 'rules')")
-
-
 def extract_events(doc: Document, lex: EventLexicon, registry: ActorRegistry) -> None:
     """Fill doc.events, doc.claims and doc.framing from the sentences and what earlier stages found."""
+    reading = read_document(doc, lex, registry)
+    candidates = reading.candidates
+    fold_arrests_into_protests(candidates, doc, lex)
+    drop_transfers_won_in_battle(candidates)
+    fold_fire_into_battles(candidates)
+    events, remap = merge(candidates)
+    finish(doc, reading, events, remap, registry)
+
+
+@dataclass
+class SentenceReading:
+    """What the reading of one sentence found: its context, attribution and date, and the candidates made or
+    added to there (indexes into Reading.candidates)."""
+
+    sentence: Sentence
+    paragraph: int
+    headline: bool
+    ctx: SentenceContext
+    attribution: Attribution
+    when: tuple[date, int] | None
+    candidates: list[int]
+
+
+@dataclass
+class Reading:
+    """A document read sentence by sentence: one candidate event per trigger (before any merging), the claims,
+    and each sentence's reading.  Rules or a learned coder decide from here which events the document reports."""
+
+    candidates: list[Candidate]
+    claims: list[Claim]
+    sentences: list[SentenceReading]
+    published: date | None
+    paragraph_breaks: list[int]
+
+
+def read_document(doc: Document, lex: EventLexicon, registry: ActorRegistry) -> Reading:
+    """Walk the sentences: framing, attribution and dates as they carry over, and a candidate for every trigger
+    (absorbed into an earlier one when it is another word for it).  Fills doc.framing."""
     published = parse_iso(doc.published)
     words_all = [t for t in doc.tokens if is_word(t)]
     spans = {"entities": _Spans(doc.entities), "places": _Spans(doc.places), "quantities": _Spans(doc.quantities)}
@@ -87,6 +105,7 @@ def extract_events(doc: Document, lex: EventLexicon, registry: ActorRegistry) ->
 
     candidates: list[Candidate] = []
     claims: list[Claim] = []
+    readings: list[SentenceReading] = []
     doc.framing = []
     earlier_anonymous: str | None = None
     paragraph_attribution: Attribution | None = None
@@ -157,18 +176,21 @@ def extract_events(doc: Document, lex: EventLexicon, registry: ActorRegistry) ->
         sentence_quantities = spans["quantities"].within(sentence.start, sentence.end)
         if own or events_here or sentence_quantities and paragraph_attribution:
             claims.append(Claim(sentence.start, sentence.end, attribution, sentence_quantities, events_here))
+        readings.append(SentenceReading(sentence, paragraph, headline, ctx, attribution, when, events_here))
+    return Reading(candidates, claims, readings, published, paragraph_breaks)
 
-    fold_arrests_into_protests(candidates, doc, lex)
-    drop_transfers_won_in_battle(candidates)
-    fold_fire_into_battles(candidates)
-    events, remap = merge(candidates)
+
+def finish(doc: Document, reading: Reading, events: list[Event], remap: dict[int, int], registry) -> None:
+    """Set the decided events on the document: claims point at them, each carries its paragraphs' framing and
+    its confidence."""
+    claims = reading.claims
     for claim in claims:
         claim.events = sorted({remap[i] for i in claim.events if i in remap})
     framing_by_paragraph: dict[int, list[Marker]] = {}
     for m in doc.framing:
-        framing_by_paragraph.setdefault(_paragraph_of(m.start, paragraph_breaks), []).append(m)
+        framing_by_paragraph.setdefault(_paragraph_of(m.start, reading.paragraph_breaks), []).append(m)
     for event in events:
-        paragraphs = sorted({_paragraph_of(start, paragraph_breaks) for start, _ in event.evidence})
+        paragraphs = sorted({_paragraph_of(start, reading.paragraph_breaks) for start, _ in event.evidence})
         event.sources.framing = [m for p in paragraphs for m in framing_by_paragraph.get(p, ())]
         event.confidence = _confidence(event, registry, doc)
         event.sources.confidence = event.confidence

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import bisect
+import math
 
 from rasd.events.attribution import SentenceContext
 from rasd.events.lexicon import EventLexicon, TriggerMatch
@@ -100,6 +101,8 @@ def fatalities(ctx: SentenceContext, lex: EventLexicon) -> tuple[int | None, int
         if not counts and words[e - 1].norm in ("قتيل", "قتيلا", "شهيد", "شهيدا"):
             counts.append((1.0, e))
         for value, noun in counts:
+            if not math.isfinite(value):
+                continue  # a number with hundreds of digits reads as infinity: not a count of anyone
             found = True
             total += int(value)
             if lex.has("civilian_words", words[noun:noun + 2], ctx.scope):

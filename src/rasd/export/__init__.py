@@ -1,21 +1,19 @@
 """Export: the database as JSONL (the export contract), ACLED-layout CSV or GeoJSON.
 
-CSV and GeoJSON carry asserted events only (negated, future and hypothetical
-statements are in JSONL with their modality); JSONL carries everything.
+CSV and GeoJSON carry asserted events only (events of the other modalities of
+`rasd.resources.taxonomy.Modality`, such as negated, future or a tally, are in JSONL with
+their modality); JSONL carries everything.
 """
 from __future__ import annotations
 
-import argparse
 import csv
 import json
-import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import IO, Any
 
-from rasd.cli import CliError, open_store
 from rasd.resources.countries import countries
-from rasd.store import DEFAULT_DB, Store
+from rasd.store import Store
+from rasd.store.records import EVENT_FEATURE_PROPERTIES, PLACE_FEATURE_PROPERTIES
 
 # ACLED's public export columns, in order; rasd's own columns follow them.
 ACLED_COLUMNS = [
@@ -108,17 +106,15 @@ def write_jsonl(store: Store, fh: IO[str]) -> int:
 def geojson_features(store: Store) -> Iterator[dict[str, Any]]:
     for r in store.conn.execute("SELECT e.*, d.title FROM events e JOIN documents d ON d.id = e.doc_id"
                                 " WHERE e.modality = 'asserted' AND e.lat IS NOT NULL ORDER BY e.event_date, e.id"):
-        yield _point(r["lon"], r["lat"], {
-            "feature_type": "event", "id": r["id"], "document_id": r["doc_id"], "event_type": r["event_type"],
-            "sub_event_type": r["sub_event_type"], "event_date": r["event_date"], "actor1": r["actor1"],
-            "actor2": r["actor2"], "location": r["location"], "location_ar": r["location_ar"], "country": r["country"],
-            "admin1": r["admin1"], "geo_precision": r["geo_precision"], "fatalities": r["fatalities"],
-            "confidence": r["confidence"], "outlet": r["outlet"], "title": r["title"]})
+        yield _point(r["lon"], r["lat"], {"feature_type": "event", **_properties(r, EVENT_FEATURE_PROPERTIES),
+                                          "title": r["title"]})
     for r in store.conn.execute("SELECT * FROM places WHERE lat IS NOT NULL ORDER BY doc_id, start"):
-        yield _point(r["lon"], r["lat"], {
-            "feature_type": "place", "document_id": r["doc_id"], "text": r["text"], "name_en": r["name_en"],
-            "name_ar": r["name_ar"], "country": r["country"], "admin1": r["admin1"], "precision": r["precision"],
-            "direction": r["direction"], "geonameid": r["geonameid"], "start": r["start"], "end": r["end"]})
+        yield _point(r["lon"], r["lat"], {"feature_type": "place", **_properties(r, PLACE_FEATURE_PROPERTIES)})
+
+
+def _properties(row, names: tuple[str, ...]) -> dict[str, Any]:
+    """A feature's properties from a stored row: the row's columns, the document's id named as the contract names it."""
+    return {("document_id" if name == "doc_id" else name): row[name] for name in names}
 
 
 def _point(lon: float, lat: float, props: dict[str, Any]) -> dict[str, Any]:
@@ -127,7 +123,8 @@ def _point(lon: float, lat: float, props: dict[str, Any]) -> dict[str, Any]:
 
 
 def write_geojson(store: Store, fh: IO[str]) -> int:
-    """A FeatureCollection of events and of resolved place mentions (property feature_type tells which)."""
+    """A FeatureCollection of events, then of resolved place mentions; the property feature_type, "event" or
+    "place", tells which (README documents both)."""
     fh.write('{"type": "FeatureCollection", "features": [\n')
     n = 0
     for feature in geojson_features(store):
@@ -138,32 +135,3 @@ def write_geojson(store: Store, fh: IO[str]) -> int:
 
 
 WRITERS = {"jsonl": write_jsonl, "csv": write_csv, "geojson": write_geojson}
-
-
-def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", required=True, choices=sorted(WRITERS))
-    p.add_argument("--db", default=DEFAULT_DB)
-    p.add_argument("-o", "--output", help="output file (default stdout)")
-
-
-def run(args: argparse.Namespace) -> int:
-    store = open_store(args.db)
-    with store, _open_output(args.output) as fh:
-        n = WRITERS[args.format](store, fh)
-    if args.output:
-        print(f"wrote {n} {'documents' if args.format == 'jsonl' else 'rows' if args.format == 'csv' else 'features'}"
-              f" to {args.output}", file=sys.stderr)
-    return 0
-
-
-@contextmanager
-def _open_output(path: str | None) -> Iterator[IO[str]]:
-    if not path:
-        yield sys.stdout
-        return
-    try:
-        fh = open(path, "w", encoding="utf-8", newline="")
-    except OSError as e:
-        raise CliError(f"cannot write {path}: {e.strerror}") from None
-    with fh:
-        yield fh

@@ -34,10 +34,10 @@ def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def iter_blocks(path: Path) -> Iterator[str]:
+def iter_blocks(path: Path, encoding: str = "utf-8") -> Iterator[str]:
     """The blank-line-separated blocks of one corpus file, as text."""
     lines: list[str] = []
-    with path.open(encoding="utf-8") as handle:
+    with path.open(encoding=encoding) as handle:
         for line in handle:
             line = line.rstrip("\n")
             if line:
@@ -54,16 +54,25 @@ def read_manifest(root: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle, delimiter="\t"))
 
 
-def iter_articles(root: Path, docnos: set[str] | None = None) -> Iterator[AntArticle]:
-    """Every article of an ANT folder (or only those in `docnos`), in manifest order, reading each file once."""
-    rows = read_manifest(root)
+def manifest_by_file(root: Path, docnos: set[str] | None = None) -> dict[str, dict[int, dict[str, str]]]:
+    """The manifest's rows (or only those in `docnos`) by file, then by block number, in manifest order."""
     by_file: dict[str, dict[int, dict[str, str]]] = {}
-    for row in rows:
+    for row in read_manifest(root):
         if docnos is None or row["docno"] in docnos:
             by_file.setdefault(row["file"], {})[int(row["block"])] = row
-    for file, wanted in by_file.items():
-        for number, text in enumerate(iter_blocks(root / file), start=1):
-            row = wanted.get(number)
-            if row is not None:
-                yield AntArticle(docno=row["docno"], outlet=file.split("/")[0], category=row["category"],
-                                 published=row["date"], url=row["url"], file=file, block=number, text=text)
+    return by_file
+
+
+def file_articles(root: Path, file: str, wanted: dict[int, dict[str, str]]) -> Iterator[AntArticle]:
+    """The articles of one corpus file that `wanted` lists, by block number."""
+    for number, text in enumerate(iter_blocks(root / file), start=1):
+        row = wanted.get(number)
+        if row is not None:
+            yield AntArticle(docno=row["docno"], outlet=file.split("/")[0], category=row["category"],
+                             published=row["date"], url=row["url"], file=file, block=number, text=text)
+
+
+def iter_articles(root: Path, docnos: set[str] | None = None) -> Iterator[AntArticle]:
+    """Every article of an ANT folder (or only those in `docnos`), in manifest order, reading each file once."""
+    for file, wanted in manifest_by_file(root, docnos).items():
+        yield from file_articles(root, file, wanted)

@@ -50,6 +50,11 @@ class Modality(StrEnum):
     HABITUAL = "habitual"          # a pattern: "احتجاجات متكررة كل صيف"
 
 
+# Only asserted events are facts: the API lists them unless asked for another modality, and the CSV and GeoJSON
+# exports carry nothing else.
+MODALITIES: tuple[Modality, ...] = tuple(Modality)
+
+
 class Disorder(StrEnum):
     POLITICAL_VIOLENCE = "Political violence"
     DEMONSTRATIONS = "Demonstrations"
@@ -64,7 +69,7 @@ DISORDER_OF: dict[EventType, Disorder] = {
     EventType.STRATEGIC_DEVELOPMENTS: Disorder.STRATEGIC_DEVELOPMENTS,
 }
 
-__all__ = ["CODEBOOK", "EventType", "SubEventType", "Inter", "Modality", "Disorder", "TYPE_OF", "SUB_TYPES",
+__all__ = ["CODEBOOK", "EventType", "SubEventType", "Inter", "Modality", "MODALITIES", "Disorder", "TYPE_OF", "SUB_TYPES",
            "DEFINITIONS", "VIOLENT_TYPES", "DISORDER_OF"]
 
 

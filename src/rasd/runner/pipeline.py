@@ -21,6 +21,10 @@ INPUT_FIELDS = ("raw", "format", "source_path", "url", "title", "published", "ou
 
 DEFAULT_ORDER = ("clean", "language", "segment", "entities", "actors", "places", "events")
 
+# A report that takes every stage through its resources: the NER model, actor registry, gazetteer and event coder.
+_WARM_UP_TEXT = ("قال المرصد السوري لحقوق الإنسان إن قوات النظام قصفت بلدة كفرنبل في ريف إدلب الجنوبي"
+                 " بعشرات القذائف المدفعية، ما أدى إلى مقتل خمسة مدنيين بينهم طفلان.")
+
 
 class PipelineError(ValueError):
     """A pipeline whose stages do not fit together."""
@@ -48,18 +52,35 @@ class Pipeline:
     def default(cls, resources: Resources | None = None) -> "Pipeline":
         return cls.of(DEFAULT_ORDER, resources)
 
-    def __call__(self, doc: Document) -> Document:
-        """Run the stages on `doc` until they are done or one of them says the analysis stops there."""
+    def __call__(self, doc: Document, time_budget_s: float | None = None) -> Document:
+        """Run the stages on `doc` until they are done or one of them says the analysis stops there.
+
+        A document that has taken more than `time_budget_s` when a stage ends is given up with a StageError
+        (TimeBudgetExceeded).  A stage is not interrupted: stages are deterministic CPU-bound code, and threads
+        or signals to stop them would make results depend on timing.
+        """
+        started = time.perf_counter()
         for st in self.stages:
             t0 = time.perf_counter()
             try:
                 st.run(doc, self.resources)
             except Exception as e:
                 raise StageError(st.name, e) from e
-            doc.timings[st.name] = doc.timings.get(st.name, 0.0) + time.perf_counter() - t0
+            now = time.perf_counter()
+            doc.timings[st.name] = doc.timings.get(st.name, 0.0) + now - t0
+            if time_budget_s is not None and now - started > time_budget_s:
+                raise StageError(st.name, TimeBudgetExceeded(
+                    f"{now - started:.1f} s, over the {time_budget_s:g} s budget per document"))
             if doc.stopped:
                 break  # e.g. non-Arabic text: stored and flagged, not run through Arabic models
         return doc
+
+    def warm_up(self) -> float:
+        """Load every resource the stages read, and the modules they import, now rather than during the first
+        document (a worker does it once, as it starts); returns the seconds it took."""
+        started = time.perf_counter()
+        self(Document(raw=_WARM_UP_TEXT))
+        return time.perf_counter() - started
 
     def __reduce__(self):
         """Pickled as its configuration: a worker rebuilds the stages from their names and loads resources itself."""
@@ -77,15 +98,22 @@ def _given(stages: list[Stage]) -> tuple[str, ...]:
 
 
 class StageError(Exception):
-    """A stage failed on one document; carries the stage name for the failure record."""
+    """A stage failed on one document; carries the stage name for the failure record.
+
+    Its arguments are the stage name and the cause, so that it pickles: a worker process can send it back.
+    """
 
     def __init__(self, stage_name: str, cause: Exception):
-        super().__init__(f"{stage_name}: {type(cause).__name__}: {cause}")
+        super().__init__(stage_name, cause)
         self.stage = stage_name
         self.cause = cause
 
-    def __reduce__(self):
-        return (StageError, (self.stage, self.cause))
+    def __str__(self) -> str:
+        return f"{self.stage}: {type(self.cause).__name__}: {self.cause}"
+
+
+class TimeBudgetExceeded(Exception):
+    """A document took longer than its time budget; the failure's stage is the one it ran out in."""
 
 
 _DEFAULT: Pipeline | None = None

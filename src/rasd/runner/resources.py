@@ -9,12 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+ENGINES = ("rules", "learned")  # rasd.events.coders.load_event_coder's engines
+DEFAULT_ENGINE = "learned"
+
+
 @dataclass(frozen=True)
 class Resources:
     # None: the shipped CRF; "hf:PATH": a local transformers token-classification model
     ner_backend: str | None = None
-    # the event coder: "rules" (the shipped lexicon rules)
-    event_engine: str = "rules"
+    # the event coder: "rules" (lexicon rules decide) or "learned" (trained models decide; rasd.events.learned)
+    event_engine: str = DEFAULT_ENGINE
+    # whether the learned place filter (resources/place_filter.npz) drops what it takes for no place
+    filter_places: bool = True
 
     @property
     def ner(self):
@@ -35,8 +41,14 @@ class Resources:
         return gazetteer()
 
     @property
+    def place_filter(self):
+        from rasd.resolve.place_filter import place_filter
+
+        return place_filter() if self.filter_places else None
+
+    @property
     def event_coder(self):
-        from rasd.events import load_event_coder
+        from rasd.events.coders import load_event_coder
 
         return load_event_coder(self.event_engine)
 

@@ -82,6 +82,8 @@ def _places(doc: Document, res: Resources) -> None:
     from rasd.resolve.places import resolve_places
 
     resolve_places(doc, res.gazetteer)
+    if res.place_filter is not None:
+        doc.places = res.place_filter.keep(doc)
 
 
 @stage("events", requires=("sentences", "tokens", "entities", "quantities", "places", "published", "outlet"),

@@ -8,6 +8,7 @@ article and returns its export-contract JSON without storing it.
 """
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import threading
@@ -25,6 +26,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from rasd.model import Document
+from rasd.resources.taxonomy import MODALITIES
 from rasd.serve import queries
 from rasd.serve.highlight import Mark, layer
 from rasd.serve.queries import BASEMAP, BadParameter, EventFilter
@@ -32,6 +34,7 @@ from rasd.store import Store
 
 HERE = Path(__file__).resolve().parent
 MAX_ANALYZE_BYTES = 2 * 1024 * 1024
+ANALYZE_BODY_SECONDS = 30.0  # to send the body of POST /analyze, once its head has arrived
 Analyzer = Callable[..., Document]
 
 ENTITY_LABELS = [("PER", "شخص", "person"), ("ORG", "منظمة", "organisation"), ("LOC", "موقع", "location"),
@@ -58,8 +61,7 @@ def event_filter(
     bbox: str | None = Query(None, description="minlon,minlat,maxlon,maxlat"),
     outlet: str | None = Query(None, description="reporting outlet"),
     min_confidence: str | None = Query(None, description="lowest event confidence, 0 to 1"),
-    modality: str | None = Query(None, description="asserted (default), negated, future, conditional, "
-                                                   "hypothetical, or any"),
+    modality: str | None = Query(None, description=f"{', '.join(MODALITIES)} or any (default asserted)"),
 ) -> EventFilter:
     return EventFilter.parse({"from": date_from, "to": date_to, "event_type": event_type,
                               "sub_event_type": sub_event_type, "actor": actor, "country": country, "admin1": admin1,
@@ -94,23 +96,24 @@ def query_string(params: dict[str, Any], **changes: Any) -> str:
     return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
 
 
-def document_blocks(doc: dict[str, Any], event_ids: list[str]) -> list[Any]:
-    """The clean text with entities, places and quantities marked inline and event evidence as blocks."""
+def document_blocks(text: str, part: dict[str, Any]) -> list[Any]:
+    """The part's stretch of the clean text with entities, places and quantities marked inline and event evidence
+    as blocks (`part` is a `queries.document_part`)."""
     marks = [Mark(e["start"], e["end"], ["ent", f"ent-{e['label']}"],
-                  e["label"] + (f" → {e['actor']}" if e.get("actor") else "")) for e in doc["entities"]]
+                  e["label"] + (f" → {e['actor']}" if e.get("actor") else "")) for e in part["entities"]]
     marks += [Mark(q["start"], q["end"], ["ent", "ent-QUANTITY"], f"QUANTITY {q['value']:g} {q['unit']}")
-              for q in doc["quantities"]]
+              for q in part["quantities"]]
     marks += [Mark(p["start"], p["end"], ["place"], f"{p['name_en']} ({p['country']}) {p['lat']:.4f}, {p['lon']:.4f}")
-              for p in doc["places"]]
-    blocks = [Mark(s["start"], s["end"], ["evidence"], f"{ev['event_type']}: {ev['sub_event_type']}", [event_id])
-              for event_id, ev in zip(event_ids, doc["events"]) for s in ev["evidence"]]
-    return layer(doc["text"], marks, blocks)
+              for p in part["places"]]
+    blocks = [Mark(s["start"], s["end"], ["evidence"], f"{ev['event_type']}: {ev['sub_event_type']}", [ev["id"]])
+              for ev in part["events"] for s in ev["evidence"]]
+    return layer(text, marks, blocks, part["part"]["start"], part["part"]["end"])
 
 
-def evidence_blocks(text: str, doc: dict[str, Any], event: dict[str, Any]) -> list[list[Any]]:
-    """Each evidence sentence of an event with its place, quantities, framing words and sources marked."""
+def evidence_blocks(text: str, entities: list[dict[str, Any]], event: dict[str, Any]) -> list[list[Any]]:
+    """Each evidence sentence of an event with its entities, place, quantities, framing words and sources marked."""
     data = event["attribution"]
-    marks = [Mark(e["start"], e["end"], ["ent", f"ent-{e['label']}"], e["label"]) for e in doc["entities"]]
+    marks = [Mark(e["start"], e["end"], ["ent", f"ent-{e['label']}"], e["label"]) for e in entities]
     place = event.get("place")
     if place:
         marks.append(Mark(place["start"], place["end"], ["place"], place["name_en"]))
@@ -135,7 +138,7 @@ def evidence_blocks(text: str, doc: dict[str, Any], event: dict[str, Any]) -> li
 def create_app(db_path: str | Path, token: str | None = None, analyzer: Analyzer | None = None,
                max_analyze_bytes: int = MAX_ANALYZE_BYTES) -> FastAPI:
     """The app over `db_path`.  With `token`, POST /analyze requires it (Authorization: Bearer TOKEN)."""
-    Store(db_path, readonly=True).close()  # fail now, not on the first request, when the file is missing
+    Store(db_path, readonly=True).close()  # fail now, not on every request, when it is missing or cannot be read
     app = FastAPI(title="rasd رصد", version="0.1.0", docs_url=None, redoc_url=None,
                   description="Arabic news as structured, geolocated, source-attributed event data. "
                               "Every HTML page has a JSON twin at the same path with .json appended.")
@@ -195,6 +198,11 @@ def create_app(db_path: str | Path, token: str | None = None, analyzer: Analyzer
             raise HTTPException(404, f"no {what} {key!r}")
         return value
 
+    def document_view(doc: dict[str, Any], part: str | None) -> dict[str, Any]:
+        """The `part` (a query-string value) of a document, as `queries.document_part` gives it."""
+        number = queries.parse_int("part", part, 1, 1, 10_000_000)
+        return queries.document_part(doc, queries.document_event_ids(store(), doc["id"]), number)
+
     # --- JSON API (registered before the HTML routes so that "x.json" never reads as an id) -------------------
 
     @app.get("/stats.json", tags=["api"], summary="Counts and the values the filters accept")
@@ -226,10 +234,19 @@ def create_app(db_path: str | Path, token: str | None = None, analyzer: Analyzer
                        paging: tuple[int, int] = Depends(page)) -> dict[str, Any]:
         return queries.list_documents(store(), queries.parse_text("outlet", outlet), *paging)
 
-    @app.get("/documents/{doc_id}.json", tags=["api"], summary="One document as its export-contract JSON")
-    def document_json(doc_id: str) -> dict[str, Any]:
+    @app.get("/documents/{doc_id}.json", tags=["api"], summary="One document as its export-contract JSON",
+             description=f"A document longer than {queries.DOCUMENT_PART_CHARS:,} characters comes in parts: "
+                         "`part` says which, `previous` and `next` link its neighbours.")
+    def document_json(doc_id: str, part: str | None = Query(None, description="part of a long document, from 1")
+                      ) -> dict[str, Any]:
         doc = found(queries.get_document(store(), doc_id), "document", doc_id)
-        return doc
+        view = document_view(doc, part)
+        if view["part"]["of"] == 1:
+            return doc
+        number, path = view["part"]["number"], f"/documents/{path_quote(doc_id)}.json"
+        view["part"]["previous"] = f"{path}?part={number - 1}" if number > 1 else None
+        view["part"]["next"] = f"{path}?part={number + 1}" if number < view["part"]["of"] else None
+        return view
 
     @app.get("/actors.json", tags=["api"], summary="Actors named by events or linked from mentions")
     def actors_json(paging: tuple[int, int] = Depends(page)) -> dict[str, Any]:
@@ -274,10 +291,14 @@ def create_app(db_path: str | Path, token: str | None = None, analyzer: Analyzer
         if declared and declared.isdigit() and int(declared) > max_analyze_bytes:
             raise HTTPException(413, f"body is larger than {max_analyze_bytes:,} bytes")
         body = bytearray()
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > max_analyze_bytes:
-                raise HTTPException(413, f"body is larger than {max_analyze_bytes:,} bytes")
+        try:
+            async with asyncio.timeout(ANALYZE_BODY_SECONDS):  # a trickling body would hold the connection
+                async for chunk in request.stream():
+                    body += chunk
+                    if len(body) > max_analyze_bytes:
+                        raise HTTPException(413, f"body is larger than {max_analyze_bytes:,} bytes")
+        except TimeoutError:
+            raise HTTPException(408, f"the body did not arrive within {ANALYZE_BODY_SECONDS:g} s") from None
         fields = _analyze_fields(request, bytes(body))
         try:
             doc = await run_in_threadpool(_run_analyzer, analyzer, fields)
@@ -295,20 +316,22 @@ def create_app(db_path: str | Path, token: str | None = None, analyzer: Analyzer
 
     @app.get("/map", include_in_schema=False)
     def map_page(request: Request, flt: EventFilter = Depends(event_filter)) -> HTMLResponse:
-        return html(request, "map.html", filters=flt.params(), facets=queries.facets(store()))
+        return html(request, "map.html", filters=flt.params(), facets=queries.facets(store(), flt.modality))
 
     @app.get("/events", include_in_schema=False)
     def events_page(request: Request, flt: EventFilter = Depends(event_filter), paging: tuple[int, int] = Depends(page),
                     cursor: str | None = None) -> HTMLResponse:
         result = queries.list_events(store(), flt, paging[0], paging[1], cursor)
-        return html(request, "events.html", result=result, filters=flt.params(), facets=queries.facets(store()))
+        return html(request, "events.html", result=result, filters=flt.params(),
+                    facets=queries.facets(store(), flt.modality))
 
     @app.get("/events/{event_id:path}", include_in_schema=False)
     def event_page(request: Request, event_id: str) -> HTMLResponse:
         event = found(queries.get_event(store(), event_id), "event", event_id)
-        doc = queries.get_document(store(), event["doc_id"])
-        return html(request, "event.html", event=event, doc=doc,
-                    evidence=evidence_blocks(doc["text"], doc, event))
+        entities = [e for span in event["evidence"]
+                    for e in queries.entities_within(store(), event["doc_id"], span["start"], span["end"])]
+        return html(request, "event.html", event=event,
+                    evidence=evidence_blocks(queries.document_text(store(), event["doc_id"]), entities, event))
 
     @app.get("/documents", include_in_schema=False)
     def documents_page(request: Request, outlet: str | None = None,
@@ -317,11 +340,10 @@ def create_app(db_path: str | Path, token: str | None = None, analyzer: Analyzer
         return html(request, "documents.html", result=result)
 
     @app.get("/documents/{doc_id}", include_in_schema=False)
-    def document_page(request: Request, doc_id: str) -> HTMLResponse:
+    def document_page(request: Request, doc_id: str, part: str | None = None) -> HTMLResponse:
         doc = found(queries.get_document(store(), doc_id), "document", doc_id)
-        event_ids = queries.document_event_ids(store(), doc_id)
-        return html(request, "document.html", doc=doc, text_blocks=document_blocks(doc, event_ids),
-                    events=list(zip(event_ids, doc["events"])))
+        view = document_view(doc, part)
+        return html(request, "document.html", doc=view, text_blocks=document_blocks(doc["text"], view))
 
     @app.get("/actors", include_in_schema=False)
     def actors_page(request: Request, paging: tuple[int, int] = Depends(page)) -> HTMLResponse:

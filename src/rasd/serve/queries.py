@@ -12,39 +12,43 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 from typing import Any
 
-from rasd.resources import data_path
+from rasd.resources import data_path, shared
+from rasd.resources.taxonomy import CODEBOOK, MODALITIES
 from rasd.store import Store
+from rasd.store.records import EVENT_LISTED
 
 BASEMAP = data_path("basemap", "basemap.json")
 
 MAX_LIMIT = 1000
 DEFAULT_LIMIT = 100
 MAX_MAP_POINTS = 50_000
-MODALITIES = ("asserted", "negated", "future", "conditional", "hypothetical")
+DOCUMENT_PART_CHARS = 20_000  # characters of a document's text on one page or JSON twin
+MAX_LISTED_CHARS = 500  # a title, outlet or snippet in a listed row; the record's own page has it whole
+MAX_LISTED_URL_CHARS = 2_000
+MAX_FILTER_CHARS = 200  # an actor, outlet or other name given as a filter
+# How the filter panel names each of MODALITIES in Arabic.
+MODALITY_LABELS_AR = {"asserted": "مؤكد", "negated": "منفي", "future": "مستقبلي", "conditional": "مشروط",
+                      "hypothetical": "افتراضي", "reference": "إشارة إلى حدث سابق", "aggregate": "حصيلة",
+                      "habitual": "متكرر"}
 
-EVENT_COLUMNS = ("id", "doc_id", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "actor2", "assoc_actor_2",
-                 "inter1", "inter2", "interaction", "event_date", "time_precision", "location", "location_ar", "lat",
-                 "lon", "country", "admin1", "admin2", "geo_precision", "fatalities", "civilian_fatalities", "modality",
-                 "confidence", "outlet")
+EVENT_COLUMNS = EVENT_LISTED  # the events row, as the store defines it, less its stored JSON
 
 
 class BadParameter(ValueError):
     """A query parameter that cannot be used as given; the message names it."""
 
 
-@lru_cache(maxsize=1)
+@shared
 def codebook() -> dict[str, Any]:
     """Event types with Arabic labels, in codebook order: {type: {label_ar, sub_event_types: {name: label_ar}}}."""
-    raw = json.loads(data_path("acled_codebook.json").read_text(encoding="utf-8"))
     return {t["name"]: {"label_ar": t.get("label_ar", ""),
                         "sub_event_types": {s["name"]: s.get("label_ar", "") for s in t.get("sub_event_types", [])}}
-            for t in raw["event_types"]}
+            for t in CODEBOOK["event_types"]}
 
 
-@lru_cache(maxsize=1)
+@shared
 def country_names() -> dict[str, tuple[str, str]]:
     """ISO2 code → (English name, Arabic name), from the basemap's Natural Earth attributes."""
     countries = json.loads(BASEMAP.read_text(encoding="utf-8"))["countries"]
@@ -101,12 +105,22 @@ def parse_bbox(value: str | None) -> tuple[float, float, float, float] | None:
     return minlon, minlat, maxlon, maxlat
 
 
-def parse_text(name: str, value: str | None, max_length: int = 200) -> str | None:
+def parse_text(name: str, value: str | None, max_length: int = MAX_FILTER_CHARS) -> str | None:
     if value is None or not value.strip():
         return None
     if len(value) > max_length:
         raise BadParameter(f"{name} is longer than {max_length} characters")
     return value.strip()
+
+
+def parse_modality(value: str | None) -> str | None:
+    """A modality of MODALITIES (asserted when none is given), or None for "any"."""
+    modality = (value or "").strip() or "asserted"
+    if modality == "any":
+        return None
+    if modality not in MODALITIES:
+        raise BadParameter(f"modality must be one of {', '.join(MODALITIES)} or any, got {modality!r}")
+    return modality
 
 
 def parse_page(limit: str | None, offset: str | None) -> tuple[int, int]:
@@ -135,9 +149,7 @@ class EventFilter:
         country = parse_text("country", params.get("country"), 2)
         if country and not re.fullmatch(r"[A-Za-z]{2}", country):
             raise BadParameter(f"country must be an ISO 3166-1 alpha-2 code such as SY, got {country!r}")
-        modality = (params.get("modality") or "asserted").strip()
-        if modality not in MODALITIES + ("any",):
-            raise BadParameter(f"modality must be one of {', '.join(MODALITIES)} or any, got {modality!r}")
+        modality = parse_modality(params.get("modality"))
         return cls(date_from=date_from, date_to=date_to,
                    event_type=parse_text("event_type", params.get("event_type")),
                    sub_event_type=parse_text("sub_event_type", params.get("sub_event_type")),
@@ -147,7 +159,7 @@ class EventFilter:
                    bbox=parse_bbox(params.get("bbox")),
                    outlet=parse_text("outlet", params.get("outlet")),
                    min_confidence=parse_float("min_confidence", params.get("min_confidence"), 0, 1),
-                   modality=None if modality == "any" else modality)
+                   modality=modality)
 
     def where(self) -> tuple[str, list[Any]]:
         clauses: list[str] = []
@@ -204,13 +216,17 @@ def encode_cursor(event_date: str | None, event_id: str) -> str:
 
 
 def decode_cursor(cursor: str) -> tuple[str | None, str]:
+    """The (event_date, id) a cursor holds.  A cursor comes from the client, so anything else in it, however
+    it was made (JSON nested too deep to parse, a lone surrogate that SQLite cannot encode), is a 400."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         event_date, event_id = json.loads(raw)
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
+        if not isinstance(event_id, str) or not (event_date is None or isinstance(event_date, str)):
+            raise TypeError
+        for value in (event_date or "", event_id):
+            value.encode("utf-8")
+    except (binascii.Error, ValueError, TypeError, RecursionError):  # UnicodeError is a ValueError
         raise BadParameter("cursor is not one this server returned") from None
-    if not isinstance(event_id, str) or not (event_date is None or isinstance(event_date, str)):
-        raise BadParameter("cursor is not one this server returned")
     return event_date, event_id
 
 
@@ -223,6 +239,24 @@ def after_cursor(cursor: str) -> tuple[str, list[Any]]:
 
 
 # --- events ----------------------------------------------------------------------------------------------------
+
+def clipped(column: str, limit: int = MAX_LISTED_CHARS) -> str:
+    """SQL for `column` ("table.name") cut to `limit` characters, "…" marking the cut, under its own name.  Titles,
+    outlets and URLs are whatever the input gave, and a page of 1,000 listed documents reached 41 MB."""
+    name = column.rsplit(".", 1)[-1]
+    return (f"CASE WHEN length({column}) > {limit} THEN substr({column}, 1, {limit - 1}) || '…' ELSE {column} END"
+            f" AS {name}")
+
+
+def clip(text: str | None, limit: int = MAX_LISTED_CHARS) -> str | None:
+    """`text` cut like `clipped` cuts a column."""
+    return text[:limit - 1] + "…" if text and len(text) > limit else text
+
+
+# The columns of a listed event, with the document's title.
+LISTED_EVENT_COLUMNS = ", ".join(clipped(f"e.{c}") if c == "outlet" else f"e.{c}" for c in EVENT_COLUMNS) + (
+    ", " + clipped("d.title"))
+
 
 def event_row(row: Any) -> dict[str, Any]:
     out = {k: row[k] for k in EVENT_COLUMNS}
@@ -240,9 +274,8 @@ def list_events(store: Store, flt: EventFilter, limit: int = DEFAULT_LIMIT, offs
         page_where = (where + " AND " if where else " WHERE ") + sql
         page_args += extra
         offset = 0
-    columns = ", ".join(f"e.{c}" for c in EVENT_COLUMNS)
     rows = store.conn.execute(
-        f"SELECT {columns}, d.title FROM events e JOIN documents d ON d.id = e.doc_id{page_where}"
+        f"SELECT {LISTED_EVENT_COLUMNS} FROM events e JOIN documents d ON d.id = e.doc_id{page_where}"
         " ORDER BY e.event_date, e.id LIMIT ? OFFSET ?", page_args + [limit + 1, offset]).fetchall()
     more = len(rows) > limit
     rows = rows[:limit]
@@ -313,7 +346,8 @@ def map_data(store: Store, flt: EventFilter) -> dict[str, Any]:
 def list_documents(store: Store, outlet: str | None, limit: int, offset: int) -> dict[str, Any]:
     where, args = (" WHERE d.outlet = ?", [outlet]) if outlet else ("", [])
     rows = store.conn.execute(
-        "SELECT d.id, d.title, d.outlet, d.published, d.url, d.language, d.n_words,"
+        f"SELECT d.id, {clipped('d.title')}, {clipped('d.outlet')}, d.published,"
+        f" {clipped('d.url', MAX_LISTED_URL_CHARS)}, d.language, d.n_words,"
         " (SELECT count(*) FROM events e WHERE e.doc_id = d.id) AS n_events,"
         " (SELECT count(*) FROM mentions m WHERE m.doc_id = d.id) AS n_entities"
         f" FROM documents d{where} ORDER BY d.published, d.id LIMIT ? OFFSET ?", args + [limit, offset]).fetchall()
@@ -328,8 +362,70 @@ def get_document(store: Store, doc_id: str) -> dict[str, Any] | None:
     return json.loads(row["analysis"]) if row else None
 
 
+def document_text(store: Store, doc_id: str) -> str:
+    return store.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()["text"]
+
+
+def entities_within(store: Store, doc_id: str, lo: int, hi: int) -> list[dict[str, Any]]:
+    """The entity mentions of a document that reach into [lo, hi), read from the mentions table: an event page
+    marks one or two sentences, and reading a long article's whole analysis for them took seconds."""
+    return [dict(r) for r in store.conn.execute(
+        'SELECT start, "end", label FROM mentions WHERE doc_id = ? AND start < ? AND "end" > ? ORDER BY start',
+        (doc_id, hi, lo))]
+
+
 def document_event_ids(store: Store, doc_id: str) -> list[str]:
-    return [r[0] for r in store.conn.execute("SELECT id FROM events WHERE doc_id = ? ORDER BY id", (doc_id,))]
+    """The ids of a document's events in the order of its `events` list: "<doc_id>:<index>" by index, not as text
+    (as text, ":10" comes before ":2")."""
+    return [r[0] for r in store.conn.execute(
+        "SELECT id FROM events WHERE doc_id = ? ORDER BY CAST(substr(id, length(doc_id) + 2) AS INTEGER)", (doc_id,))]
+
+
+def part_bounds(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each part a document's text is served in: at most DOCUMENT_PART_CHARS characters, ending
+    after the last line break (else the last space) in a part's second half, so that a part seldom cuts a
+    paragraph or a word.  A page of a whole 16 MB article took 44 s to render and weighed more than the article."""
+    bounds, start = [], 0
+    while start + DOCUMENT_PART_CHARS < len(text):
+        end = start + DOCUMENT_PART_CHARS
+        cut = text.rfind("\n", start + DOCUMENT_PART_CHARS // 2, end)
+        if cut < 0:
+            cut = text.rfind(" ", start + DOCUMENT_PART_CHARS // 2, end)
+        end = cut + 1 if cut >= 0 else end
+        bounds.append((start, end))
+        start = end
+    bounds.append((start, len(text)))
+    return bounds
+
+
+def document_part(doc: dict[str, Any], event_ids: list[str], number: int) -> dict[str, Any]:
+    """Part `number` (from 1) of a document: its export contract with `text` cut to the part and only the
+    entities, quantities, places, events (each with its id), claims and framing markers that reach into the part;
+    offsets stay offsets into the whole text.  `removed` is on the first part only.  `part` says where the part
+    lies: {number, of, start, end, length}."""
+    bounds = part_bounds(doc["text"])
+    if not 1 <= number <= len(bounds):
+        raise BadParameter(f"part must be between 1 and {len(bounds)}, got {number}")
+    start, end = bounds[number - 1]
+    stop = end if number < len(bounds) else math.inf  # the last part also holds empty spans at the very end
+
+    def inside(span: dict[str, Any]) -> bool:
+        return span["start"] < stop and max(span["end"], span["start"] + 1) > start
+
+    events = [{**event, "id": event_id} for event_id, event in zip(event_ids, doc["events"])
+              if any(inside(s) for s in event["evidence"]) or (number == 1 and not event["evidence"])]
+    out = {key: doc.get(key) for key in ("id", "url", "outlet", "title", "published", "language")}
+    out["part"] = {"number": number, "of": len(bounds), "start": start, "end": end, "length": len(doc["text"])}
+    out["text"] = doc["text"][start:end]
+    if number == 1:
+        out["removed"] = doc["removed"]
+    for key in ("entities", "quantities", "places"):
+        out[key] = [item for item in doc[key] if inside(item)]
+    out["events"] = events
+    for key in ("claims", "framing"):
+        out[key] = [item for item in doc.get(key, []) if inside(item)]
+    out["warnings"] = doc["warnings"]
+    return out
 
 
 # --- actors ----------------------------------------------------------------------------------------------------
@@ -366,7 +462,7 @@ def get_actor(store: Store, name: str, limit: int, offset: int) -> dict[str, Any
     info = store.conn.execute("SELECT * FROM actors WHERE name = ?", (name,)).fetchone()
     events = list_events(store, EventFilter(actor=name, modality=None), limit=limit, offset=offset)
     mentions = store.conn.execute(
-        "SELECT m.doc_id, d.title, d.published, count(*) AS n, group_concat(DISTINCT m.text) AS forms"
+        f"SELECT m.doc_id, {clipped('d.title')}, d.published, count(*) AS n, group_concat(DISTINCT m.text) AS forms"
         " FROM mentions m JOIN documents d ON d.id = m.doc_id WHERE m.actor = ?"
         " GROUP BY m.doc_id ORDER BY d.published, m.doc_id LIMIT 200", (name,)).fetchall()
     if info is None and not events["rows"] and not mentions:
@@ -396,15 +492,14 @@ def list_places(store: Store, country: str | None, limit: int, offset: int) -> d
 
 def get_place(store: Store, country: str, name: str, limit: int, offset: int) -> dict[str, Any] | None:
     mentions = store.conn.execute(
-        "SELECT p.*, d.title FROM places p JOIN documents d ON d.id = p.doc_id"
+        f"SELECT p.*, {clipped('d.title')} FROM places p JOIN documents d ON d.id = p.doc_id"
         " WHERE p.country = ? AND p.name_en = ? ORDER BY d.published, p.doc_id, p.start LIMIT 500",
         (country, name)).fetchall()
     if not mentions:
         return None
     first = mentions[0]
-    columns = ", ".join(f"e.{c}" for c in EVENT_COLUMNS)
     events = store.conn.execute(
-        f"SELECT {columns}, d.title FROM events e JOIN documents d ON d.id = e.doc_id"
+        f"SELECT {LISTED_EVENT_COLUMNS} FROM events e JOIN documents d ON d.id = e.doc_id"
         " WHERE e.country = ? AND e.location = ? ORDER BY e.event_date, e.id LIMIT ? OFFSET ?",
         (country, name, limit, offset)).fetchall()
     return {"name_en": name, "name_ar": first["name_ar"], "country": country, "admin1": first["admin1"],
@@ -419,17 +514,24 @@ def get_place(store: Store, country: str, name: str, limit: int, offset: int) ->
 # --- search and statistics -------------------------------------------------------------------------------------
 
 def search(store: Store, query: str, limit: int, offset: int) -> dict[str, Any]:
-    return {"q": query, "limit": limit, "offset": offset, "rows": store.search(query, limit=limit, offset=offset)}
+    rows = [{**hit, "title": clip(hit["title"]), "outlet": clip(hit["outlet"]), "snippet": clip(hit["snippet"])}
+            for hit in store.search(query, limit=limit, offset=offset)]
+    return {"q": query, "limit": limit, "offset": offset, "rows": rows}
 
 
-def facets(store: Store) -> dict[str, Any]:
-    """The values the filter panel offers: types and sub-types, countries, outlets, actors and the date range."""
-    one = lambda sql: [tuple(r) for r in store.conn.execute(sql)]  # noqa: E731
+def facets(store: Store, modality: str | None = "asserted") -> dict[str, Any]:
+    """The values the filter panel offers: types and sub-types, countries, outlets, modalities, actors and the date
+    range.  Each value's count is the number of events a list shows when that value is the only filter besides
+    `modality` (None: every modality); a modality's own count is that of its list."""
+    where, args = EventFilter(modality=modality).where()
+    where_and = where + " AND " if where else " WHERE "
+    one = lambda sql, *params: [tuple(r) for r in store.conn.execute(sql, params)]  # noqa: E731
     types: dict[str, dict[str, int]] = {}
     for event_type, sub_event_type, n in one(
-            "SELECT event_type, sub_event_type, count(*) FROM events GROUP BY 1, 2 ORDER BY 1, 2"):
+            f"SELECT event_type, sub_event_type, count(*) FROM events e{where} GROUP BY 1, 2 ORDER BY 1, 2", *args):
         types.setdefault(event_type, {})[sub_event_type] = n
     book = codebook()
+    by_modality = dict(one("SELECT modality, count(*) FROM events GROUP BY 1"))
     first, last = store.conn.execute("SELECT min(event_date), max(event_date) FROM events").fetchone()
     return {
         "event_types": [{"name": t, "label_ar": book.get(t, {}).get("label_ar", ""),
@@ -438,9 +540,12 @@ def facets(store: Store) -> dict[str, Any]:
                          "events": sum(subs.values())} for t, subs in types.items()],
         "countries": [{"code": c, "name": country_names().get(c, (c, ""))[0],
                        "name_ar": country_names().get(c, (c, ""))[1], "events": n} for c, n in one(
-            "SELECT country, count(*) FROM events WHERE country IS NOT NULL GROUP BY 1 ORDER BY 2 DESC")],
-        "outlets": [{"name": o, "events": n} for o, n in one(
-            "SELECT outlet, count(*) FROM events WHERE outlet IS NOT NULL GROUP BY 1 ORDER BY 2 DESC")],
+            f"SELECT country, count(*) FROM events e{where_and}country IS NOT NULL GROUP BY 1 ORDER BY 2 DESC", *args)],
+        "outlets": [{"name": o, "events": n} for o, n in one(  # the outlets a filter can name
+            f"SELECT outlet, count(*) FROM events e{where_and}length(outlet) <= {MAX_FILTER_CHARS}"
+            " GROUP BY 1 ORDER BY 2 DESC", *args)],
+        "modalities": [{"name": m, "label_ar": MODALITY_LABELS_AR[m], "events": by_modality.get(m, 0)}
+                       for m in MODALITIES],
         "actors": [n for (n,) in one(f"SELECT name FROM ({ACTOR_EVENT_COUNTS}) ORDER BY n_events DESC LIMIT 500")],
         "first_date": first, "last_date": last,
     }

@@ -3,45 +3,94 @@
 Idempotency comes from two keys: a document's id (hash of its normalised clean
 text) and an input's key (hash of its raw bytes and origin).  A document and the
 input that produced it are written in one transaction, so a run killed at any
-point and started again stores every document exactly once.
+point and started again stores every document exactly once.  Several processes
+may write one database: each write transaction takes the write lock when it
+begins (BEGIN IMMEDIATE) and a writer that finds it taken waits for it.
 """
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from rasd.model import Document, Event
-from rasd.text.arabic import clitic_variants, normalize, tokenize, word_cache
+from rasd.limits import DATABASE_BUSY_TIMEOUT_S
+from rasd.model import Document
+from rasd.store.records import EVENT_COLUMNS, MENTION_COLUMNS, PLACE_COLUMNS, SOURCE_COLUMNS, insert_sql
+from rasd.store.rows import (ACTOR_COLUMNS, DOCUMENT_COLUMNS, DOCUMENT_ERRORS, ActorLookup, DocumentRows,
+                             UnstorableDocument, document_rows, search_stem)
 from rasd.store.schema import migrate
+from rasd.text.arabic import tokenize
 
-DEFAULT_DB = "rasd.db"
-ActorLookup = Callable[[str], dict[str, Any] | None]
+DEFAULT_DB = "out/rasd.db"  # where `make run` writes it; every command's --db defaults to it
 
 
-@word_cache
-def search_stem(norm_token: str) -> str:
-    """The one form a token is indexed under for search: its shortest clitic-stripped variant."""
-    return min(clitic_variants(norm_token), key=len)
+class DatabaseUnreadable(Exception):
+    """The database cannot be read; the message names the file and says why."""
+
+
+def connect_readonly(path: Path) -> sqlite3.Connection:
+    """A read-only connection that has read the schema, so that a database that cannot be read fails here, once.
+
+    SQLite reads a WAL database through a -shm index that it creates beside the file; in a read-only directory it
+    cannot, and every query fails with "unable to open database file".  When there is no -wal file there either,
+    the database file holds every committed write and nothing can add one, so it is then read as immutable."""
+    if not path.exists():
+        raise FileNotFoundError(f"no database at {path}")
+    uri = path.resolve().as_uri()
+    try:
+        return _schema_read(sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=False))
+    except sqlite3.DatabaseError as e:
+        error = e
+    if not os.access(path.parent, os.W_OK) and not path.with_name(path.name + "-wal").exists():
+        try:
+            return _schema_read(sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True, check_same_thread=False))
+        except sqlite3.DatabaseError as e:
+            error = e
+    raise DatabaseUnreadable(f"cannot read the database {path}: {error}")
+
+
+def _schema_read(conn: sqlite3.Connection) -> sqlite3.Connection:
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError:
+        conn.close()
+        raise
+    return conn
 
 
 class Store:
     def __init__(self, path: str | Path = DEFAULT_DB, readonly: bool = False):
+        """Open the database (created and migrated when writable).  A file that is not a usable database, or
+        that cannot be written when writing is asked for, raises sqlite3.Error now rather than at first use."""
         self.path = str(path)
         if readonly:
-            if not Path(self.path).exists():
-                raise FileNotFoundError(f"no database at {self.path}")
-            self.conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self.conn = connect_readonly(Path(self.path))
         else:
-            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA synchronous=NORMAL")
-            migrate(self.conn)
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)  # out/ of the default, in a fresh checkout
+            self.conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                                        timeout=DATABASE_BUSY_TIMEOUT_S)
+            try:
+                self.conn.execute("PRAGMA journal_mode=WAL")
+                self.conn.execute("PRAGMA synchronous=NORMAL")
+                self._check_writable(migrate(self.conn))
+            except sqlite3.Error:
+                self.conn.close()
+                raise
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA foreign_keys=ON")
+
+    def _check_writable(self, version: int) -> None:
+        """SQLite opens a file it may not write for reading without a word and fails at the first write; a run
+        should fail before it analyses anything.  Rewriting the schema version, rolled back, is that write."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.execute(f"PRAGMA user_version = {version}")
+        finally:
+            self.conn.execute("ROLLBACK")
 
     def close(self) -> None:
         self.conn.close()
@@ -54,11 +103,13 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
+        """A write transaction: waits for another writer's to end, commits at the end, rolls back on an error."""
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:  # some errors (a full disk) have rolled it back already
+                self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
 
@@ -68,63 +119,45 @@ class Store:
         return self.conn.execute("SELECT 1 FROM inputs WHERE input_key = ?", (input_key,)).fetchone() is not None
 
     def save(self, doc: Document, input_key: str, actor_lookup: ActorLookup | None = None) -> str:
-        """Store an analysed document; returns 'stored', or 'duplicate' when its text is already stored."""
+        """Store an analysed document; returns 'stored', or 'duplicate' when its text is already stored.
+
+        Numbers that cannot be facts are stored as unknown, with a warning in the document.  A document that
+        still cannot be written (a value SQLite or JSON refuses) leaves nothing behind and raises
+        UnstorableDocument with the reason; errors of the database itself propagate.
+        """
+        return self.write(document_rows(doc, actor_lookup), input_key)
+
+    def write(self, rows: DocumentRows, input_key: str) -> str:
+        """Write a document's rows (made by `rasd.store.rows.document_rows`, perhaps in another process) with
+        the input they came from; returns 'stored', or 'duplicate' when its text is already stored.  Rows that
+        cannot be written leave nothing behind and raise UnstorableDocument."""
+        self.conn.execute("SAVEPOINT save_document")
+        try:
+            outcome = self._write(rows, input_key)
+        except _DOCUMENT_ERRORS as e:
+            self.conn.execute("ROLLBACK TO save_document")
+            self.conn.execute("RELEASE save_document")
+            raise UnstorableDocument(f"{type(e).__name__}: {e}") from e
+        self.conn.execute("RELEASE save_document")
+        return outcome
+
+    def _write(self, rows: DocumentRows, input_key: str) -> str:
         c = self.conn
-        if c.execute("SELECT 1 FROM documents WHERE id = ?", (doc.id,)).fetchone():
+        if c.execute("SELECT 1 FROM documents WHERE id = ?", (rows.doc_id,)).fetchone():
             c.execute("INSERT OR IGNORE INTO inputs(input_key, source_path, doc_id, outcome) VALUES (?,?,?,?)",
-                      (input_key, doc.source_path or "", doc.id, "duplicate"))
+                      (input_key, rows.source_path, rows.doc_id, "duplicate"))
             return "duplicate"
-        analysis = doc.to_dict()
-        c.execute(
-            "INSERT INTO documents(id, url, outlet, title, published, language, source_path, format, raw, source_text,"
-            " text, removed, offset_map, analysis, n_words) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (doc.id, doc.url, doc.outlet, doc.title, doc.published, doc.language, doc.source_path, doc.format,
-             doc.raw, doc.source_text, doc.text, json.dumps(analysis["removed"], ensure_ascii=False),
-             json.dumps(doc.offset_map), json.dumps(analysis, ensure_ascii=False), len(doc.text.split())))
-        c.executemany("INSERT OR IGNORE INTO mentions VALUES (?,?,?,?,?,?,?)",
-                      [(doc.id, e.start, e.end, e.text, e.label, e.actor, e.source) for e in doc.entities])
-        c.executemany("INSERT OR IGNORE INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                      [(doc.id, p.start, p.end, p.text, p.name_ar, p.name_en, p.lat, p.lon, p.country, p.admin1,
-                        p.admin2, p.geonameid, p.feature_class, p.feature_code, p.precision, p.direction,
-                        p.confidence) for p in doc.places])
-        self._save_events(doc, analysis["events"])
-        self._index(doc)
-        if actor_lookup:
-            self._save_actors(doc, actor_lookup)
+        c.execute(_INSERT_DOCUMENT, rows.document)
+        c.executemany(insert_sql("mentions", MENTION_COLUMNS, "INSERT OR IGNORE"), rows.mentions)
+        c.executemany(insert_sql("places", PLACE_COLUMNS, "INSERT OR IGNORE"), rows.places)
+        c.executemany(insert_sql("events", EVENT_COLUMNS), rows.events)
+        c.executemany(insert_sql("event_sources", SOURCE_COLUMNS), rows.event_sources)
+        c.execute("INSERT INTO documents_fts(doc_id, title, body, stems) VALUES (?,?,?,?)", rows.search)
+        c.executemany(f"INSERT OR IGNORE INTO actors({', '.join(ACTOR_COLUMNS)})"
+                      f" VALUES ({', '.join('?' * len(ACTOR_COLUMNS))})", rows.actors)
         c.execute("INSERT OR REPLACE INTO inputs(input_key, source_path, doc_id, outcome) VALUES (?,?,?,?)",
-                  (input_key, doc.source_path or "", doc.id, "stored"))
+                  (input_key, rows.source_path, rows.doc_id, "stored"))
         return "stored"
-
-    def _save_events(self, doc: Document, exported: list[dict[str, Any]]) -> None:
-        rows, sources = [], []
-        for i, (ev, data) in enumerate(zip(doc.events, exported)):
-            event_id = f"{doc.id}:{i}"
-            loc = ev.location
-            rows.append(
-                (event_id, doc.id, ev.event_type, ev.sub_event_type, ev.actor1, ev.assoc_actor_1, ev.actor2,
-                 ev.assoc_actor_2, ev.inter1, ev.inter2, ev.interaction, ev.event_date, ev.time_precision,
-                 loc.name_en if loc else None, loc.name_ar if loc else None, loc.lat if loc else None,
-                 loc.lon if loc else None, loc.country if loc else None, loc.admin1 if loc else None,
-                 loc.admin2 if loc else None, loc.precision if loc else None, ev.fatalities, ev.civilian_fatalities,
-                 ev.modality, ev.confidence, doc.outlet, json.dumps(data, ensure_ascii=False)))
-            sources += [(event_id, k, s.text, s.kind, s.actor) for k, s in enumerate(ev.sources.sources)]
-        self.conn.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
-        self.conn.executemany("INSERT INTO event_sources VALUES (?,?,?,?,?)", sources)
-
-    def _index(self, doc: Document) -> None:
-        tokens = [t for t in (doc.tokens or tokenize(doc.text)) if t.norm[:1].isalnum()]
-        self.conn.execute("INSERT INTO documents_fts(doc_id, title, body, stems) VALUES (?,?,?,?)",
-                          (doc.id, normalize(doc.title or ""), " ".join(t.norm for t in tokens),
-                           " ".join(search_stem(t.norm) for t in tokens)))
-
-    def _save_actors(self, doc: Document, lookup: ActorLookup) -> None:
-        names = {e.actor for e in doc.entities if e.actor}
-        for ev in doc.events:
-            names.update(n for n in (ev.actor1, ev.assoc_actor_1, ev.actor2, ev.assoc_actor_2) if n)
-        infos = [(name, lookup(name) or {}) for name in sorted(names)]
-        self.conn.executemany("INSERT OR IGNORE INTO actors VALUES (?,?,?,?,?,?)",
-                              [(name, info.get("type"), info.get("inter"), info.get("country"), info.get("wikidata"),
-                                json.dumps(info.get("names_ar", []), ensure_ascii=False)) for name, info in infos])
 
     def record_failure(self, input_key: str, source_path: str, stage: str, reason: str) -> None:
         self.conn.execute("INSERT OR REPLACE INTO failures(input_key, source_path, stage, reason) VALUES (?,?,?,?)",
@@ -132,13 +165,39 @@ class Store:
         self.conn.execute("INSERT OR REPLACE INTO inputs(input_key, source_path, doc_id, outcome) VALUES (?,?,NULL,?)",
                           (input_key, source_path, "failed"))
 
+    def record_source(self, source: str, error: str | None = None,
+                      validators: tuple[str | None, str | None] | None = None) -> None:
+        """Note a pass of `rasd watch` over a source: the error that stopped it, if any, and, once every item of
+        a feed response is written, that response's ETag and Last-Modified, which the next request sends."""
+        etag, last_modified = validators or (None, None)
+        with self.transaction():
+            self.conn.execute(
+                "INSERT INTO watched_sources(source, etag, last_modified, checked_at, error)"
+                " VALUES (?, ?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?)"
+                " ON CONFLICT(source) DO UPDATE SET checked_at = excluded.checked_at, error = excluded.error,"
+                " etag = CASE WHEN ? THEN excluded.etag ELSE etag END,"
+                " last_modified = CASE WHEN ? THEN excluded.last_modified ELSE last_modified END",
+                (source, etag, last_modified, error, validators is not None, validators is not None))
+
     # --- reading -----------------------------------------------------------------------------------------
+
+    def source_validators(self, source: str) -> tuple[str | None, str | None]:
+        """The ETag and Last-Modified of a watched feed's last response whose items were all written."""
+        row = self.conn.execute("SELECT etag, last_modified FROM watched_sources WHERE source = ?", (source,)).fetchone()
+        return (row["etag"], row["last_modified"]) if row else (None, None)
 
     def document(self, doc_id: str) -> dict[str, Any] | None:
         """The export-contract object of a document (a unique id prefix is accepted)."""
-        rows = self.conn.execute("SELECT analysis FROM documents WHERE id LIKE ? LIMIT 2",
-                                 (doc_id.replace("%", "") + "%",)).fetchall()
-        return json.loads(rows[0]["analysis"]) if len(rows) == 1 else None
+        ids = self.document_ids(doc_id, 2)
+        if len(ids) != 1:
+            return None
+        return json.loads(self.conn.execute("SELECT analysis FROM documents WHERE id = ?", ids).fetchone()[0])
+
+    def document_ids(self, prefix: str, limit: int) -> list[str]:
+        """The first `limit` document ids, in order, that begin with `prefix` (ASCII letters in either case)."""
+        pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM documents WHERE id LIKE ? ESCAPE '\\' ORDER BY id LIMIT ?", (pattern, limit))]
 
     def iter_documents(self) -> Iterator[dict[str, Any]]:
         for row in self.conn.execute("SELECT analysis FROM documents ORDER BY published, id"):
@@ -173,6 +232,14 @@ class Store:
         return [dict(r) for r in self.conn.execute("SELECT source_path, stage, reason FROM failures ORDER BY source_path")]
 
 
+# What one document's rows can make the writing raise, besides what building them can (rasd.store.rows): a key
+# or value SQLite refuses, as opposed to errors of the database itself.
+_DOCUMENT_ERRORS = DOCUMENT_ERRORS + (sqlite3.IntegrityError, sqlite3.DataError, sqlite3.InterfaceError,
+                                      sqlite3.ProgrammingError)
+_INSERT_DOCUMENT = (f"INSERT INTO documents({', '.join(DOCUMENT_COLUMNS)})"
+                    f" VALUES ({', '.join('?' * len(DOCUMENT_COLUMNS))})")
+
+
 def snippet(text: str, stems: set[str], width: int = 12) -> str:
     tokens = tokenize(text)
     for i, t in enumerate(tokens):
@@ -184,4 +251,5 @@ def snippet(text: str, stems: set[str], width: int = 12) -> str:
     return text[:160]
 
 
-__all__ = ["Store", "DEFAULT_DB", "search_stem"]
+__all__ = ["Store", "DEFAULT_DB", "DatabaseUnreadable", "DocumentRows", "UnstorableDocument", "document_rows",
+           "search_stem"]

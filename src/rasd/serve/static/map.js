@@ -593,7 +593,13 @@
 
   async function start() {
     resize();
+    const modalityOf = (q) => new URLSearchParams(q).get('modality') || '';
+    const pageModality = modalityOf(query);
     window.rasdFilters.init(form, (newQuery) => {
+      if (modalityOf(newQuery) !== pageModality) {  // the filter panel's counts are per modality: draw it anew
+        window.location.assign('/map' + (newQuery ? '?' + newQuery : ''));
+        return;
+      }
       query = newQuery;
       window.history.replaceState(null, '', '/map' + (query ? '?' + query : ''));
       hidePopup();

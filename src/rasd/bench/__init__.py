@@ -7,8 +7,6 @@ baseline that does not depend on how fast the machine is.
 """
 from __future__ import annotations
 
-import argparse
-import json
 import random
 import resource
 import sys
@@ -16,59 +14,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from rasd.cli import CliError
 from rasd.model import Document
 from rasd.text.arabic import tokenize
 
 DEFAULT_CORPUS = "samples"
 
 
-def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--docs", type=int, default=200, help="number of generated articles (default 200)")
-    p.add_argument("--words", type=int, default=500, help="words per generated article (default 500)")
-    p.add_argument("--corpus", default=DEFAULT_CORPUS, help="directory of sample articles (default ./samples)")
-    p.add_argument("--component", choices=["pipeline", "ner", "places", "serve", "encoder"], default="pipeline",
-                   help="benchmark the whole pipeline (default) or one component")
-    p.add_argument("--gold", default="gold/places_dev.jsonl", help="gold file for --component places")
-    p.add_argument("--events", type=int, default=100_000, help="events in the synthetic database for --component serve")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-
-
-def run(args: argparse.Namespace) -> int:
-    if args.docs < 1 or args.words < 20:
-        raise CliError("--docs must be ≥ 1 and --words ≥ 20", 2)
-    if args.component == "ner":
-        from rasd.nlp.ner.bench import benchmark as ner_benchmark
-
-        result = ner_benchmark(args.docs * args.words)
-    elif args.component == "serve":
-        from rasd.serve.bench import benchmark as serve_benchmark
-
-        result = serve_benchmark(args.events)
-    elif args.component == "encoder":
-        from rasd.nlp.encoder.bench import benchmark as encoder_benchmark
-
-        result = encoder_benchmark(_generate(Path(args.corpus), args.docs, args.words))
-    elif args.component == "places":
-        from rasd.resolve.places_bench import benchmark as places_benchmark
-
-        result = places_benchmark(args.gold)
-    else:
-        result = pipeline_benchmark(_generate(Path(args.corpus), args.docs, args.words))
-    if args.json:
-        print(json.dumps(result, ensure_ascii=False))
-    else:
-        for key, value in result.items():
-            print(f"{key}: {_fmt(value)}")
-    return 0
-
-
-def _fmt(value: object) -> str:
-    if isinstance(value, dict):
-        return ", ".join(f"{k} {_fmt(v)}" for k, v in value.items())
-    if isinstance(value, float):
-        return f"{value:,.3f}" if value < 10 else f"{value:,.0f}"
-    return str(value)
+class BenchError(ValueError):
+    """A benchmark that cannot run as asked (no corpus, no gold)."""
 
 
 def sentences_of_corpus(corpus: Path) -> list[str]:
@@ -78,7 +31,7 @@ def sentences_of_corpus(corpus: Path) -> list[str]:
     from rasd.text.arabic import detect_language, split_sentences
 
     if not corpus.is_dir():
-        raise CliError(f"corpus directory {corpus} not found (run from the repository root or pass --corpus)")
+        raise BenchError(f"corpus directory {corpus} not found (run from the repository root or pass --corpus)")
     out: list[str] = []
     for item in iter_inputs([str(corpus)]):
         if item.document is None:
@@ -88,11 +41,11 @@ def sentences_of_corpus(corpus: Path) -> list[str]:
         if detect_language(doc.text) == "ar":
             out.extend(doc.text[s.start:s.end] for s in split_sentences(doc.text) if len(doc.text[s.start:s.end].split()) >= 5)
     if not out:
-        raise CliError(f"no Arabic sentences found in {corpus}")
+        raise BenchError(f"no Arabic sentences found in {corpus}")
     return out
 
 
-def _generate(corpus: Path, n_docs: int, n_words: int) -> list[str]:
+def generate_articles(corpus: Path, n_docs: int, n_words: int) -> list[str]:
     sentences = sentences_of_corpus(corpus)
     rng = random.Random(20261124)
     articles = []
@@ -108,14 +61,18 @@ def _generate(corpus: Path, n_docs: int, n_words: int) -> list[str]:
     return articles
 
 
-def pipeline_benchmark(articles: list[str]) -> dict[str, object]:
-    """The analysis itself, and then storing each analysed article as `rasd analyze` does (one SQLite file
-    in a temporary folder, committed every COMMIT_EVERY_DOCS articles), each timed on its own."""
-    from rasd.runner.batch import COMMIT_EVERY_DOCS
+def pipeline_benchmark(articles: list[str], engine: str | None = None) -> dict[str, object]:
+    """The analysis itself (with the given event coder, else the default one), and then storing each analysed
+    article as `rasd analyze` does (one SQLite file in a temporary folder, committed every COMMIT_EVERY_DOCS
+    articles), each timed on its own.  Storing is two steps, timed apart too: making the rows (done where the
+    article was analysed, in a worker with --workers) and writing them (always the one writing process): the
+    second bounds what one SQLite writer can take."""
+    from rasd.limits import COMMIT_EVERY_DOCS
     from rasd.runner.pipeline import Pipeline
-    from rasd.store import Store
+    from rasd.runner.resources import Resources
+    from rasd.store import Store, document_rows
 
-    pipeline = Pipeline.default()
+    pipeline = Pipeline.default(Resources(event_engine=engine) if engine else None)
     t0 = time.perf_counter()
     warm = Document(raw=articles[0], published="2026-11-20")
     pipeline(warm)  # loads every resource once, outside the timed loop
@@ -124,24 +81,29 @@ def pipeline_benchmark(articles: list[str]) -> dict[str, object]:
     stage_time: dict[str, float] = {}
     words = sum(len(a.split()) for a in articles)
     counts = {"entities": 0, "places": 0, "events": 0}
-    elapsed = store_s = 0.0
+    elapsed = store_s = write_s = 0.0
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.db") as store:
         for i, text in enumerate(articles):
             t0 = time.perf_counter()
             doc = pipeline(Document(raw=text, published="2026-11-20"))
             t1 = time.perf_counter()
+            rows = document_rows(doc, pipeline.resources.actor_info)
+            t2 = time.perf_counter()
             if i % COMMIT_EVERY_DOCS == 0:
                 store.conn.execute("BEGIN IMMEDIATE")
-            store.save(doc, f"bench:{i}", pipeline.resources.actor_info)
+            store.write(rows, f"bench:{i}")
             if i % COMMIT_EVERY_DOCS == COMMIT_EVERY_DOCS - 1 or i == len(articles) - 1:
                 store.conn.execute("COMMIT")
             elapsed += t1 - t0
             store_s += time.perf_counter() - t1
+            write_s += time.perf_counter() - t2
             for k, v in doc.timings.items():
                 stage_time[k] = stage_time.get(k, 0.0) + v
             counts["entities"] += len(doc.entities)
             counts["places"] += len(doc.places)
             counts["events"] += len(doc.events)
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        database_bytes = (Path(tmp) / "bench.db").stat().st_size
 
     t0 = time.perf_counter()
     for text in articles:
@@ -155,6 +117,8 @@ def pipeline_benchmark(articles: list[str]) -> dict[str, object]:
         "articles_per_s": len(articles) / elapsed,
         "words_per_s": words / elapsed,
         "store_ms_per_article": 1000 * store_s / len(articles),
+        "write_ms_per_article": 1000 * write_s / len(articles),
+        "database_kib_per_article": database_bytes / 1024 / len(articles),
         "articles_per_s_with_store": len(articles) / (elapsed + store_s),
         "resource_load_s": load_s,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,

@@ -10,7 +10,7 @@ from rasd.store import DEFAULT_DB
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("query", nargs="+")
-    p.add_argument("--db", default=DEFAULT_DB)
+    p.add_argument("--db", default=DEFAULT_DB, help=f"database file (default {DEFAULT_DB})")
     p.add_argument("--limit", type=int, default=20)
     p.add_argument("--json", action="store_true")
 
@@ -25,5 +25,5 @@ def run(args: argparse.Namespace) -> int:
         else:
             print(f"{h['id']}  {h['published'] or '-'}  {h['outlet'] or '-'}  {h['title'] or ''}\n    {h['snippet']}")
     if not args.json:
-        print(f"{len(hits)} documents")
-    return 0 if hits else 1
+        print(f"{len(hits)} documents" if hits else "no results")
+    return 0  # finding nothing is an answer; exit 1 means that some documents failed

@@ -9,10 +9,6 @@ import argparse
 import ipaddress
 import os
 import sys
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from rasd.cli import EXIT_USAGE, CliError
 from rasd.store import DEFAULT_DB
@@ -47,32 +43,13 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from rasd.serve.app import create_app
+    from rasd.serve.server import server_config
+    from rasd.store import DatabaseUnreadable
 
     try:
         app = create_app(args.db, token=token)
-    except FileNotFoundError as e:
+    except (FileNotFoundError, DatabaseUnreadable) as e:
         raise CliError(str(e)) from None
     print(f"rasd serve: {args.db} on http://{args.host}:{args.port}/ (API docs at /docs)", file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    uvicorn.Server(server_config(app, args.host, args.port, "info")).run()
     return 0
-
-
-@contextmanager
-def background_server(app, timeout: float = 20.0) -> Iterator[str]:
-    """Serve `app` on 127.0.0.1 and a free port from a thread (tests, benchmarks); yields the base URL."""
-    import uvicorn
-
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + timeout
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.02)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)

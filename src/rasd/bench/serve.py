@@ -132,7 +132,7 @@ def time_map_page(db: Path, loads: int = 3) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     from rasd.serve.app import create_app
-    from rasd.serve.cli import background_server
+    from rasd.serve.server import background_server
 
     ready, redraw, markers = [], [], 0
     with background_server(create_app(db)) as base, sync_playwright() as p:

@@ -8,9 +8,12 @@ from rasd.cli import CliError, open_store
 from rasd.store import DEFAULT_DB
 
 
+MAX_CANDIDATES = 10  # ids listed when a prefix begins more than one
+
+
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("id", help="document id (a unique prefix is enough)")
-    p.add_argument("--db", default=DEFAULT_DB)
+    p.add_argument("--db", default=DEFAULT_DB, help=f"database file (default {DEFAULT_DB})")
     p.add_argument("--json", action="store_true", help="print the export-contract JSON object")
 
 
@@ -18,8 +21,13 @@ def run(args: argparse.Namespace) -> int:
     store = open_store(args.db)
     with store:
         doc = store.document(args.id)
+        candidates = store.document_ids(args.id, MAX_CANDIDATES + 1) if doc is None else []
+    if len(candidates) > 1:
+        listed = "".join(f"\n  {c}" for c in candidates[:MAX_CANDIDATES])
+        more = "\n  …" if len(candidates) > MAX_CANDIDATES else ""
+        raise CliError(f"{args.id!r} begins more than one document id; give more of the one you mean:{listed}{more}", 4)
     if doc is None:
-        raise CliError(f"no single document with id {args.id!r}", 4)
+        raise CliError(f"no document id begins with {args.id!r}", 4)
     if args.json:
         print(json.dumps(doc, ensure_ascii=False, indent=2))
         return 0

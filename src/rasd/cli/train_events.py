@@ -1,0 +1,63 @@
+"""`rasd train-events`: train the learned event coder on the real-news gold's train split and the synthetic
+sentences, calibrate its confidence on the dev split, and write its weights (rasd.train.events; needs the
+`train` extra)."""
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from rasd.cli import CliError
+from rasd.events.learned import MODEL_FILE
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--gold", type=Path, default=REPO / "build" / "gold" / "real.jsonl",
+                   help="the real-news gold (python tools/real_gold/build.py makes it); its train split is used")
+    p.add_argument("--synthetic", type=Path, default=REPO / "gold" / "synthetic",
+                   help="folder of positives.jsonl and negatives.jsonl (train only)")
+    p.add_argument("--out", type=Path, default=MODEL_FILE, help=f"model file (default {MODEL_FILE})")
+    p.add_argument("--threshold", type=float, default=0.25,
+                   help="probability of an event of its sub-type from which a sentence reports one")
+    p.add_argument("--limit", type=int, help="train on the first N articles only (a quick check of the code path)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from rasd.events.lexicon import event_lexicon
+    from rasd.resolve.actors import actor_registry
+    from rasd.train.events import (article_examples, calibrate, calibration_examples, fit, role_examples,
+                                   synthetic_examples, with_roles)
+
+    if not args.gold.is_file():
+        raise CliError(f"no gold file {args.gold}: run python tools/real_gold/build.py first")
+    started = time.time()
+    with args.gold.open(encoding="utf-8") as handle:
+        records = [json.loads(line) for line in handle]
+    train = [r for r in records if r.get("split") == "train"][:args.limit]
+    dev = [r for r in records if r.get("split") == "dev"][:args.limit]
+    synthetic = []
+    for name in ("positives.jsonl", "negatives.jsonl"):
+        path = args.synthetic / name
+        if path.is_file():
+            with path.open(encoding="utf-8") as handle:
+                synthetic += [json.loads(line) for line in handle if line.strip()]
+    synthetic = synthetic[:args.limit]
+    lex, registry = event_lexicon(), actor_registry()
+    sentences, places = article_examples(train, lex, registry)
+    sentences += synthetic_examples(synthetic, lex, registry)
+    models = fit(sentences, places, args.threshold)
+    roles = role_examples(models, train, lex, registry)
+    if roles:
+        models = with_roles(models, roles)
+    calibration = calibration_examples(models, dev, lex, registry)
+    if calibration:
+        models = calibrate(models, calibration)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    models.save(args.out)
+    print(f"trained on {len(train)} articles ({len(sentences)} sentence and {len(places)} place examples, "
+          f"{len(synthetic)} synthetic sentences; {len(roles)} actor1 candidates), calibrated on {len(calibration)} events of {len(dev)} dev "
+          f"articles, in {time.time() - started:.0f} s; wrote {args.out}")
+    return 0

@@ -1,0 +1,48 @@
+"""`rasd train-ner`: retrain the shipped NER model from ../shared/data, or write its dev block (rasd.nlp.ner.train)."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from rasd.cli import CliError
+from rasd.nlp.ner import MODEL_DIR
+from rasd.nlp.ner.corpora import DEV_DOCUMENT_SENTENCES
+from rasd.nlp.ner.evaluate import format_scores
+from rasd.nlp.ner.silver import read_silver
+from rasd.nlp.ner.train import REPO, TrainingError, train, write_dev_block
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data",
+                        help="the shared data folder (default: ../shared/data beside the repository)")
+    parser.add_argument("--out", type=Path, default=MODEL_DIR, help=f"model folder (default: {MODEL_DIR})")
+    parser.add_argument("--reuse-clusters", action="store_true",
+                        help="keep the word clusters already in --out (or the shipped ones) instead of retraining word2vec")
+    parser.add_argument("--actors", type=Path, default=MODEL_DIR.parent / "actors.jsonl",
+                        help="actor registry whose Arabic names feed the organisation gazetteer, if it exists")
+    parser.add_argument("--silver", type=Path, metavar="FILE",
+                        help="also train on these machine-tagged sentences (a CoNLL file from `rasd silver-ner`): "
+                             "distils the accurate encoder into the CRF")
+    parser.add_argument("--silver-sentences", type=int, default=None, metavar="N",
+                        help="use only the first N silver sentences")
+    parser.add_argument("--write-dev", type=Path, metavar="FILE",
+                        help="only write the held-out dev block as a CoNLL file (for rasd eval-ner), "
+                             "a -DOCSTART- line before every 20 sentences, and stop")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        if args.write_dev:
+            write_dev_block(args.data, args.write_dev)
+            print(f"wrote the dev block to {args.write_dev}, a document mark every {DEV_DOCUMENT_SENTENCES} sentences")
+            return 0
+        silver = None
+        if args.silver:
+            if not args.silver.is_file():
+                raise CliError(f"no such file: {args.silver}")
+            silver = read_silver(args.silver, args.silver_sentences)
+        scores = train(args.data, args.out, args.reuse_clusters, args.actors, silver)
+    except TrainingError as e:
+        raise CliError(str(e)) from None
+    print(format_scores(scores))
+    return 0

@@ -1,0 +1,415 @@
+"""The learned event coder: trained models decide which sentences report a new, asserted event, of which
+sub-type, and a document-level decoder makes one event per sub-type, place and day.
+
+The rules stay, as candidate generators and as features: `read_document` reads the sentences as the rule
+coder does (triggers, cue words, attribution, dates, candidate events with their actors, places and counts).
+For every sentence, a linear model over lexical, cue, trigger, date, position and entity features gives the
+probability that it reports an event as news (not background, a tally, a plan, a threat, a denial, a
+hypothesis or a headline's restatement), and a second model its sub-type.  A sentence the models accept takes
+its facts (actors, place, date, fatalities) from the rules' candidate of that sentence when there is one, and
+otherwise from the same fact readers run at the sentence's most telling word.  Mentions of one incident are
+merged across sentences: ACLED's one event per sub-type, place and day.
+
+The models are numpy weight tables over named features (resources/events/model.npz, rasd.nlp.linear), trained
+by `rasd train-events` (rasd.train.events); inference needs numpy only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from rasd.events import (Reading, SentenceReading, _event_from_trigger, _own_copy, finish, read_document)
+from rasd.events.classify import NOT_PARTIES
+from rasd.events.facts import LINES, introduced_as_location, locative_starts
+from rasd.events.lexicon import EventLexicon, Trigger, TriggerMatch
+from rasd.events.merge import SEVERITY, family, fold_arrests_into_protests, merge
+from rasd.events.roles import is_target
+from rasd.model import Document, Event, Place
+from rasd.nlp.linear import LinearModel
+from rasd.resolve.actors import ActorRegistry
+from rasd.resolve.geo import haversine_km
+from rasd.resources import data_path
+from rasd.resources.countries import country_name
+from rasd.resources.taxonomy import TYPE_OF, VIOLENT_TYPES, Inter, Modality, SubEventType, interaction
+from rasd.text.arabic import clitic_variants
+
+MODEL_FILE = data_path("events", "model.npz")
+SAME_PLACE_KM = 25.0  # mentions of one incident name places this close (or one of them names no town)
+NONE = "none"
+UNIDENTIFIED_INTER = Inter.POLITICAL_MILITIAS  # ACLED codes unidentified armed groups as political militias
+
+
+def stem(norm: str) -> str:
+    """The most stripped reading of a word: the form features are counted under (وبالقصف → قصف)."""
+    return clitic_variants(norm)[-1]
+
+
+def sentence_features(reading: Reading, i: int, lex: EventLexicon) -> list[str]:
+    """The named features of one sentence of a read document."""
+    s = reading.sentences[i]
+    ctx = s.ctx
+    norms = [w.norm for w in ctx.words]
+    stems = [stem(n) for n in norms]
+    out = [f"w:{x}" for x in set(stems)]
+    out += [f"b:{a}_{b}" for a, b in set(zip(stems, stems[1:]))]
+    out += [f"cue:{name}" for name in lex.cues.matchers if name != "triggers" and lex.cues.has(name, norms, ctx.scope)]
+    out += [f"mod:{kind}" for _, _, kind in lex.find("modality", ctx.words, ctx.scope)]
+    out += [f"trig:{m.trigger.kind}" for m in lex.find_triggers(ctx.words, ctx.scope)]
+    for k in s.candidates:
+        event = reading.candidates[k].event
+        out += [f"cand:{event.sub_event_type}|{event.modality}", f"candtype:{event.event_type}|{event.modality}",
+                f"candmod:{event.modality}"]
+    out.append(_date_feature(reading.published, s))
+    out.append("pos:headline" if s.headline else f"pos:p{min(s.paragraph, 3)}")
+    for e in ctx.entities:
+        out.append(f"ent:{e.label}")
+        if e.actor:
+            out.append("ent:actor")
+    for p in ctx.spans["places"].within(s.sentence.start, s.sentence.end):
+        out.append(f"place:p{p.precision}")
+    for q in ctx.spans["quantities"].within(s.sentence.start, s.sentence.end):
+        out.append(f"qty:{q.unit}")
+    if s.attribution.sources:
+        out.append(f"src:{s.attribution.sources[0].kind}")
+    if s.attribution.hedges:
+        out.append("hedged")
+    out.append("bias")
+    return list(dict.fromkeys(out))
+
+
+def _date_feature(published: date | None, s: SentenceReading) -> str:
+    """How far back the sentence's date (its own, or the one it carries over) lies from publication."""
+    if published is None or s.when is None:
+        return "date:none"
+    days = (published - s.when[0]).days
+    if days < 0:
+        return "date:future"
+    for limit, name in ((0, "same"), (1, "day"), (7, "week"), (31, "month")):
+        if days <= limit:
+            return f"date:{name}"
+    return "date:old"
+
+
+def place_candidates(reading: Reading, i: int, anchor: int, lex: EventLexicon) -> list[tuple[Place, list[str]]]:
+    """The places an event told in sentence i may have happened at, each with its features: the sentence's own
+    places, those of the two sentences before it, the headline's, and the rest of the article's."""
+    s = reading.sentences[i]
+    ctx = s.ctx
+    places = ctx.spans["places"]
+    anchor_at = ctx.words[anchor].start if ctx.words else s.sentence.start
+    counts: dict[str, int] = {}
+    for p in places.items:
+        counts[p.name_en] = counts.get(p.name_en, 0) + 1
+    sources = [("same", s)] + [(f"before{k}", reading.sentences[i - k]) for k in (1, 2) if i - k >= 0]
+    if i > 0 and reading.sentences[0].headline:
+        sources.append(("headline", reading.sentences[0]))
+    sources += [("earlier", other) for other in reading.sentences[:max(0, i - 2)]]
+    sources += [("later", other) for other in reading.sentences[i + 1:]]
+    out: list[tuple[Place, list[str]]] = []
+    seen: set[tuple[str, float, float]] = set()
+    for where, other in sources:
+        named = places.within(other.sentence.start, other.sentence.end)
+        locative = locative_starts(other.ctx, lex) if named else set()
+        for p in named:
+            key = (p.name_en, p.lat, p.lon)
+            if key in seen or p.feature_code in LINES:
+                continue
+            seen.add(key)
+            features = [f"where:{where}", f"prec:{p.precision}", f"code:{p.feature_code or '-'}",
+                        f"count:{min(counts.get(p.name_en, 1), 3)}", f"where_prec:{where}|{p.precision}"]
+            if introduced_as_location(p, other.ctx, locative):
+                features.append("introduced")
+            if where == "same":
+                distance = abs(p.start - anchor_at)
+                features += [f"side:{'after' if p.start >= anchor_at else 'before'}",
+                             f"dist:{0 if distance < 20 else 1 if distance < 60 else 2 if distance < 150 else 3}"]
+            if p.country == ctx.country:
+                features.append("main_country")
+            if p.direction:
+                features.append("direction")
+            features.append("bias")
+            out.append((p, features))
+    return out
+
+
+@dataclass(frozen=True)
+class EventModels:
+    detector: LinearModel  # one class: the sentence reports a new, asserted event
+    sub_types: LinearModel  # which of the sub-types, given that it does
+    places: LinearModel  # one class: a candidate place is where the event happened
+    threshold: float  # sentences at or above this probability report an event
+    # one class: the event is right as coded, from its score and its source chain (fitted on the dev split)
+    calibration: LinearModel | None = None
+    # one class: a candidate is the event's actor1
+    roles: LinearModel | None = None
+
+    @classmethod
+    def load(cls, path: Path = MODEL_FILE) -> "EventModels":
+        with np.load(path, allow_pickle=False) as data:
+            optional = {name: LinearModel.from_arrays(data, name) if f"{name}_bias" in data else None
+                        for name in ("calibration", "roles")}
+            return cls(LinearModel.from_arrays(data, "detector"), LinearModel.from_arrays(data, "sub_types"),
+                       LinearModel.from_arrays(data, "places"), float(data["threshold"]), **optional)
+
+    def save(self, path: Path) -> None:
+        optional = {k: v for name in ("calibration", "roles") if getattr(self, name) is not None
+                    for k, v in getattr(self, name).arrays(name).items()}
+        np.savez_compressed(path, **self.detector.arrays("detector"), **self.sub_types.arrays("sub_types"),
+                            **self.places.arrays("places"), threshold=np.array(self.threshold), **optional)
+
+    def actor1(self, candidates: list[tuple[str, int | None, list[str]]]) -> tuple[str, int | None] | None:
+        """The candidate most likely to be actor1 (None without a roles model or candidates)."""
+        if self.roles is None or not candidates:
+            return None
+        name, inter_code, _ = max(candidates, key=lambda c: self.roles.probabilities(c[2])[0])
+        return name, inter_code
+
+    def confidence(self, event: Event, score: float) -> float:
+        """The probability that the event is right as coded: its score, calibrated with its source chain when
+        a calibration has been fitted (else the score itself)."""
+        if self.calibration is None:
+            return score
+        return float(self.calibration.probabilities(calibration_features(event, score))[0])
+
+    def place(self, candidates: list[tuple[Place, list[str]]]) -> Place | None:
+        """The candidate most likely to be where the event happened."""
+        if not candidates:
+            return None
+        return max(candidates, key=lambda c: self.places.probabilities(c[1])[0])[0]
+
+    def decide(self, features: list[str]) -> tuple[float, SubEventType, float]:
+        """(probability of an event, its most likely sub-type, that sub-type's probability)."""
+        p_event = float(self.detector.probabilities(features)[0])
+        p_sub = self.sub_types.probabilities(features)
+        best = int(np.argmax(p_sub))
+        return p_event, SubEventType(self.sub_types.classes[best]), float(p_sub[best])
+
+
+class LearnedCoder:
+    """The event coder of `--engine learned`: the rules read, trained models decide."""
+
+    def __init__(self, lexicon: EventLexicon, registry: ActorRegistry, models: EventModels):
+        self.lexicon = lexicon
+        self.registry = registry
+        self.models = models
+
+    def extract(self, doc: Document) -> None:
+        reading = read_document(doc, self.lexicon, self.registry)
+        mentions: list[tuple[int, Event, float]] = []  # (sentence order, event, probability)
+        for i, s in enumerate(reading.sentences):
+            p_event, sub_type, p_sub = self.decide(reading, i)
+            if p_event * p_sub < self.models.threshold:
+                continue
+            event = self._event_of(doc, reading, s, sub_type)
+            if event is not None:
+                event.confidence = p_event * p_sub
+                mentions.append((i, event, p_event * p_sub))
+        decoded = decode(mentions)
+        events = decoded + _statements_not_coded(reading, decoded, doc, self.lexicon)
+        finish(doc, reading, events, _claim_remap(reading, events), self.registry)
+        for event, (_, _, score) in zip(decoded, _strongest(mentions, decoded)):
+            event.confidence = round(self.models.confidence(event, score), 3)
+            event.sources.confidence = event.confidence
+
+    def decide(self, reading: Reading, i: int) -> tuple[float, SubEventType, float]:
+        """Whether sentence i reports an event, and of which sub-type (tools/compare_event_models.py puts other
+        sentence models here to compare them through the same decoding)."""
+        return self.models.decide(sentence_features(reading, i, self.lexicon))
+
+    def _event_of(self, doc: Document, reading: Reading, s: SentenceReading, sub_type: SubEventType) -> Event | None:
+        """The sentence's event with the decided sub-type: the rules' candidate of the sentence when they made one
+        of that sub-type (its actors, place, date and counts, gathered over the sentences that tell it); else one
+        read afresh for that sub-type at the sentence's most telling word, so that its roles fit the sub-type."""
+        made = [reading.candidates[k].event for k in s.candidates]
+        anchor = _anchor(s, self.lexicon)
+        chosen = next((e for e in made if e.sub_event_type == sub_type), None)
+        if chosen is not None:
+            event = _copy_event(chosen)
+        else:
+            related = next((e for e in made if family(e) == family(_stub(sub_type))), None) or (made[0] if made else None)
+            at = _word_at(s, doc.text.find(related.trigger, s.sentence.start, s.sentence.end)) \
+                if related is not None and related.trigger else anchor
+            trigger = Trigger("", (), sub_type, "noun")
+            made_now = _event_from_trigger(doc, s.ctx, self.lexicon, self.registry,
+                                           TriggerMatch(at, at + 1, at + 1, trigger), s.sentence,
+                                           reading.published, s.when)
+            if made_now is None:
+                return None
+            event = made_now[0]
+            event.sources = _own_copy(s.attribution)
+        event.event_type, event.sub_event_type = TYPE_OF[sub_type], sub_type
+        event.location = self.models.place(place_candidates(reading, reading.sentences.index(s), anchor,
+                                                            self.lexicon))
+        if sub_type == SubEventType.EXCESSIVE_FORCE_AGAINST_PROTESTERS and event.actor2 is not None and (
+                event.actor1 or "").startswith("Protesters"):
+            # the guide's roles: the force that fired is actor1, the protesters actor2
+            event.actor1, event.inter1, event.actor2, event.inter2 = event.actor2, event.inter2, event.actor1, event.inter1
+        chosen_actor = self.models.actor1(role_candidates(s, event, anchor, self.lexicon, self.registry))
+        if chosen_actor is not None and chosen_actor[0] != event.actor1:
+            if chosen_actor[0] == event.actor2:  # the rules had the sides the other way round
+                event.actor2, event.inter2 = event.actor1, event.inter1
+            event.actor1, event.inter1 = chosen_actor
+            event.interaction = interaction(event.inter1, event.inter2)
+        if event.actor1 is None and event.event_type in VIOLENT_TYPES:
+            # ACLED's convention for violence whose perpetrator the report does not name
+            country = event.location.country if event.location else s.ctx.country
+            event.actor1, event.inter1 = f"Unidentified Armed Group ({country_name(country)})", UNIDENTIFIED_INTER
+            event.interaction = interaction(event.inter1, event.inter2)
+        event.modality = Modality.ASSERTED
+        event.evidence = [(s.sentence.start, s.sentence.end)]
+        return event
+
+
+def _word_at(s: SentenceReading, offset: int) -> int:
+    """The index of the sentence's word that starts at (or covers) a character offset; 0 when none does."""
+    return next((k for k, w in enumerate(s.ctx.words) if w.start <= offset < w.end or w.start >= offset), 0)
+
+
+GENERIC_KINDS = ("Civilians", "Protesters", "Rioters", "Unidentified Armed Group", "Unidentified Military Forces")
+
+
+def role_candidates(s: SentenceReading, event: Event, anchor: int, lex: EventLexicon,
+                    registry: ActorRegistry) -> list[tuple[str, int | None, list[str]]]:
+    """Who may be the event's actor1, each with its inter code and features: the sides the rules gave it, every
+    registry actor the sentence names (reporters and monitors aside), and an unidentified armed group."""
+    ctx = s.ctx
+    anchor_at = ctx.words[anchor].start if ctx.words else s.sentence.start
+    fam = family(event)
+    found: dict[str, tuple[int | None, list[str]]] = {}
+
+    def add(name: str, inter_code: int | None, features: list[str]) -> None:
+        kind = next((k for k in GENERIC_KINDS if name.startswith(f"{k} (")), None)
+        actor = registry.get(name)
+        kind = kind or (actor.type if actor is not None else "unknown")
+        known = found.setdefault(name, (inter_code, [f"kind:{kind}", f"fam_kind:{fam}|{kind}", "bias"]))
+        known[1].extend(f for f in features if f not in known[1])
+
+    for role, name, inter_code in (("actor1", event.actor1, event.inter1), ("actor2", event.actor2, event.inter2),
+                                   ("assoc1", event.assoc_actor_1, None), ("assoc2", event.assoc_actor_2, None)):
+        if name:
+            add(name, inter_code, [f"rule:{role}", f"fam_rule:{fam}|{role}"])
+    first = True
+    for e in ctx.entities:
+        actor = registry.get(e.actor) if e.actor else None
+        if actor is None or actor.type in NOT_PARTIES:
+            continue
+        side = "before" if e.end <= anchor_at else "after"
+        features = [f"side:{side}", f"fam_side:{fam}|{side}"]
+        if first:
+            features.append("first_named")
+            first = False
+        if is_target(e, ctx, lex):
+            features.append("target_cue")
+        if actor.country and actor.country == ctx.country:
+            features.append("home")
+        add(actor.name_en, actor.acled_inter, features)
+    country = event.location.country if event.location else ctx.country
+    add(f"Unidentified Armed Group ({country_name(country)})", UNIDENTIFIED_INTER, ["fallback"])
+    return [(name, inter_code, features) for name, (inter_code, features) in found.items()]
+
+
+def calibration_features(event: Event, score: float) -> list[str]:
+    """What the confidence of an event is read from: its model score (in tenths), who first said it, whether it
+    is hedged, and how precisely it is placed."""
+    chain = event.sources.sources
+    return [f"score:{min(int(score * 10), 9)}", f"src:{chain[0].kind if chain else 'none'}",
+            f"hedged:{bool(event.sources.hedges)}", f"prec:{event.location.precision if event.location else 0}",
+            "bias"]
+
+
+def _stub(sub_type: SubEventType) -> Event:
+    return Event(TYPE_OF[sub_type], sub_type, [])
+
+
+def _copy_event(event: Event) -> Event:
+    copy = Event(**{k: getattr(event, k) for k in event.__dataclass_fields__})
+    copy.sources = _own_copy(event.sources)
+    copy.quantities = list(event.quantities)
+    copy.weapons = list(event.weapons)
+    return copy
+
+
+def _anchor(s: SentenceReading, lex: EventLexicon) -> int:
+    """The word the sentence's event is read around: its first trigger word, else its first cue word of a kind
+    of violence or protest, else its first word."""
+    found = lex.find_triggers(s.ctx.words, s.ctx.scope)
+    if found:
+        return found[0].start
+    return 0
+
+
+def _statements_not_coded(reading: Reading, events: list[Event], doc: Document, lex: EventLexicon) -> list[Event]:
+    """What the rules read as events that did not happen or are not news (negated, future, conditional,
+    hypothetical, background, tallies, habits), in sentences the models coded nothing from: kept with their
+    modality, as the rules coder keeps them, never as events."""
+    covered = {start for event in events for start, _ in event.evidence}
+    candidates = [c for c in reading.candidates if c.event.modality != Modality.ASSERTED]
+    fold_arrests_into_protests(candidates, doc, lex)
+    statements, _ = merge(candidates)
+    return [e for e in statements if not any(start in covered for start, _ in e.evidence)]
+
+
+def decode(mentions: list[tuple[int, Event, float]]) -> list[Event]:
+    """One event per sub-type family, place and day: a mention joins an earlier event of its family whose day it
+    shares (or either day is unknown) and whose place is within SAME_PLACE_KM (or either names no town)."""
+    events: list[Event] = []
+    for _, event, _ in mentions:
+        target = next((e for e in events if _same_incident(e, event)), None)
+        if target is None:
+            events.append(event)
+        else:
+            _absorb(target, event)
+    return events
+
+
+def _same_incident(a: Event, b: Event) -> bool:
+    if family(a) != family(b):
+        return False
+    if a.event_date and b.event_date and a.event_date != b.event_date and min(a.time_precision or 3,
+                                                                              b.time_precision or 3) == 1:
+        return False
+    la, lb = a.location, b.location
+    if la is None or lb is None or 3 in (la.precision, lb.precision):
+        return True
+    return la.name_en == lb.name_en or haversine_km(la.lat, la.lon, lb.lat, lb.lon) <= SAME_PLACE_KM
+
+
+def _absorb(into: Event, other: Event) -> None:
+    if SEVERITY.get(other.sub_event_type, -1) > SEVERITY.get(into.sub_event_type, -1) >= 0:
+        # a protest that the police then broke up is one protest with intervention, as ACLED codes it
+        into.event_type, into.sub_event_type = other.event_type, other.sub_event_type
+    into.evidence = sorted(set(into.evidence) | set(other.evidence))
+    if other.location is not None and (into.location is None or other.location.precision < into.location.precision):
+        into.location = other.location
+    if other.fatalities is not None:
+        into.fatalities = max(into.fatalities or 0, other.fatalities)
+    for name in ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2", "inter1", "inter2", "interaction"):
+        if getattr(into, name) is None and getattr(other, name) is not None:
+            setattr(into, name, getattr(other, name))
+    if other.time_precision is not None and (into.time_precision is None or other.time_precision < into.time_precision):
+        into.event_date, into.time_precision = other.event_date, other.time_precision
+
+
+def _claim_remap(reading: Reading, events: list[Event]) -> dict[int, int]:
+    """Claims pointed at the rules' candidates; after decoding, each candidate index maps to the event whose
+    evidence holds the candidate's sentence."""
+    remap = {}
+    for k, candidate in enumerate(reading.candidates):
+        for j, event in enumerate(events):
+            if any(start == candidate.sentence for start, _ in event.evidence):
+                remap[k] = j
+                break
+    return remap
+
+
+def _strongest(mentions: list[tuple[int, Event, float]], events: list[Event]) -> list[tuple[int, Event, float]]:
+    """For each decoded event, its most probable mention."""
+    out = []
+    for event in events:
+        starts = {start for start, _ in event.evidence}
+        mine = [m for m in mentions if m[1].evidence[0][0] in starts]
+        out.append(max(mine, key=lambda m: m[2]))
+    return out

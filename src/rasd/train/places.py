@@ -1,0 +1,33 @@
+"""Training the learned place filter (`rasd train-places`): every place the resolver finds in the real-news
+gold's train split is an example, kept when it overlaps a toponym the gold marks (placed or not)."""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from rasd.nlp.linear import LinearModel
+from rasd.resolve.place_filter import PlaceFilter, place_features
+from rasd.runner.pipeline import DEFAULT_ORDER, INPUT_FIELDS, Pipeline
+from rasd.runner.resources import Resources
+from rasd.train.events import Example, _binary, _indexed, gold_document
+
+
+def place_examples(records: Iterable[dict]) -> list[Example]:
+    pipeline = Pipeline.of(DEFAULT_ORDER[1:DEFAULT_ORDER.index("places") + 1], Resources(filter_places=False),
+                           given=(*INPUT_FIELDS, "text", "id"))
+    out = []
+    for record in records:
+        doc = pipeline(gold_document(record))
+        countries = Counter(p.country for p in doc.places)
+        names = Counter(p.name_en for p in doc.places)
+        toponyms = record["places"] + record["toponyms"]
+        for place in doc.places:
+            here = any(min(place.end, t["end"]) > max(place.start, t["start"]) for t in toponyms)
+            out.append(Example(place_features(doc, place, countries, names), "here" if here else "none", record["id"]))
+    return out
+
+
+def fit(examples: list[Example], threshold: float, c: float = 0.3) -> PlaceFilter:
+    """Balanced classes: the few false places weigh as much as the many right ones."""
+    model: LinearModel = _binary(examples, _indexed(examples), c, balanced=True)
+    return PlaceFilter(model, threshold)

@@ -1,0 +1,111 @@
+"""The learned event coder: the shipped model codes real-looking reports, the decoder keeps one event per
+incident, and the training code path fits a model that the coder loads (trained here on a few examples)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import rasd
+from rasd.events.learned import EventModels, LearnedCoder, decode
+from rasd.events.lexicon import event_lexicon
+from rasd.ingest import document_from_text
+from rasd.model import Event, Place
+from rasd.resolve.actors import actor_registry
+from rasd.resources.taxonomy import EventType, Modality, SubEventType
+from rasd.runner.pipeline import Pipeline
+from rasd.runner.resources import Resources
+
+SYNTHETIC = Path(__file__).resolve().parent.parent / "gold" / "synthetic"
+
+
+def _learned(text: str, published: str = "2018-03-02"):
+    pipeline = Pipeline.default(Resources(event_engine="learned"))
+    return pipeline(document_from_text(text, published=published))
+
+
+def test_the_shipped_model_codes_an_air_strike_on_a_town_with_its_day_and_dead():
+    doc = _learned("قتل سبعة مدنيين فجر اليوم في غارات جوية شنتها طائرات حربية على بلدة سرمين في ريف إدلب، "
+                   "بحسب المرصد السوري لحقوق الإنسان.")
+    [event] = doc.events
+    assert (event.event_type, event.sub_event_type) == (EventType.EXPLOSIONS_REMOTE_VIOLENCE,
+                                                       SubEventType.AIR_DRONE_STRIKE)
+    assert event.location is not None and event.location.name_en == "Sarmin"
+    assert event.event_date == "2018-03-02" and event.fatalities == 7
+    assert 0 < event.confidence <= 1 and event.sources.confidence == event.confidence
+
+
+def test_the_shipped_model_codes_no_event_for_a_plan_or_a_call():
+    doc = _learned("دعت الأمم المتحدة إلى وقف الغارات فوراً، فيما يعتزم وزراء الخارجية عقد اجتماع الأسبوع المقبل "
+                   "لبحث الأزمة.")
+    # the strikes the UN calls to stop are kept as a statement, never as a fact
+    assert [e.modality for e in doc.events] == [Modality.HYPOTHETICAL]
+
+
+def _event(sub_type: SubEventType, place: tuple[str, float, float, int] | None, day: str, sentence: int) -> Event:
+    location = Place(0, 0, "", "", place[0], place[1], place[2], "SY", precision=place[3]) if place else None
+    from rasd.resources.taxonomy import TYPE_OF
+
+    return Event(TYPE_OF[sub_type], sub_type, [(sentence * 100, sentence * 100 + 50)], location=location,
+                 event_date=day, time_precision=1)
+
+
+def test_the_decoder_makes_one_event_of_the_mentions_of_one_incident_and_two_of_two_places():
+    sarmin, idlib, aleppo = ("Sarmin", 35.904, 36.725, 1), ("Idlib", 35.93, 36.63, 3), ("Aleppo", 36.2, 37.16, 1)
+    strike = SubEventType.AIR_DRONE_STRIKE
+    mentions = [(0, _event(strike, sarmin, "2018-03-02", 0), 0.9),
+                (1, _event(strike, idlib, "2018-03-02", 1), 0.8),  # the province: the same incident, told wider
+                (2, _event(strike, aleppo, "2018-03-02", 2), 0.7)]  # another town: another event
+    events = decode(mentions)
+    assert [e.location.name_en for e in events] == ["Sarmin", "Aleppo"]
+    assert events[0].evidence == [(0, 50), (100, 150)]
+
+
+def test_a_model_trained_on_a_few_sentences_loads_and_codes(tmp_path):
+    pytest.importorskip("sklearn")
+    from rasd.train.events import fit, synthetic_examples
+
+    lex, registry = event_lexicon(), actor_registry()
+    records = []
+    for name in ("positives.jsonl", "negatives.jsonl"):
+        with open(SYNTHETIC / name, encoding="utf-8") as handle:
+            lines = [json.loads(line) for line in handle]
+        for label in ("Air/drone strike", "Arrests", "none"):
+            records += [r for r in lines if r["label"] == label][:20]
+    examples = synthetic_examples(records, lex, registry)
+    assert {e.label for e in examples} >= {"Air/drone strike", "Arrests", "none"}
+    places = [e for e in examples if e.label != "none"][:4]  # any examples will do to test the code path
+    models = fit(examples, [type(p)(["bias", "prec:1"], "here", "x") for p in places]
+                 + [type(p)(["bias", "prec:3"], "none", "x") for p in places], threshold=0.2)
+    path = tmp_path / "model.npz"
+    models.save(path)
+    loaded = EventModels.load(path)
+    assert loaded.sub_types.classes == models.sub_types.classes and loaded.threshold == pytest.approx(0.2)
+    coder = LearnedCoder(lex, registry, loaded)
+    doc = rasd.runner.pipeline.Pipeline.of(["clean", "language", "segment", "entities", "actors", "places"])(
+        document_from_text("اعتقلت قوات الأمن أمس خمسة أشخاص في مدينة حمص.", published="2018-03-02"))
+    coder.extract(doc)
+    assert all(e.sub_event_type in loaded.sub_types.classes for e in doc.events)
+
+
+def test_a_protest_the_police_broke_up_the_next_sentence_is_one_protest_with_intervention():
+    doc = _learned("تظاهر مئات المحتجين أمس أمام مبنى محافظة البصرة احتجاجا على انقطاع الكهرباء.\n"
+                   "وفرقت قوات الأمن المتظاهرين بالغاز المسيل للدموع واعتقلت عددا منهم.", published="2026-07-22")
+    [event] = [e for e in doc.events if e.modality == Modality.ASSERTED]
+    assert event.sub_event_type == SubEventType.PROTEST_WITH_INTERVENTION
+    assert (event.actor1, event.actor2) == ("Protesters (Iraq)", "Police Forces of Iraq")
+    assert event.event_date == "2026-07-21" and len(event.evidence) == 2
+
+
+def test_the_shipped_model_codes_the_sample_meeting_and_drone_shipment():
+    from conftest import SPUTNIK
+
+    doc = _learned(SPUTNIK.read_text(encoding="utf-8"), published="2026-11-20")
+    asserted = [e for e in doc.events if e.modality == Modality.ASSERTED]
+    [meeting] = [e for e in asserted if e.sub_event_type == SubEventType.AGREEMENT]
+    assert {meeting.actor1, meeting.actor2} == {"Hayat Tahrir al-Sham", "Turkistan Islamic Party"}
+    assert meeting.location.name_en.startswith("Jisr") and meeting.event_date == "2026-11-20"
+    [drones] = [e for e in asserted if any(q.value == 200 for q in e.quantities)]
+    assert (drones.sub_event_type, drones.actor1) == (SubEventType.OTHER, "Hayat Tahrir al-Sham")
+    assert drones.event_date == "2026-11-13"

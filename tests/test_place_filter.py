@@ -1,0 +1,25 @@
+"""The learned place filter drops ordinary words the resolver took for villages abroad and keeps real places."""
+from __future__ import annotations
+
+import rasd
+from rasd.runner.pipeline import Pipeline
+from rasd.runner.resources import Resources
+from rasd.ingest import document_from_text
+
+PRETEXT = "رفضت الحكومة الطلب بحجة الظروف الأمنية في البلاد."  # بحجة: "on the pretext of", not Hajjah in Yemen
+
+
+def _places(text: str, filter_places: bool) -> list[tuple[str, str]]:
+    pipeline = Pipeline.default(Resources(filter_places=filter_places))
+    doc = pipeline(document_from_text(text, published="2018-03-02"))
+    return [(p.name_en, p.country) for p in doc.places]
+
+
+def test_the_filter_drops_an_ordinary_word_the_resolver_read_as_a_town_abroad():
+    assert ("Hajjah", "YE") in _places(PRETEXT, filter_places=False)
+    assert _places(PRETEXT, filter_places=True) == []
+
+
+def test_the_filter_keeps_the_same_name_where_it_is_a_place():
+    doc = rasd.analyze("قصفت طائرات التحالف مواقع للحوثيين في محافظة حجة شمال غربي اليمن.", published="2018-03-02")
+    assert ("Hajjah", "YE") in [(p.name_en, p.country) for p in doc.places]
