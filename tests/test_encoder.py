@@ -104,9 +104,13 @@ def test_tokenizer_gives_the_engines_ids(tmp_path, e5, encoder_cache):
 
     tokenizer = E5Tokenizer.load(encoder_cache / "tokenizer")
     engine = _engine_tokenizer(tmp_path, e5)
-    ours = tokenizer.encode(SENTENCES)
+    ours = [tokenizer.encode([text])[0] for text in SENTENCES]  # one by one: most take the common vocabulary
+    assert "_full" in vars(tokenizer)  # the emoji, the CJK and the runes needed the whole one
     for text, ids in zip(SENTENCES, ours):
         assert ids == engine(text), text
+    assert tokenizer.encode(SENTENCES) == ours  # the whole vocabulary gives the same ids
+    arabic = E5Tokenizer.load(encoder_cache / "tokenizer")
+    assert arabic.encode(SENTENCES[:3]) == ours[:3] and "_full" not in vars(arabic)
     assert ours[-1] == [0, 6, 2]  # an empty text is "▁"
     assert ours[10].count(e5.unk_id) >= 4  # one <unk> per unknown character (𠀀𠀁 ᚠᚡ at least), as the engine gives
     assert len(ours[0]) > 20
@@ -320,6 +324,7 @@ def test_compact_weights_round_trip(tmp_path):
     error = np.abs(back["l0.q.w"] - weights["l0.q.w"]).max(axis=1) / np.abs(weights["l0.q.w"]).max(axis=1)
     assert error.max() <= 0.5 / 127 + 1e-6  # int8, one scale per output row
     assert np.allclose(back["emb.pos"], weights["emb.pos"], atol=1e-3)
+    assert list(read_compact(tmp_path, prefix="head.")[0]) == ["head.w"]
 
 
 def test_news_articles_are_taken_in_turns_without_the_gold(tmp_path):

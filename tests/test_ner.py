@@ -246,3 +246,16 @@ def test_hf_backend_with_tiny_model(tmp_path):
     model_entities = [e for e in doc.entities if e.source == "model"]
     assert model_entities and all(e.label == "LOC" for e in model_entities)
     assert {"دمشق", "حلب"} <= {e.text for e in model_entities}
+
+
+def test_silver_sentences_without_document_marks(tmp_path, capsys):
+    from rasd.nlp.ner.silver import read_silver
+
+    path = tmp_path / "silver.conll"
+    path.write_text("-DOCSTART- O\n\nقال O\nماكرون B-PER\n\nفي O\nباريس B-LOC\n\n-DOCSTART- O\n\nحلب B-LOC\n",
+                    encoding="utf-8")
+    assert read_silver(path) == [[("قال", "O"), ("ماكرون", "B-PER")], [("في", "O"), ("باريس", "B-LOC")],
+                                 [("حلب", "B-LOC")]]
+    assert read_silver(path, 2) == read_silver(path)[:2]
+    assert cli_main(["train-ner", "--silver", str(tmp_path / "missing.conll"), "--out", str(tmp_path / "m")]) == 3
+    assert "no such file" in capsys.readouterr().err

