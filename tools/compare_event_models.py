@@ -163,7 +163,7 @@ def main() -> None:
         embeddings.vectors.pop(text, None)
     dev_seconds = embeddings.ensure(dev_texts)
     for label, kind in (("(b) sparse", "sparse"), ("(c) e5", "dense"), ("(d) sparse + e5", "both")):
-        for c_detector, c_sub_types in ((0.1, 1.0), (0.3, 1.0), (1.0, 3.0)):
+        for c_detector, c_sub_types in ((0.1, 1.0), (0.3, 1.0), (1.0, 3.0), (3.0, 10.0)):
             coder = ComparedCoder(fit(kind, examples, vectors, c_detector, c_sub_types), embeddings)
             started = time.perf_counter()
             for doc in documents:
