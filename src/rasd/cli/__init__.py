@@ -11,6 +11,8 @@ import sys
 COMMANDS: dict[str, tuple[str, str]] = {
     "analyze": ("rasd.cli.analyze", "analyse files, directories or stdin into the database"),
     "watch": ("rasd.cli.watch", "analyse what is new in feeds, URL lists and folders, pass after pass"),
+    "corpus": ("rasd.cli.corpus", "update (or rebuild) near-duplicates, stories and merged events"),
+    "stories": ("rasd.cli.stories", "list the stories, or show one with its articles and merged events"),
     "show": ("rasd.cli.show", "print one stored document"),
     "search": ("rasd.cli.search", "full-text search over clean text"),
     "export": ("rasd.cli.export", "export the database as JSONL, ACLED CSV, GeoJSON or Parquet"),

@@ -1,0 +1,131 @@
+"""Stories: articles about one story within a window of days, clustered as they arrive.
+
+A new article is compared with the stories that share one of its keys (top terms, actors, places) on a day
+within `WINDOW_DAYS` of its own (an indexed look-up in `story_keys`), and joins the most similar one if the
+similarity reaches `JOIN_THRESHOLD`; otherwise it starts a story.  Nothing already clustered is recomputed: a
+story keeps a bounded profile (summed tf-idf term weights, counts of actors, places and event types) that each
+article it takes in adds to.  A copy of a stored article joins its original's story.
+"""
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from rasd.corpus.articles import Article, tf
+
+WINDOW_DAYS = 7
+ARTICLE_TERMS = 40  # the heaviest terms of an article's vector
+STORY_TERMS = 120  # the heaviest summed terms a story keeps
+KEY_TERMS = 8  # the article's terms that find candidate stories
+STORY_ENTITIES = 12  # the most frequent actors, places and event types a story is compared on
+CANDIDATES = 40  # stories compared with an article, those sharing the most keys
+# similarity = the weighted sum of the text's cosine and the overlaps of actors, places and event types
+# (tuned on the story windows w1 and w2, see MEASUREMENTS.md)
+WEIGHTS = {"text": 0.7, "actors": 0.1, "places": 0.1, "types": 0.1}
+JOIN_THRESHOLD = 0.3
+
+
+@dataclass
+class Profile:
+    terms: dict[str, float]
+    actors: Counter
+    places: Counter
+    types: Counter
+
+    @classmethod
+    def loads(cls, text: str) -> "Profile":
+        d = json.loads(text)
+        return cls(d["terms"], Counter(d["actors"]), Counter(d["places"]), Counter(d["types"]))
+
+    def dumps(self) -> str:
+        return json.dumps({"terms": self.terms, "actors": self.actors, "places": self.places, "types": self.types},
+                          ensure_ascii=False, sort_keys=True)
+
+    def add(self, other: "Profile") -> None:
+        terms = Counter(self.terms)
+        terms.update(other.terms)
+        self.terms = {t: round(w, 4) for t, w in terms.most_common(STORY_TERMS)}
+        for mine, theirs in ((self.actors, other.actors), (self.places, other.places), (self.types, other.types)):
+            mine.update(theirs)
+
+
+def article_profile(conn: sqlite3.Connection, article: Article, words: list[str], documents: int) -> Profile:
+    """The article's unit tf-idf vector (its heaviest terms) and its actors, places and event types.  Document
+    frequencies are those of the articles before it; this one's are added after."""
+    counts = article.term_counts(words)
+    df = dict(_chunked(conn, "SELECT term, df FROM corpus_terms WHERE term IN ({})", list(counts)))
+    weights = {t: tf(n) * (math.log((documents + 1) / (df.get(t, 0) + 1)) + 1) for t, n in counts.items()}
+    top = sorted(weights.items(), key=lambda tw: (-tw[1], tw[0]))[:ARTICLE_TERMS]
+    norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
+    conn.executemany("INSERT INTO corpus_terms(term, df) VALUES (?, 1) ON CONFLICT(term) DO UPDATE SET df = df + 1",
+                     [(t,) for t in counts])
+    return Profile({t: w / norm for t, w in top}, Counter(article.actors), Counter(article.places),
+                   Counter(r.sub_event_type for r in article.reports))
+
+
+def similarity(article: Profile, story: Profile) -> float:
+    norm = math.sqrt(sum(w * w for w in story.terms.values())) or 1.0
+    text = sum(w * story.terms.get(t, 0.0) for t, w in article.terms.items()) / norm
+    return (WEIGHTS["text"] * text + WEIGHTS["actors"] * _overlap(article.actors, story.actors)
+            + WEIGHTS["places"] * _overlap(article.places, story.places)
+            + WEIGHTS["types"] * _overlap(article.types, story.types))
+
+
+def _overlap(mine: Counter, story: Counter) -> float:
+    """Jaccard overlap of the article's set with the story's most frequent members."""
+    if not mine or not story:
+        return 0.0
+    theirs = {k for k, _ in story.most_common(STORY_ENTITIES)}
+    return len(set(mine) & theirs) / len(set(mine) | theirs)
+
+
+def assign(conn: sqlite3.Connection, article: Article, profile: Profile, original_story: int | None) -> int:
+    """The story the article joins (or starts); its profile, days and keys are updated."""
+    story = original_story if original_story is not None else _best_story(conn, article, profile)
+    if story is None:
+        story = conn.execute(
+            "INSERT INTO stories(title, first_day, last_day, documents, profile) VALUES (?, ?, ?, 1, ?)",
+            (article.title or None, article.day, article.day, profile.dumps())).lastrowid
+    else:
+        row = conn.execute("SELECT profile FROM stories WHERE id = ?", (story,)).fetchone()
+        merged = Profile.loads(row["profile"])
+        merged.add(profile)
+        conn.execute("UPDATE stories SET profile = ?, documents = documents + 1, first_day = min(first_day, ?),"
+                     " last_day = max(last_day, ?) WHERE id = ?", (merged.dumps(), article.day, article.day, story))
+    conn.executemany("INSERT OR IGNORE INTO story_keys(key, day, story) VALUES (?, ?, ?)",
+                     [(k, article.day, story) for k in _keys(profile)])
+    return story
+
+
+def _keys(profile: Profile) -> list[str]:
+    top = sorted(profile.terms, key=lambda t: (-profile.terms[t], t))[:KEY_TERMS]
+    return [f"t:{t}" for t in top] + [f"a:{a}" for a in profile.actors] + [f"p:{p}" for p in profile.places]
+
+
+def _best_story(conn: sqlite3.Connection, article: Article, profile: Profile) -> int | None:
+    keys = _keys(profile)
+    if not keys:
+        return None
+    day = date.fromisoformat(article.day)
+    low, high = (day - timedelta(days=WINDOW_DAYS)).isoformat(), (day + timedelta(days=WINDOW_DAYS)).isoformat()
+    ids = [r[0] for r in conn.execute(
+        f"SELECT story FROM story_keys WHERE key IN ({','.join('?' * len(keys))}) AND day BETWEEN ? AND ?"
+        " GROUP BY story ORDER BY count(DISTINCT key) DESC, story DESC LIMIT ?", (*keys, low, high, CANDIDATES))]
+    best, best_score = None, JOIN_THRESHOLD
+    for row in _chunked(conn, "SELECT id, profile FROM stories WHERE id IN ({})", ids):
+        score = similarity(profile, Profile.loads(row["profile"]))
+        if score >= best_score and (best is None or score > best_score or row["id"] > best):
+            best, best_score = row["id"], score
+    return best
+
+
+def _chunked(conn: sqlite3.Connection, sql: str, values: list) -> list[sqlite3.Row]:
+    out: list[sqlite3.Row] = []
+    for i in range(0, len(values), 500):
+        chunk = values[i:i + 500]
+        out += conn.execute(sql.format(",".join("?" * len(chunk))), chunk).fetchall()
+    return out
