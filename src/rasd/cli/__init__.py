@@ -18,6 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("rasd.cli.export", "export the database as JSONL, ACLED CSV, GeoJSON or Parquet"),
     "bench": ("rasd.cli.bench", "benchmark the pipeline on generated articles"),
     "eval": ("rasd.cli.eval", "score the pipeline against a gold JSONL file"),
+    "eval-stories": ("rasd.cli.eval_stories", "score stories and merged events on the annotated story windows"),
     "eval-ner": ("rasd.cli.eval_ner", "score NER on a CoNLL-style file (conlleval counting)"),
     "train-ner": ("rasd.cli.train_ner", "train the NER model from the shared corpora"),
     "train-events": ("rasd.cli.train_events", "train the learned event coder from the real-news gold"),

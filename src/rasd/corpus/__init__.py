@@ -40,6 +40,7 @@ class Corpus:
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
         self.signatures = duplicates.Signatures()
+        self.profiles = stories.Profiles()
         self.documents = conn.execute("SELECT count(*) FROM corpus_documents").fetchone()[0]
 
     def update(self) -> list[Placed]:
@@ -58,11 +59,11 @@ class Corpus:
         for table in CORPUS_TABLES:
             self.conn.execute(f"DELETE FROM {table}")
         self.documents = 0
+        self.profiles.clear()
         return self.update()
 
     def add(self, article: Article) -> Placed:
-        words = article.words()
-        shingles = article.shingles(words)
+        shingles = article.shingles()
         signature = self.signatures(shingles)
         keys = duplicates.band_keys(signature)
         copy = duplicates.find_original(self.conn, signature, keys, len(shingles))
@@ -70,8 +71,8 @@ class Corpus:
                                      (copy.doc_id,)).fetchone() if copy else None
         if original is not None and not article.dated:  # an undated copy carries its original's news
             article.day, article.dated = original["day"], True
-        profile = stories.article_profile(self.conn, article, words, self.documents)
-        story = stories.assign(self.conn, article, profile, original["story"] if original else None)
+        profile = stories.article_profile(self.conn, article, self.documents)
+        story = stories.assign(self.conn, self.profiles, article, profile, original["story"] if original else None)
         source = original["source"] if original else independent_source(article.outlet, article.doc_id)
         self.conn.execute(
             "INSERT INTO corpus_documents(doc_id, seq, day, outlet, shingles, minhash, duplicate_of, source, story)"

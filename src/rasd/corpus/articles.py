@@ -43,30 +43,28 @@ class Article:
     dated: bool  # whether `day` is the article's own (published or an event's date), not the day it was stored
     outlet: str | None
     title: str
-    text: str
     actors: frozenset[str] = frozenset()
     places: frozenset[str] = frozenset()
     reports: list[Report] = field(default_factory=list)
+    # the normalised words of the text and the search stem of each (rasd.store.rows): the search index's row
+    words: list[str] = field(default_factory=list)
+    stems: list[str] = field(default_factory=list)
 
-    def words(self) -> list[str]:
-        return [t.norm for t in tokenize(self.text) if t.norm[:1].isalnum()]
-
-    def shingles(self, words: list[str]) -> list[bytes]:
+    def shingles(self) -> list[bytes]:
         """The distinct word shingles of the text (all its words when it has fewer than a shingle's)."""
+        words = self.words
         if len(words) < SHINGLE_WORDS:
             return [" ".join(words).encode()] if words else []
         return list({" ".join(words[i:i + SHINGLE_WORDS]).encode() for i in range(len(words) - SHINGLE_WORDS + 1)})
 
-    def term_counts(self, words: list[str]) -> Counter:
+    def term_counts(self) -> Counter:
         """Content-word stems, the title's counted twice."""
         counts: Counter = Counter()
         title = [t.norm for t in tokenize(self.title) if t.norm[:1].isalpha()]
-        for weight, seq in ((1, words), (2, title)):
-            for w in seq:
-                if w[:1].isalpha() and w not in STOPWORDS:
-                    stem = search_stem(w)
-                    if len(stem) >= MIN_TERM_CHARS and stem not in STOPWORDS:
-                        counts[stem] += weight
+        for weight, words, stems in ((1, self.words, self.stems), (2, title, [search_stem(w) for w in title])):
+            for w, stem in zip(words, stems):
+                if w[:1].isalpha() and w not in STOPWORDS and len(stem) >= MIN_TERM_CHARS and stem not in STOPWORDS:
+                    counts[stem] += weight
         return counts
 
 
@@ -89,10 +87,16 @@ def _article(conn: sqlite3.Connection, d: sqlite3.Row) -> Article:
     places = frozenset(r[0] for r in conn.execute(
         "SELECT DISTINCT name_en FROM places WHERE doc_id = ? AND name_en IS NOT NULL", (doc_id,)))
     reports = list(_reports(conn, doc_id, d["outlet"]))
+    search = conn.execute("SELECT doc_id, body, stems FROM documents_fts WHERE rowid = ?", (d["seq"],)).fetchone()
+    if search is not None and search["doc_id"] == doc_id:
+        words, stems = search["body"].split(), search["stems"].split()
+    else:  # a database whose search rows were written before they took their document's rowid
+        words = [t.norm for t in tokenize(d["text"]) if t.norm[:1].isalnum()]
+        stems = [search_stem(w) for w in words]
     dates = sorted(r.event_date for r in reports if r.event_date)
     day = d["published"] or (dates[0] if dates else d["created_at"][:10])
     return Article(doc_id=doc_id, seq=d["seq"], day=day, dated=bool(d["published"] or dates), outlet=d["outlet"],
-                   title=d["title"] or "", text=d["text"], actors=actors, places=places, reports=reports)
+                   title=d["title"] or "", actors=actors, places=places, reports=reports, words=words, stems=stems)
 
 
 def _reports(conn: sqlite3.Connection, doc_id: str, outlet: str | None) -> Iterator[Report]:

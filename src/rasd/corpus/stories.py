@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
-from collections import Counter
-from dataclasses import dataclass
+from collections import Counter, OrderedDict
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from rasd.corpus.articles import Article, tf
@@ -22,11 +22,12 @@ ARTICLE_TERMS = 40  # the heaviest terms of an article's vector
 STORY_TERMS = 120  # the heaviest summed terms a story keeps
 KEY_TERMS = 8  # the article's terms that find candidate stories
 STORY_ENTITIES = 12  # the most frequent actors, places and event types a story is compared on
-CANDIDATES = 40  # stories compared with an article, those sharing the most keys
+CANDIDATES = 20  # stories compared with an article, those sharing the most keys
+CACHED_PROFILES = 4096  # story profiles kept in memory, the most recently used
 # similarity = the weighted sum of the text's cosine and the overlaps of actors, places and event types
 # (tuned on the story windows w1 and w2, see MEASUREMENTS.md)
-WEIGHTS = {"text": 0.7, "actors": 0.1, "places": 0.1, "types": 0.1}
-JOIN_THRESHOLD = 0.3
+WEIGHTS = {"text": 0.85, "actors": 0.05, "places": 0.05, "types": 0.05}
+JOIN_THRESHOLD = 0.2
 
 
 @dataclass
@@ -35,6 +36,10 @@ class Profile:
     actors: Counter
     places: Counter
     types: Counter
+    norm: float = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self.norm = math.sqrt(sum(w * w for w in self.terms.values())) or 1.0
 
     @classmethod
     def loads(cls, text: str) -> "Profile":
@@ -49,14 +54,47 @@ class Profile:
         terms = Counter(self.terms)
         terms.update(other.terms)
         self.terms = {t: round(w, 4) for t, w in terms.most_common(STORY_TERMS)}
+        self.norm = math.sqrt(sum(w * w for w in self.terms.values())) or 1.0
         for mine, theirs in ((self.actors, other.actors), (self.places, other.places), (self.types, other.types)):
             mine.update(theirs)
 
 
-def article_profile(conn: sqlite3.Connection, article: Article, words: list[str], documents: int) -> Profile:
+class Profiles:
+    """Story profiles as stored, the most recently used kept parsed in memory (bounded).  A kept profile is used
+    only while its story's article count is the stored one, so a profile another writer changed is read again."""
+
+    def __init__(self) -> None:
+        self.kept: OrderedDict[int, tuple[int, Profile]] = OrderedDict()
+
+    def get(self, conn: sqlite3.Connection, ids: list[int]) -> dict[int, Profile]:
+        counts = dict(_chunked(conn, "SELECT id, documents FROM stories WHERE id IN ({})", ids))
+        out, missing = {}, []
+        for story, n in counts.items():
+            kept = self.kept.get(story)
+            if kept is not None and kept[0] == n:
+                self.kept.move_to_end(story)
+                out[story] = kept[1]
+            else:
+                missing.append(story)
+        for row in _chunked(conn, "SELECT id, documents, profile FROM stories WHERE id IN ({})", missing):
+            out[row["id"]] = self.keep(row["id"], row["documents"], Profile.loads(row["profile"]))
+        return out
+
+    def keep(self, story: int, documents: int, profile: Profile) -> Profile:
+        self.kept[story] = (documents, profile)
+        self.kept.move_to_end(story)
+        if len(self.kept) > CACHED_PROFILES:
+            self.kept.popitem(last=False)
+        return profile
+
+    def clear(self) -> None:
+        self.kept.clear()
+
+
+def article_profile(conn: sqlite3.Connection, article: Article, documents: int) -> Profile:
     """The article's unit tf-idf vector (its heaviest terms) and its actors, places and event types.  Document
     frequencies are those of the articles before it; this one's are added after."""
-    counts = article.term_counts(words)
+    counts = article.term_counts()
     df = dict(_chunked(conn, "SELECT term, df FROM corpus_terms WHERE term IN ({})", list(counts)))
     weights = {t: tf(n) * (math.log((documents + 1) / (df.get(t, 0) + 1)) + 1) for t, n in counts.items()}
     top = sorted(weights.items(), key=lambda tw: (-tw[1], tw[0]))[:ARTICLE_TERMS]
@@ -68,8 +106,7 @@ def article_profile(conn: sqlite3.Connection, article: Article, words: list[str]
 
 
 def similarity(article: Profile, story: Profile) -> float:
-    norm = math.sqrt(sum(w * w for w in story.terms.values())) or 1.0
-    text = sum(w * story.terms.get(t, 0.0) for t, w in article.terms.items()) / norm
+    text = sum(w * story.terms.get(t, 0.0) for t, w in article.terms.items()) / story.norm
     return (WEIGHTS["text"] * text + WEIGHTS["actors"] * _overlap(article.actors, story.actors)
             + WEIGHTS["places"] * _overlap(article.places, story.places)
             + WEIGHTS["types"] * _overlap(article.types, story.types))
@@ -83,19 +120,23 @@ def _overlap(mine: Counter, story: Counter) -> float:
     return len(set(mine) & theirs) / len(set(mine) | theirs)
 
 
-def assign(conn: sqlite3.Connection, article: Article, profile: Profile, original_story: int | None) -> int:
+def assign(conn: sqlite3.Connection, profiles: Profiles, article: Article, profile: Profile,
+           original_story: int | None) -> int:
     """The story the article joins (or starts); its profile, days and keys are updated."""
-    story = original_story if original_story is not None else _best_story(conn, article, profile)
+    story = original_story if original_story is not None else _best_story(conn, profiles, article, profile)
     if story is None:
         story = conn.execute(
             "INSERT INTO stories(title, first_day, last_day, documents, profile) VALUES (?, ?, ?, 1, ?)",
             (article.title or None, article.day, article.day, profile.dumps())).lastrowid
+        profiles.keep(story, 1, profile)
     else:
-        row = conn.execute("SELECT profile FROM stories WHERE id = ?", (story,)).fetchone()
-        merged = Profile.loads(row["profile"])
+        merged = profiles.get(conn, [story])[story]
         merged.add(profile)
-        conn.execute("UPDATE stories SET profile = ?, documents = documents + 1, first_day = min(first_day, ?),"
-                     " last_day = max(last_day, ?) WHERE id = ?", (merged.dumps(), article.day, article.day, story))
+        documents = conn.execute(
+            "UPDATE stories SET profile = ?, documents = documents + 1, first_day = min(first_day, ?),"
+            " last_day = max(last_day, ?) WHERE id = ? RETURNING documents",
+            (merged.dumps(), article.day, article.day, story)).fetchone()[0]
+        profiles.keep(story, documents, merged)
     conn.executemany("INSERT OR IGNORE INTO story_keys(key, day, story) VALUES (?, ?, ?)",
                      [(k, article.day, story) for k in _keys(profile)])
     return story
@@ -106,7 +147,7 @@ def _keys(profile: Profile) -> list[str]:
     return [f"t:{t}" for t in top] + [f"a:{a}" for a in profile.actors] + [f"p:{p}" for p in profile.places]
 
 
-def _best_story(conn: sqlite3.Connection, article: Article, profile: Profile) -> int | None:
+def _best_story(conn: sqlite3.Connection, profiles: Profiles, article: Article, profile: Profile) -> int | None:
     keys = _keys(profile)
     if not keys:
         return None
@@ -116,10 +157,10 @@ def _best_story(conn: sqlite3.Connection, article: Article, profile: Profile) ->
         f"SELECT story FROM story_keys WHERE key IN ({','.join('?' * len(keys))}) AND day BETWEEN ? AND ?"
         " GROUP BY story ORDER BY count(DISTINCT key) DESC, story DESC LIMIT ?", (*keys, low, high, CANDIDATES))]
     best, best_score = None, JOIN_THRESHOLD
-    for row in _chunked(conn, "SELECT id, profile FROM stories WHERE id IN ({})", ids):
-        score = similarity(profile, Profile.loads(row["profile"]))
-        if score >= best_score and (best is None or score > best_score or row["id"] > best):
-            best, best_score = row["id"], score
+    for story, candidate in sorted(profiles.get(conn, ids).items()):
+        score = similarity(profile, candidate)
+        if score >= best_score and (best is None or score > best_score):
+            best, best_score = story, score
     return best
 
 

@@ -150,12 +150,14 @@ class Store:
             c.execute("INSERT OR IGNORE INTO inputs(input_key, source_path, doc_id, outcome) VALUES (?,?,?,?)",
                       (input_key, rows.source_path, rows.doc_id, "duplicate"))
             return "duplicate"
-        c.execute(_INSERT_DOCUMENT, rows.document)
+        rowid = c.execute(_INSERT_DOCUMENT, rows.document).lastrowid
         c.executemany(insert_sql("mentions", MENTION_COLUMNS, "INSERT OR IGNORE"), rows.mentions)
         c.executemany(insert_sql("places", PLACE_COLUMNS, "INSERT OR IGNORE"), rows.places)
         c.executemany(insert_sql("events", EVENT_COLUMNS), rows.events)
         c.executemany(insert_sql("event_sources", SOURCE_COLUMNS), rows.event_sources)
-        c.execute("INSERT INTO documents_fts(doc_id, title, body, stems) VALUES (?,?,?,?)", rows.search)
+        # the search row has the document's rowid, so that the corpus step reads a document's words by it
+        c.execute("INSERT INTO documents_fts(rowid, doc_id, title, body, stems) VALUES (?,?,?,?,?)",
+                  (rowid, *rows.search))
         c.executemany(f"INSERT OR IGNORE INTO actors({', '.join(ACTOR_COLUMNS)})"
                       f" VALUES ({', '.join('?' * len(ACTOR_COLUMNS))})", rows.actors)
         c.execute("INSERT OR REPLACE INTO inputs(input_key, source_path, doc_id, outcome) VALUES (?,?,?,?)",
