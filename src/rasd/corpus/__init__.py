@@ -21,6 +21,7 @@ from rasd.resolve.actors import actor_registry
 from rasd.resources.countries import countries
 
 BATCH = 200  # documents read from the store at a time
+CACHE_MB = 64  # SQLite page cache of the writing connection: the LSH and story indexes are written at random places
 
 CORPUS_TABLES = ("corpus_documents", "corpus_lsh", "corpus_terms", "stories", "story_keys", "merged_events",
                  "merged_mentions")
@@ -39,8 +40,10 @@ class Placed:
 class Corpus:
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
+        conn.execute(f"PRAGMA cache_size = {-CACHE_MB * 1024}")
         self.signatures = duplicates.Signatures()
         self.profiles = stories.Profiles()
+        self.frequencies = stories.Frequencies()
         self.documents = conn.execute("SELECT count(*) FROM corpus_documents").fetchone()[0]
 
     def update(self) -> list[Placed]:
@@ -52,7 +55,8 @@ class Corpus:
             batch = stored_articles(self.conn, last, BATCH)
             if not batch:
                 return placed
-            placed += [self.add(article) for article in batch]
+            placed += [self._add(article) for article in batch]
+            self.frequencies.flush(self.conn)
 
     def rebuild(self) -> list[Placed]:
         """Empty the corpus tables and add every stored document again, in the order they were stored."""
@@ -62,7 +66,7 @@ class Corpus:
         self.profiles.clear()
         return self.update()
 
-    def add(self, article: Article) -> Placed:
+    def _add(self, article: Article) -> Placed:
         shingles = article.shingles()
         signature = self.signatures(shingles)
         keys = duplicates.band_keys(signature)
@@ -71,7 +75,7 @@ class Corpus:
                                      (copy.doc_id,)).fetchone() if copy else None
         if original is not None and not article.dated:  # an undated copy carries its original's news
             article.day, article.dated = original["day"], True
-        profile = stories.article_profile(self.conn, article, self.documents)
+        profile = stories.article_profile(self.conn, self.frequencies, article, self.documents)
         story = stories.assign(self.conn, self.profiles, article, profile, original["story"] if original else None)
         source = original["source"] if original else independent_source(article.outlet, article.doc_id)
         self.conn.execute(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,13 +30,16 @@ class Copy:
 
 
 class Signatures:
-    """MinHash signatures with one set of permutations, made once."""
+    """MinHash signatures with one set of permutations, made once.  Shingles are hashed with CRC-32, which is
+    stable across processes and several times faster than datasketch's default SHA-1; the permutations, not the
+    hash, make the signature's values independent."""
 
     def __init__(self) -> None:
-        self._permutations = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME).permutations
+        self._permutations = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=zlib.crc32).permutations
 
     def __call__(self, shingles: list[bytes]) -> np.ndarray:
-        m = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=self._permutations, scheme=SCHEME)
+        m = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=self._permutations, scheme=SCHEME,
+                    hashfunc=zlib.crc32)
         m.update_batch(shingles)
         return m.hashvalues
 

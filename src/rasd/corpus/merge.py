@@ -24,7 +24,7 @@ from rasd.resolve.geo import haversine_km
 
 # how far apart two reports' places may be, by the coarser precision of the two (ACLED geo_precision)
 MAX_KM = {1: 25.0, 2: 50.0, 3: 150.0}
-DATE_SLACK_DAYS = 1
+DATE_SLACK_DAYS = 1  # a report is within a day of the event's date, and all its reports within two days
 CONFIRMATION_STEP = 0.1  # confidence added per independent source beyond the first (at most three)
 PARTISAN_PENALTY = 0.15  # confidence taken when only parties to the event or anonymous sources report it
 STRATEGIC = "Strategic developments"
@@ -40,15 +40,17 @@ def merge_reports(conn: sqlite3.Connection, article: Article, story: int, source
         merged = _best_match(conn, report, day, story, taken, dated=bool(report.event_date) or article.dated)
         if merged is None:
             merged = conn.execute(
-                "INSERT INTO merged_events(story, family, event_type, sub_event_type, event_date, reports, outlets,"
-                " independent_outlets, confirmed, lead) VALUES (?, ?, ?, ?, ?, 0, '[]', 0, 0, ?)",
-                (story, family(report.event_type, report.sub_event_type), report.event_type, report.sub_event_type, day, report.event_id)).lastrowid
+                "INSERT INTO merged_events(story, family, event_type, sub_event_type, event_date, first_date,"
+                " last_date, reports, outlets, independent_outlets, confirmed, lead)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, 0, '[]', 0, 0, ?)",
+                (story, family(report.event_type, report.sub_event_type), report.event_type,
+                 report.sub_event_type, day, day, day, report.event_id)).lastrowid
         taken.add(merged)
-        conn.execute("INSERT OR REPLACE INTO merged_mentions(event_id, merged_id, doc_id, source, partisan)"
-                     " VALUES (?, ?, ?, ?, ?)", (report.event_id, merged, article.doc_id,
-                                                 f"agency:{report.relayed}" if report.relayed else source,
-                                                 int(_partisan(report))))
-        _recompute(conn, merged, article.day)
+        conn.execute("INSERT OR REPLACE INTO merged_mentions(event_id, merged_id, doc_id, day, source, partisan)"
+                     " VALUES (?, ?, ?, ?, ?, ?)",
+                     (report.event_id, merged, article.doc_id, day,
+                      f"agency:{report.relayed}" if report.relayed else source, int(_partisan(report))))
+        _recompute(conn, merged)
         merged_ids.append(merged)
     return merged_ids
 
@@ -96,7 +98,8 @@ def _best_match(conn: sqlite3.Connection, report: Report, day: str, story: int, 
                   conn.execute("SELECT * FROM merged_events WHERE family = ? AND story = ? ORDER BY id", (kind, story)))
     best, best_score = None, None
     for row in candidates:
-        if row["id"] in taken or not actors_compatible((report.actor1, report.actor2), (row["actor1"], row["actor2"])):
+        span = date.fromisoformat(max(row["last_date"], day)) - date.fromisoformat(min(row["first_date"], day))
+        if span.days > 2 * DATE_SLACK_DAYS or row["id"] in taken or not actors_compatible((report.actor1, report.actor2), (row["actor1"], row["actor2"])):
             continue
         same_story = row["story"] == story
         if not places_compatible(report, row, same_story):
@@ -110,10 +113,10 @@ def _best_match(conn: sqlite3.Connection, report: Report, day: str, story: int, 
     return best
 
 
-def _recompute(conn: sqlite3.Connection, merged: int, fallback_day: str) -> None:
+def _recompute(conn: sqlite3.Connection, merged: int) -> None:
     """The merged event's fields from all its reports."""
     rows = conn.execute(
-        "SELECT m.source, m.partisan, e.id, e.sub_event_type, e.event_type, e.actor1, e.actor2, e.event_date,"
+        "SELECT m.day, m.source, m.partisan, e.id, e.sub_event_type, e.event_type, e.actor1, e.actor2, e.event_date,"
         " e.location, e.lat, e.lon, e.country, e.admin1, e.geo_precision, e.fatalities, e.confidence, d.outlet,"
         " d.published FROM merged_mentions m JOIN events e ON e.id = m.event_id JOIN documents d ON d.id = e.doc_id"
         " WHERE m.merged_id = ? ORDER BY d.rowid, e.rowid", (merged,)).fetchall()
@@ -121,7 +124,8 @@ def _recompute(conn: sqlite3.Connection, merged: int, fallback_day: str) -> None
     sub_type = _commonest([r["sub_event_type"] for r in rows], lead["sub_event_type"])
     actor1 = _commonest([r["actor1"] for r in rows if r["actor1"]], lead["actor1"])
     actor2 = _commonest([r["actor2"] for r in rows if r["actor2"]], lead["actor2"])
-    day = _commonest(sorted(r["event_date"] or r["published"] or fallback_day for r in rows), None)
+    days = sorted(r["day"] for r in rows)
+    day = _commonest(days, None)
     fatalities, note = _fatalities(rows)
     outlets = sorted({r["outlet"] for r in rows if r["outlet"]})
     sources = {r["source"] for r in rows}
@@ -133,12 +137,13 @@ def _recompute(conn: sqlite3.Connection, merged: int, fallback_day: str) -> None
     elif not impartial:
         confidence -= PARTISAN_PENALTY
     conn.execute(
-        "UPDATE merged_events SET sub_event_type = ?, actor1 = ?, actor2 = ?, event_date = ?, location = ?, lat = ?,"
-        " lon = ?, country = ?, admin1 = ?, geo_precision = ?, fatalities = ?, fatalities_note = ?, reports = ?,"
-        " outlets = ?, independent_outlets = ?, confirmed = ?, confidence = ?, lead = ? WHERE id = ?",
-        (sub_type, actor1, actor2, day, lead["location"], lead["lat"], lead["lon"], lead["country"], lead["admin1"],
-         lead["geo_precision"], fatalities, note, len(rows), json.dumps(outlets, ensure_ascii=False), len(sources),
-         int(confirmed), round(min(max(confidence, 0.05), 0.99), 3), lead["id"], merged))
+        "UPDATE merged_events SET sub_event_type = ?, actor1 = ?, actor2 = ?, event_date = ?, first_date = ?,"
+        " last_date = ?, location = ?, lat = ?, lon = ?, country = ?, admin1 = ?, geo_precision = ?, fatalities = ?,"
+        " fatalities_note = ?, reports = ?, outlets = ?, independent_outlets = ?, confirmed = ?, confidence = ?,"
+        " lead = ? WHERE id = ?",
+        (sub_type, actor1, actor2, day, days[0], days[-1], lead["location"], lead["lat"], lead["lon"], lead["country"],
+         lead["admin1"], lead["geo_precision"], fatalities, note, len(rows), json.dumps(outlets, ensure_ascii=False),
+         len(sources), int(confirmed), round(min(max(confidence, 0.05), 0.99), 3), lead["id"], merged))
 
 
 def _commonest(values: list, default):

@@ -91,16 +91,35 @@ class Profiles:
         self.kept.clear()
 
 
-def article_profile(conn: sqlite3.Connection, article: Article, documents: int) -> Profile:
+class Frequencies:
+    """Document frequencies of terms (`corpus_terms`), with the counts of articles not yet written kept here and
+    written once per batch (`flush`): an article's idf is the same whichever batch it falls in."""
+
+    def __init__(self) -> None:
+        self.pending: Counter = Counter()
+
+    def get(self, conn: sqlite3.Connection, terms: list[str]) -> dict[str, int]:
+        stored = dict(_chunked(conn, "SELECT term, df FROM corpus_terms WHERE term IN ({})", terms))
+        return {t: stored.get(t, 0) + self.pending[t] for t in terms if t in stored or t in self.pending}
+
+    def add(self, terms: list[str]) -> None:
+        self.pending.update(terms)
+
+    def flush(self, conn: sqlite3.Connection) -> None:
+        conn.executemany("INSERT INTO corpus_terms(term, df) VALUES (?, ?)"
+                         " ON CONFLICT(term) DO UPDATE SET df = df + excluded.df", sorted(self.pending.items()))
+        self.pending.clear()
+
+
+def article_profile(conn: sqlite3.Connection, frequencies: Frequencies, article: Article, documents: int) -> Profile:
     """The article's unit tf-idf vector (its heaviest terms) and its actors, places and event types.  Document
     frequencies are those of the articles before it; this one's are added after."""
     counts = article.term_counts()
-    df = dict(_chunked(conn, "SELECT term, df FROM corpus_terms WHERE term IN ({})", list(counts)))
+    df = frequencies.get(conn, list(counts))
     weights = {t: tf(n) * (math.log((documents + 1) / (df.get(t, 0) + 1)) + 1) for t, n in counts.items()}
     top = sorted(weights.items(), key=lambda tw: (-tw[1], tw[0]))[:ARTICLE_TERMS]
     norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
-    conn.executemany("INSERT INTO corpus_terms(term, df) VALUES (?, 1) ON CONFLICT(term) DO UPDATE SET df = df + 1",
-                     [(t,) for t in counts])
+    frequencies.add(list(counts))
     return Profile({t: w / norm for t, w in top}, Counter(article.actors), Counter(article.places),
                    Counter(r.sub_event_type for r in article.reports))
 

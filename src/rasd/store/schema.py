@@ -161,6 +161,7 @@ MIGRATIONS: list[str] = [
         family TEXT NOT NULL,           -- what its reports must share (rasd.corpus.merge.family)
         event_type TEXT NOT NULL, sub_event_type TEXT NOT NULL,
         actor1 TEXT, actor2 TEXT, event_date TEXT NOT NULL,
+        first_date TEXT NOT NULL, last_date TEXT NOT NULL,  -- of its reports: never more than two days apart
         location TEXT, lat REAL, lon REAL, country TEXT, admin1 TEXT, geo_precision INTEGER,
         fatalities INTEGER, fatalities_note TEXT,
         reports INTEGER NOT NULL, outlets TEXT NOT NULL,    -- outlets: JSON list
@@ -178,6 +179,7 @@ MIGRATIONS: list[str] = [
         event_id TEXT PRIMARY KEY,
         merged_id INTEGER NOT NULL,
         doc_id TEXT NOT NULL,
+        day TEXT NOT NULL,              -- the report's date: the event's, else its article's
         source TEXT NOT NULL,           -- the independent source this report counts as
         partisan INTEGER NOT NULL       -- 1 when only a party to the event or an anonymous source says it
     );
