@@ -17,7 +17,7 @@ $(VENV)/.installed: $(BIN)/activate pyproject.toml
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/pip install -q -e '.[test,hf,dask]'
+	$(BIN)/pip install -q -e '.[test,hf,dask,encoder]'
 	touch $@
 
 setup: $(VENV)/.installed

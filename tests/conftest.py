@@ -22,11 +22,12 @@ def article_text(extra: str = "") -> str:
     return "\n".join(ARTICLE_PARAGRAPHS) + ("\n" + extra if extra else "")
 
 
-def rasd(*args: str, cwd: Path | None = None, input: bytes | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
-    """Run the installed `rasd` command as a user would."""
+def rasd(*args: str, cwd: Path | None = None, input: bytes | None = None, timeout: int = 300,
+         env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run the installed `rasd` command as a user would (`env` adds to the environment)."""
     exe = Path(sys.executable).with_name("rasd")
     return subprocess.run([str(exe), *args], cwd=cwd, input=input, capture_output=True, timeout=timeout,
-                          env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                          env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})})
 
 
 @pytest.fixture(scope="session")

@@ -128,31 +128,39 @@ def figures(result: dict) -> str:
             f"R {ev['event_type']['recall']:.3f}), sub-type F1 {ev['sub_event_type']['f1']:.3f}")
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(description: str) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=description)
     ap.add_argument("--gold", type=Path, default=REPO / "build" / "gold" / "real.jsonl")
     ap.add_argument("--synthetic", type=Path, default=REPO / "gold" / "synthetic")
     ap.add_argument("--cache", type=Path, default=REPO / "build" / "cache" / "e5_sentences.npz")
-    args = ap.parse_args()
+    return ap.parse_args()
 
-    records = [json.loads(line) for line in args.gold.open(encoding="utf-8")]
-    train = [r for r in records if r.get("split") == "train"]
-    dev = [r for r in records if r.get("split") == "dev"]
+
+def embedded_examples(records: list[dict], synthetic_dir: Path,
+                      cache: Path) -> tuple[list, np.ndarray, SentenceEmbeddings]:
+    """The sentence examples of the annotated articles and the synthetic sentences (rasd.train.events), and each
+    one's e5 embedding, row for row."""
     synthetic = [json.loads(line) for name in ("positives.jsonl", "negatives.jsonl")
-                 for line in (args.synthetic / name).open(encoding="utf-8") if line.strip()]
+                 for line in (synthetic_dir / name).open(encoding="utf-8") if line.strip()]
     lex, registry = event_lexicon(), actor_registry()
-    examples, _ = article_examples(train, lex, registry)
-    examples += synthetic_examples(synthetic, lex, registry)
-
+    examples = article_examples(records, lex, registry)[0] + synthetic_examples(synthetic, lex, registry)
     texts: dict[str, str] = {}
-    for r in train:
+    for r in records:
         texts.update(sentence_texts(r, r["id"]))
     for k, r in enumerate(synthetic):
         texts.update(sentence_texts(r, f"synthetic{k}"))
     examples = [e for e in examples if e.key in texts]  # the reading and the splitter cut a few sentences apart
-    embeddings = SentenceEmbeddings(args.cache)
+    embeddings = SentenceEmbeddings(cache)
     embeddings.ensure([texts[e.key] for e in examples])
-    vectors = np.stack([embeddings[texts[e.key]] for e in examples])
+    return examples, np.stack([embeddings[texts[e.key]] for e in examples]), embeddings
+
+
+def main() -> None:
+    args = arguments(__doc__.splitlines()[0])
+    records = [json.loads(line) for line in args.gold.open(encoding="utf-8")]
+    dev = [r for r in records if r.get("split") == "dev"]
+    examples, vectors, embeddings = embedded_examples([r for r in records if r.get("split") == "train"],
+                                                      args.synthetic, args.cache)
 
     started = time.perf_counter()
     documents = predict(dev, Resources(event_engine="rules"))
@@ -163,7 +171,7 @@ def main() -> None:
         embeddings.vectors.pop(text, None)
     dev_seconds = embeddings.ensure(dev_texts)
     for label, kind in (("(b) sparse", "sparse"), ("(c) e5", "dense"), ("(d) sparse + e5", "both")):
-        for c_detector, c_sub_types in ((0.1, 1.0), (0.3, 1.0), (1.0, 3.0)):
+        for c_detector, c_sub_types in ((0.1, 1.0), (0.3, 1.0), (1.0, 3.0), (3.0, 10.0)):
             coder = ComparedCoder(fit(kind, examples, vectors, c_detector, c_sub_types), embeddings)
             started = time.perf_counter()
             for doc in documents:

@@ -36,7 +36,7 @@ def scale_benchmark(articles: list[str], workers: int, dask: str | None = None, 
         cpu0 = _cpu_s()
         if dask is None:
             runner = Processes(workers)
-            parallel = _run(corpus, Path(tmp) / "workers.db", runner)
+            parallel = _run(corpus, Path(tmp) / "workers.db", runner, engine)
             label, cluster_start_s = f"{workers} worker processes", None
         else:
             from rasd.runner.cluster import DaskCluster, connect
@@ -45,11 +45,11 @@ def scale_benchmark(articles: list[str], workers: int, dask: str | None = None, 
             with connect(dask, workers) as client:
                 cluster_start_s = time.perf_counter() - t0
                 runner = DaskCluster(client)
-                parallel = _run(corpus, Path(tmp) / "workers.db", runner)
+                parallel = _run(corpus, Path(tmp) / "workers.db", runner, engine)
                 workers = len(runner.stats)
             label = f"Dask {dask}, {workers} workers"
         cpu1 = _cpu_s()
-        single = _run(corpus, Path(tmp) / "one.db", None)
+        single = _run(corpus, Path(tmp) / "one.db", None, engine)
         cpu2 = _cpu_s()
         same = _content(Path(tmp) / "workers.db") == _content(Path(tmp) / "one.db")
     stats = runner.stats.values()
@@ -72,7 +72,7 @@ def scale_benchmark(articles: list[str], workers: int, dask: str | None = None, 
     return result
 
 
-def _run(corpus: Path, db: Path, workers: Workers | None) -> float:
+def _run(corpus: Path, db: Path, workers: Workers | None, engine: str | None) -> float:
     """Seconds to analyse and store the corpus."""
     with Store(db) as store:
         t0 = time.perf_counter()

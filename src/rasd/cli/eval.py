@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"== split {name}")
         _print(result, errors=args.errors and name != FROZEN_SPLIT, details=name != FROZEN_SPLIT)
         if name == FROZEN_SPLIT:
-            log_test_scoring(args.gold, result)
+            log_test_scoring(args.gold, result, args.engine)
     if args.json:
         figures = {name: _without_lists(r) for name, r in results.items()}
         print(json.dumps(figures["all"] if list(figures) == ["all"] else figures, ensure_ascii=False))

@@ -8,6 +8,7 @@ from rasd.cli import CliError
 from rasd.nlp.ner import MODEL_DIR
 from rasd.nlp.ner.corpora import DEV_DOCUMENT_SENTENCES
 from rasd.nlp.ner.evaluate import format_scores
+from rasd.nlp.ner.silver import read_silver
 from rasd.nlp.ner.train import REPO, TrainingError, train, write_dev_block
 
 
@@ -19,6 +20,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="keep the word clusters already in --out (or the shipped ones) instead of retraining word2vec")
     parser.add_argument("--actors", type=Path, default=MODEL_DIR.parent / "actors.jsonl",
                         help="actor registry whose Arabic names feed the organisation gazetteer, if it exists")
+    parser.add_argument("--silver", type=Path, metavar="FILE",
+                        help="also train on these machine-tagged sentences (a CoNLL file from `rasd silver-ner`): "
+                             "distils the accurate encoder into the CRF")
+    parser.add_argument("--silver-sentences", type=int, default=None, metavar="N",
+                        help="use only the first N silver sentences")
     parser.add_argument("--write-dev", type=Path, metavar="FILE",
                         help="only write the held-out dev block as a CoNLL file (for rasd eval-ner), "
                              "a -DOCSTART- line before every 20 sentences, and stop")
@@ -30,7 +36,12 @@ def run(args: argparse.Namespace) -> int:
             write_dev_block(args.data, args.write_dev)
             print(f"wrote the dev block to {args.write_dev}, a document mark every {DEV_DOCUMENT_SENTENCES} sentences")
             return 0
-        scores = train(args.data, args.out, args.reuse_clusters, args.actors)
+        silver = None
+        if args.silver:
+            if not args.silver.is_file():
+                raise CliError(f"no such file: {args.silver}")
+            silver = read_silver(args.silver, args.silver_sentences)
+        scores = train(args.data, args.out, args.reuse_clusters, args.actors, silver)
     except TrainingError as e:
         raise CliError(str(e)) from None
     print(format_scores(scores))

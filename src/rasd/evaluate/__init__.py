@@ -96,8 +96,8 @@ def split_gold(gold: list[dict[str, Any]], wanted: list[str] | None) -> dict[str
     return {name: g for name, g in groups.items() if name != FROZEN_SPLIT}
 
 
-def log_test_scoring(paths: list[str], result: dict[str, Any]) -> None:
-    """One line per scoring of the frozen test split: when, on which code, and the headline figures."""
+def log_test_scoring(paths: list[str], result: dict[str, Any], engine: str) -> None:
+    """One line per scoring of the frozen test split: when, on which code and event coder, and the headline figures."""
     import datetime as dt
     import subprocess
 
@@ -110,7 +110,7 @@ def log_test_scoring(paths: list[str], result: dict[str, Any]) -> None:
     figures = {"type_f1": events.get("event_type", {}).get("f1"), "sub_type_f1": events.get("sub_event_type", {}).get("f1"),
                "places_within_25km": result.get("places", {}).get("within_25km_share"),
                "false_place_rate": result.get("places", {}).get("false_place_rate")}
-    line = f"{dt.datetime.now().isoformat(timespec='seconds')}\t{commit}\t{' '.join(paths)}\t{json.dumps(figures)}\n"
+    line = f"{dt.datetime.now().isoformat(timespec='seconds')}\t{commit}\t{engine}\t{' '.join(paths)}\t{json.dumps(figures)}\n"
     TEST_LOG.parent.mkdir(parents=True, exist_ok=True)
     with TEST_LOG.open("a", encoding="utf-8") as handle:
         handle.write(line)

@@ -44,8 +44,10 @@ def _checked(data: Path) -> Path:
     return data
 
 
-def train(data: Path, out: Path, reuse_clusters: bool, actors: Path) -> dict:
-    """Train the shipped two-stage CRF (clusters, gazetteer, priors) into `out`; returns the dev-block scores."""
+def train(data: Path, out: Path, reuse_clusters: bool, actors: Path, silver: list | None = None) -> dict:
+    """Train the shipped two-stage CRF (clusters, gazetteer, priors) into `out`; returns the dev-block scores.
+    `silver`: machine-tagged sentences (from `rasd silver-ner`) added to the training part of both stages,
+    which distils the accurate encoder into the CRF."""
     from rasd.nlp.ner.clusters import build_clusters
     from rasd.nlp.ner.crf import CrfRecognizer
     from rasd.nlp.ner.evaluate import evaluate_sentences
@@ -63,6 +65,9 @@ def train(data: Path, out: Path, reuse_clusters: bool, actors: Path) -> dict:
     (out / PRIOR_FILE).unlink(missing_ok=True)
 
     train_sentences, dev = corpora.split_dev(corpora.anercorp(data))
+    if silver:
+        train_sentences = train_sentences + silver
+        _log(f"{len(silver)} silver sentences added", started)
     build_gazetteer(data, out, actors)
     _log(f"training on {len(train_sentences)} sentences, {sum(map(len, train_sentences))} tokens; "
          f"dev {len(dev)} sentences", started)
