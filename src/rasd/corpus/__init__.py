@@ -15,12 +15,15 @@ import re
 import sqlite3
 from dataclasses import dataclass
 
+import numpy as np
+
 from rasd.corpus import duplicates, merge, stories
 from rasd.corpus.articles import Article, stored_articles
 from rasd.resolve.actors import actor_registry
 from rasd.resources.countries import countries
 
 BATCH = 200  # documents read from the store at a time
+TITLE_WORDS = 24  # the words that stand for the title of an article without one, for its sentence embedding
 CACHE_MB = 64  # SQLite page cache of the writing connection: the LSH and story indexes are written at random places
 
 CORPUS_TABLES = ("corpus_documents", "corpus_lsh", "corpus_terms", "stories", "story_keys", "merged_events",
@@ -39,7 +42,11 @@ class Placed:
 
 class Corpus:
     def __init__(self, conn: sqlite3.Connection):
+        """`conn` is a writable connection of the store.  When the multilingual encoder is built (rasd
+        build-encoder), stories also compare the sentence embeddings of titles, so that an English wire story
+        joins its Arabic coverage."""
         self.conn = conn
+        self.encoder = sentence_encoder()
         conn.execute(f"PRAGMA cache_size = {-CACHE_MB * 1024}")
         self.signatures = duplicates.Signatures()
         self.profiles = stories.Profiles()
@@ -55,7 +62,9 @@ class Corpus:
             batch = stored_articles(self.conn, last, BATCH)
             if not batch:
                 return placed
-            placed += [self._add(article) for article in batch]
+            embeddings = self.encoder.embed([a.title or " ".join(a.words[:TITLE_WORDS]) for a in batch]) \
+                if self.encoder is not None else [None] * len(batch)
+            placed += [self._add(article, embedding) for article, embedding in zip(batch, embeddings)]
             self.frequencies.flush(self.conn)
 
     def rebuild(self) -> list[Placed]:
@@ -66,7 +75,7 @@ class Corpus:
         self.profiles.clear()
         return self.update()
 
-    def _add(self, article: Article) -> Placed:
+    def _add(self, article: Article, embedding: np.ndarray | None) -> Placed:
         shingles = article.shingles()
         signature = self.signatures(shingles)
         keys = duplicates.band_keys(signature)
@@ -75,7 +84,7 @@ class Corpus:
                                      (copy.doc_id,)).fetchone() if copy else None
         if original is not None and not article.dated:  # an undated copy carries its original's news
             article.day, article.dated = original["day"], True
-        profile = stories.article_profile(self.conn, self.frequencies, article, self.documents)
+        profile = stories.article_profile(self.conn, self.frequencies, article, self.documents, embedding)
         story = stories.assign(self.conn, self.profiles, article, profile, original["story"] if original else None)
         source = original["source"] if original else independent_source(article.outlet, article.doc_id)
         self.conn.execute(
@@ -87,6 +96,17 @@ class Corpus:
         merged = merge.merge_reports(self.conn, article, story, source)
         self.documents += 1
         return Placed(article.doc_id, copy.doc_id if copy else None, story, tuple(merged))
+
+
+def sentence_encoder():
+    """The multilingual sentence encoder (rasd.nlp.encoder) when it is installed and built, else None."""
+    try:
+        from rasd.nlp.encoder import EncoderNotBuilt
+        from rasd.nlp.encoder.sentences import SentenceEncoder
+
+        return SentenceEncoder()
+    except (ImportError, EncoderNotBuilt):
+        return None
 
 
 def independent_source(outlet: str | None, doc_id: str) -> str:

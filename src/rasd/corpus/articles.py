@@ -43,6 +43,7 @@ class Article:
     dated: bool  # whether `day` is the article's own (published or an event's date), not the day it was stored
     outlet: str | None
     title: str
+    language: str | None = None
     actors: frozenset[str] = frozenset()
     places: frozenset[str] = frozenset()
     reports: list[Report] = field(default_factory=list)
@@ -75,7 +76,7 @@ def tf(count: int) -> float:
 def stored_articles(conn: sqlite3.Connection, after_seq: int, limit: int) -> list[Article]:
     """The next `limit` stored documents after `after_seq` (the documents table's rowid), as articles."""
     docs = conn.execute(
-        "SELECT rowid AS seq, id, outlet, title, published, text, created_at FROM documents WHERE rowid > ?"
+        "SELECT rowid AS seq, id, outlet, title, published, language, text, created_at FROM documents WHERE rowid > ?"
         " ORDER BY rowid LIMIT ?", (after_seq, limit)).fetchall()
     return [_article(conn, d) for d in docs]
 
@@ -96,7 +97,7 @@ def _article(conn: sqlite3.Connection, d: sqlite3.Row) -> Article:
     dates = sorted(r.event_date for r in reports if r.event_date)
     day = d["published"] or (dates[0] if dates else d["created_at"][:10])
     return Article(doc_id=doc_id, seq=d["seq"], day=day, dated=bool(d["published"] or dates), outlet=d["outlet"],
-                   title=d["title"] or "", actors=actors, places=places, reports=reports, words=words, stems=stems)
+                   title=d["title"] or "", language=d["language"], actors=actors, places=places, reports=reports, words=words, stems=stems)
 
 
 def _reports(conn: sqlite3.Connection, doc_id: str, outlet: str | None) -> Iterator[Report]:

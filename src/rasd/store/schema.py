@@ -145,7 +145,8 @@ MIGRATIONS: list[str] = [
         id INTEGER PRIMARY KEY,
         title TEXT, first_day TEXT NOT NULL, last_day TEXT NOT NULL,
         documents INTEGER NOT NULL,
-        profile TEXT NOT NULL           -- JSON: summed term weights (the top ones), actors, places, event types
+        profile TEXT NOT NULL,          -- JSON: summed term weights (the top ones), actors, places, event types
+        embedding BLOB                  -- summed sentence embeddings of its titles (float32), when the encoder is built
     );
     CREATE INDEX stories_last_day ON stories(last_day);
 
