@@ -1,7 +1,8 @@
 """`rasd bench --component corpus --docs N`: the corpus step over N synthetic articles with known copies.
 
 Articles are drawn word by word from a Zipf-distributed vocabulary of made-up Arabic words (seeded, so every run
-makes the same corpus), 2,000 a day over consecutive days and outlets.  A fifth of them are copies of an earlier
+makes the same corpus), 500 a day over consecutive days and outlets (so that a story window of 15 days holds
+7,500 and the corpus step's cost reaches its level after that many).  A fifth of them are copies of an earlier
 article: truncated (70-95% of its words kept), with an outlet's boilerplate before and after it, lightly edited
 (2-6% of its words replaced), or two of these at once.  They are stored chunk by chunk into a fresh database,
 and after each chunk the corpus step (rasd.corpus) runs over it; only that step is timed.
@@ -13,6 +14,7 @@ every corpus size shows), and the process's resident memory after each chunk.
 from __future__ import annotations
 
 import random
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -27,7 +29,7 @@ from rasd.store import Store
 
 VOCABULARY = 30_000
 LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
-PER_DAY = 2_000
+PER_DAY = 500
 COPY_SHARE = 0.2
 RECENT = 5_000  # copies are made of the most recent originals (the generator's memory stays flat)
 OUTLETS = [f"Outlet {i}" for i in range(50)]
@@ -117,6 +119,9 @@ def corpus_benchmark(docs: int, words: int, chunk: int = 10_000) -> dict[str, ob
                 chunks.append({"stored_before": start, "articles": len(placed), "articles_per_s": len(placed) / seconds,
                                "store_articles_per_s": len(batch) / store_s,
                                "rss_mb": psutil.Process().memory_info().rss / 2**20})
+                print(f"{start + len(batch)} articles: corpus step {chunks[-1]['articles_per_s']:.0f}/s,"
+                      f" storing {chunks[-1]['store_articles_per_s']:.0f}/s, RSS {chunks[-1]['rss_mb']:.0f} MB",
+                      file=sys.stderr, flush=True)
             found = dict(store.conn.execute("SELECT doc_id, duplicate_of FROM corpus_documents"))
             db_mb = db.stat().st_size / 2**20
     copies = {d for d in group_of if d not in originals}
