@@ -37,7 +37,6 @@ class Placed:
     doc_id: str
     duplicate_of: str | None
     story: int
-    merged: tuple[int, ...]
 
 
 class Corpus:
@@ -93,9 +92,9 @@ class Corpus:
             (article.doc_id, article.seq, article.day, article.outlet, len(shingles), signature.tobytes(),
              copy.doc_id if copy else None, source, story))
         duplicates.index(self.conn, article.doc_id, keys)
-        merged = merge.merge_reports(self.conn, article, story, source)
+        merge.merge_reports(self.conn, article, story, source)
         self.documents += 1
-        return Placed(article.doc_id, copy.doc_id if copy else None, story, tuple(merged))
+        return Placed(article.doc_id, copy.doc_id if copy else None, story)
 
 
 def sentence_encoder():

@@ -31,10 +31,9 @@ STRATEGIC = "Strategic developments"
 UNKNOWN_ACTORS = ("Unidentified", "Civilians")  # names that start like these say nothing against a match
 
 
-def merge_reports(conn: sqlite3.Connection, article: Article, story: int, source: str) -> list[int]:
-    """Merge the article's reports; returns the merged events they joined or started."""
+def merge_reports(conn: sqlite3.Connection, article: Article, story: int, source: str) -> None:
+    """Merge the article's reports into the merged events they join, or start."""
     taken: set[int] = set()
-    merged_ids = []
     for report in article.reports:
         day = report.event_date or article.day
         merged = _best_match(conn, report, day, story, taken, dated=bool(report.event_date) or article.dated)
@@ -51,8 +50,6 @@ def merge_reports(conn: sqlite3.Connection, article: Article, story: int, source
                      (report.event_id, merged, article.doc_id, day,
                       f"agency:{report.relayed}" if report.relayed else source, int(_partisan(report))))
         _recompute(conn, merged)
-        merged_ids.append(merged)
-    return merged_ids
 
 
 def family(event_type: str, sub_event_type: str) -> str:
