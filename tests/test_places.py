@@ -176,3 +176,21 @@ def test_squares_and_roundabouts_are_not_the_towns_they_are_named_after(gaz):
     doc = analyse("نفذ العشرات اعتصاما في ساحة رياض الصلح وسط بيروت، وشارك المئات في وقفة على دوار المنارة في رام الله.", gaz)
     assert {p.country for p in doc.places} <= {"LB", "PS"}  # no Riyadh, no "Ed Douar"
     assert place_for(doc, "بيروت").country == "LB"
+
+
+def test_jerusalem_and_america_are_places_but_not_inside_other_names(gaz):
+    from rasd import analyze
+
+    doc = analyze("قال قائد فيلق القدس إن السفارة نقلت إلى القدس عاصمة فلسطين، ونشرت صحيفة القدس العربي ذلك، وردت"
+                  " أمريكا.")
+    names = [(p.text, p.name_en) for p in doc.places]
+    assert names.count(("القدس", "Jerusalem")) == 1  # only the city, not the force nor the newspaper
+    assert ("أمريكا", "United States") in names
+    assert ("فلسطين", "Palestinian Territory") in names  # "عاصمة X" is X's capital: X is no village named X
+    doc = analyse("زار الوفد دول أمريكا اللاتينية.", gaz)
+    assert [p.name_en for p in doc.places] == []  # a region named after a continent is not the United States
+
+
+def test_the_city_of_a_cnn_dateline_is_a_place(gaz):
+    doc = analyse("دبي، الإمارات العربية المتحدة (CNN) -- أعلنت الحكومة خطة جديدة.", gaz)
+    assert place_for(doc, "دبي").name_en == "Dubai"

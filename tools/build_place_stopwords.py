@@ -3,7 +3,7 @@
 Many villages are named like common words ("سلمية" peaceful, "الصدر" chest, "عدة" several, "عبد الله").
 This counts, over the unlabeled Arabic news in ../shared/data/arabic-news-text, how often each one- or
 two-word gazetteer name occurs and how often it follows a word that introduces a place (في, من, إلى,
-مدينة, بلدة, ريف ...) or carries the preposition ب. A name seen often but rarely in such a position is an
+مدينة, بلدة, ريف ...), carries the preposition ب or opens a dateline. A name seen often but rarely in such a position is an
 ordinary word: the resolver then takes it only with a head word ("قرية سلمية") or a LOC entity.
 
 Usage: python tools/build_place_stopwords.py [--data ../shared/data] [--min-count 30] [--max-locative 0.25]
@@ -50,6 +50,7 @@ def count(corpus: Path, keys: set[str]) -> tuple[Counter, Counter]:
         with open(path, encoding="utf-8") as fh:
             for line in fh:
                 norms = [t.norm for t in tokenize(line) if t.norm[:1].isalnum()]
+                dateline = _dateline_words(line)
                 for i, w in enumerate(norms):
                     prev = norms[i - 1] if i else ""
                     nxt = norms[i + 1] if i + 1 < len(norms) else None
@@ -58,9 +59,18 @@ def count(corpus: Path, keys: set[str]) -> tuple[Counter, Counter]:
                         for key in (form, f"{form} {nxt}" if nxt else None):
                             if key in keys:
                                 total[key] += 1
-                                if with_ba or prev in PLACE_INTRODUCERS:
+                                if with_ba or prev in PLACE_INTRODUCERS or (i < dateline and key.count(" ") < dateline):
                                     locative[key] += 1
     return total, locative
+
+
+def _dateline_words(line: str) -> int:
+    """How many words open the line as a dateline: a city, a comma, then the agency in brackets ("دبي، الإمارات
+    العربية المتحدة (CNN)": one), 0 if none.  The city is where the report was filed, a place with no word before
+    it (CNN Arabic files from Dubai); a line that opens "بدوره، ..." is no dateline."""
+    head, comma, rest = line.partition("،")
+    words = head.split()
+    return len(words) if comma and 1 <= len(words) <= 2 and "(" in rest[:50] else 0
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ Output lines (the `rasd eval` gold format, plus the split and the real-news extr
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 import json
 import sys
 from pathlib import Path
@@ -89,8 +90,8 @@ def main() -> int:
     with args.out.open("w", encoding="utf-8") as handle:
         for record in records:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    splits = {s: sum(r["split"] == s for r in records) for s in ("train", "dev", "test")}
-    print(f"{len(records)} articles ({', '.join(f'{k} {v}' for k, v in splits.items())}) -> {args.out}")
+    splits = Counter(r["split"] for r in records)
+    print(f"{len(records)} articles ({', '.join(f'{k} {v}' for k, v in sorted(splits.items()))}) -> {args.out}")
     return 0
 
 

@@ -52,7 +52,8 @@ COMMON_WORDS = frozenset(_LANGUAGE["common_words"])
 MEASURED_COMMON_WORDS = frozenset(line.split("\t", 1)[0] for line in read_lines("place_common_words.txt"))
 # Function words never start or end a name ("وأن" is not Van, "التي" is not a Sudanese village).
 STOPWORDS = frozenset(_LANGUAGE["stopwords"])
-# Names that, inside these phrases, are part of an organisation, not a place.
+# Names that, inside these phrases, are part of an organisation's or a wider region's name ("أمريكا اللاتينية"),
+# not the place.
 ORG_PHRASES = list(_LANGUAGE["org_phrases"])
 BLOCKING_LABELS = {"ORG", "PER", "NORP", "WEAPON", "DATE", "QUANTITY"}
 TYPE_PRIOR = {"PCLI": 3.0, "PPLC": 3.0, "PPLA": 2.5, "PPLA2": 2.0, "PPLG": 2.0, "PPLA3": 1.5, "PPLA4": 1.2,
