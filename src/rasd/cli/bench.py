@@ -14,9 +14,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--docs", type=int, default=200, help="number of generated articles (default 200)")
     p.add_argument("--words", type=int, default=500, help="words per generated article (default 500)")
     p.add_argument("--corpus", default=DEFAULT_CORPUS, help="directory of sample articles (default ./samples)")
-    p.add_argument("--component", choices=["pipeline", "ner", "places", "serve", "watch", "encoder"], default="pipeline",
-                   help="benchmark the whole pipeline (default), one component, or rasd watch over a local feed of"
-                        " --docs items, killed and restarted")
+    p.add_argument("--component", choices=["pipeline", "ner", "places", "serve", "watch", "encoder", "corpus"],
+                   default="pipeline",
+                   help="benchmark the whole pipeline (default), one component, rasd watch over a local feed of"
+                        " --docs items, killed and restarted, or the corpus step over --docs synthetic articles with"
+                        " known copies")
     p.add_argument("--workers", type=int, metavar="N",
                    help="run the pipeline as rasd analyze --workers N does, and in one process, and compare")
     p.add_argument("--dask", metavar="SCHEDULER",
@@ -41,6 +43,10 @@ def run(args: argparse.Namespace) -> int:
         from rasd.bench.serve import benchmark as serve_benchmark
 
         result = serve_benchmark(args.events)
+    elif args.component == "corpus":
+        from rasd.bench.corpus import corpus_benchmark
+
+        result = corpus_benchmark(args.docs, args.words)
     elif args.component == "places":
         from rasd.bench.places import benchmark as places_benchmark
 

@@ -1,6 +1,9 @@
 """Export: the database as JSONL (the export contract), ACLED-layout CSV or GeoJSON.
 
-CSV and GeoJSON carry asserted events only (events of the other modalities of
+The CSV has one row per event merged across articles (rasd.corpus), as ACLED codes one event however many
+reports it has: the merged event's type, date, actors, place and fatalities, the details of its report with the
+most precise place, `source` listing the outlets and `source_scale` their scale.  An asserted event the corpus
+step has not merged yet is a row of its own.  CSV and GeoJSON carry asserted events only (events of the other modalities of
 `rasd.resources.taxonomy.Modality`, such as negated, future or a tally, are in JSONL with
 their modality); JSONL carries everything.
 """
@@ -11,8 +14,9 @@ import json
 from collections.abc import Iterator
 from typing import IO, Any
 
+from rasd.corpus import source_scale
 from rasd.resources.countries import countries
-from rasd.store import Store
+from rasd.store import Store, corroboration
 from rasd.store.records import EVENT_FEATURE_PROPERTIES, PLACE_FEATURE_PROPERTIES
 
 # ACLED's public export columns, in order; rasd's own columns follow them.
@@ -25,7 +29,11 @@ ACLED_COLUMNS = [
 RASD_COLUMNS = [
     "rasd_document_id", "rasd_url", "rasd_confidence", "rasd_source_chain", "rasd_reporting_verb", "rasd_hedges",
     "rasd_framing", "rasd_civilian_fatalities", "rasd_quantities", "rasd_weapons", "rasd_evidence",
+    "rasd_merged_id", "rasd_reports", "rasd_independent_outlets",
 ]
+# the fields of a CSV row that come from the merged event rather than from its leading report
+_MERGED = ("event_date", "sub_event_type", "actor1", "actor2", "location", "lat", "lon", "country", "admin1",
+           "geo_precision", "fatalities", "confidence")
 DISORDER_TYPE = {"Battles": "Political violence", "Explosions/Remote violence": "Political violence",
                  "Violence against civilians": "Political violence", "Protests": "Demonstrations",
                  "Riots": "Demonstrations", "Strategic developments": "Strategic developments"}
@@ -34,7 +42,12 @@ DISORDER_TYPE = {"Battles": "Political violence", "Explosions/Remote violence": 
 def acled_rows(store: Store) -> Iterator[dict[str, Any]]:
     sql = ("SELECT e.*, d.url, d.text, d.created_at FROM events e JOIN documents d ON d.id = e.doc_id"
            " WHERE e.modality = 'asserted' ORDER BY e.event_date, e.id")
-    for r in store.conn.execute(sql):
+    for row in store.conn.execute(sql):
+        merged = store.merged_event_of(row["id"])
+        if merged is not None and merged["lead"] != row["id"]:
+            continue  # a report of a merged event that another report leads
+        r = {**dict(row), **({name: merged[name] for name in _MERGED} if merged is not None else {})}
+        outlets = json.loads(merged["outlets"]) if merged is not None else [r["outlet"]] if r["outlet"] else []
         data = json.loads(r["data"])
         country = countries().get(r["country"] or "")
         attribution = data.get("sources") or {}
@@ -59,9 +72,10 @@ def acled_rows(store: Store) -> Iterator[dict[str, Any]]:
             "latitude": "" if r["lat"] is None else round(r["lat"], 4),
             "longitude": "" if r["lon"] is None else round(r["lon"], 4),
             "geo_precision": r["geo_precision"] or "",
-            "source": r["outlet"] or "",
-            "source_scale": "",
-            "notes": evidence,
+            "source": "; ".join(outlets),
+            "source_scale": source_scale(outlets, r["country"]),
+            "notes": evidence + (f" [{merged['fatalities_note']}]" if merged is not None and merged["fatalities_note"]
+                                 else ""),
             "fatalities": r["fatalities"] if r["fatalities"] is not None else 0,
             "tags": "",
             "timestamp": r["created_at"],
@@ -76,6 +90,9 @@ def acled_rows(store: Store) -> Iterator[dict[str, Any]]:
             "rasd_quantities": "; ".join(f"{q['value']:g} {q['unit']}" for q in data.get("quantities", [])),
             "rasd_weapons": "; ".join(data.get("weapons", [])),
             "rasd_evidence": "; ".join(f"{s['start']}-{s['end']}" for s in data.get("evidence", [])),
+            "rasd_merged_id": merged["id"] if merged is not None else "",
+            "rasd_reports": merged["reports"] if merged is not None else 1,
+            "rasd_independent_outlets": merged["independent_outlets"] if merged is not None else 1,
         }
 
 
@@ -107,7 +124,7 @@ def geojson_features(store: Store) -> Iterator[dict[str, Any]]:
     for r in store.conn.execute("SELECT e.*, d.title FROM events e JOIN documents d ON d.id = e.doc_id"
                                 " WHERE e.modality = 'asserted' AND e.lat IS NOT NULL ORDER BY e.event_date, e.id"):
         yield _point(r["lon"], r["lat"], {"feature_type": "event", **_properties(r, EVENT_FEATURE_PROPERTIES),
-                                          "title": r["title"]})
+                                          "title": r["title"], **corroboration(store.merged_event_of(r["id"]))})
     for r in store.conn.execute("SELECT * FROM places WHERE lat IS NOT NULL ORDER BY doc_id, start"):
         yield _point(r["lon"], r["lat"], {"feature_type": "place", **_properties(r, PLACE_FEATURE_PROPERTIES)})
 

@@ -1,15 +1,16 @@
 """Export: the database as Parquet datasets for a data lake, one per table, partitioned by month.
 
-`FOLDER/documents`, `FOLDER/events`, `FOLDER/mentions` and `FOLDER/places` each hold one file per month in Hive
-layout (`month=2026-11/part-0.parquet`; a row without a date is in `month=__HIVE_DEFAULT_PARTITION__`, which
-readers give as a null month), so DuckDB, pandas, Spark or GDAL read a folder as one table and skip the months
-a query does not ask for.  Documents, mentions and places are filed under the month the document was published,
-events under the month they happened.  Like JSONL, and unlike CSV and GeoJSON, events of every modality are
-exported, with their `modality`.
+`FOLDER/documents`, `FOLDER/events`, `FOLDER/mentions` and `FOLDER/places` (and, once the corpus step has run,
+`FOLDER/merged_events` and `FOLDER/merged_mentions`: the events merged across articles and the event rows each
+holds) each hold one file per month in Hive layout (`month=2026-11/part-0.parquet`; a row without a date is in
+`month=__HIVE_DEFAULT_PARTITION__`, which readers give as a null month), so DuckDB, pandas, Spark or GDAL read a
+folder as one table and skip the months a query does not ask for.  Documents, mentions, places and merged
+mentions are filed under the month the document was published, events and merged events under the month they
+happened.  Like JSONL, and unlike CSV and GeoJSON, events of every modality are exported, with their `modality`.
 
-Each events file is also GeoParquet 1.1: a `geometry` column of WKB points (longitude, latitude; null for an
-event without a place) and the `geo` metadata, with the CRS (OGC:CRS84) and the file's bounding box, so GIS
-tools open it as a point layer.
+Each events and merged_events file is also GeoParquet 1.1: a `geometry` column of WKB points (longitude,
+latitude; null for an event without a place) and the `geo` metadata, with the CRS (OGC:CRS84) and the file's
+bounding box, so GIS tools open it as a point layer.
 
 Column types come from the database schema (TEXT, INTEGER, REAL), dates become Parquet dates and the time a row
 was written a UTC timestamp, so every month's file of a table has the same schema.  Rows are read and written a
@@ -74,23 +75,30 @@ DATASETS = (
     Dataset("mentions", (), "substr(d.published, 1, 7)", "d.published, t.doc_id, t.start, t.\"end\", t.label"),
     Dataset("places", (), "substr(d.published, 1, 7)", "d.published, t.doc_id, t.start, t.\"end\""),
 )
+# the corpus layer (rasd.corpus): events merged across articles, and which event rows each merged event holds
+CORPUS_DATASETS = (
+    Dataset("merged_events", (), "substr(t.event_date, 1, 7)", "t.event_date, t.id"),
+    Dataset("merged_mentions", (), "substr(d.published, 1, 7)", "d.published, t.merged_id, t.event_id"),
+)
+_POINTS = {"events", "merged_events"}  # the datasets written as GeoParquet
 
 
 def write_parquet(store: Store, folder: Path) -> dict[str, int]:
     """Write every dataset under `folder`; returns the rows written per table."""
-    return {dataset.table: _write_dataset(store, dataset, folder / dataset.table) for dataset in DATASETS}
+    datasets = DATASETS + (CORPUS_DATASETS if store.has_corpus else ())
+    return {dataset.table: _write_dataset(store, dataset, folder / dataset.table) for dataset in datasets}
 
 
 def _write_dataset(store: Store, dataset: Dataset, folder: Path) -> int:
     columns = [(name, _arrow_type(name, declared)) for _, name, declared, *_ in
                store.conn.execute(f"PRAGMA table_info({dataset.table})") if name not in dataset.columns_left_out]
-    geometry = dataset.table == "events"
+    geometry = dataset.table in _POINTS
     schema = pa.schema(columns + ([("geometry", pa.binary())] if geometry else []))
     selected = ", ".join(f't."{name}"' for name, _ in columns)
-    joined = "" if dataset.table == "documents" else " LEFT JOIN documents d ON d.id = t.doc_id"
+    joined = " LEFT JOIN documents d ON d.id = t.doc_id" if "doc_id" in dict(columns) else ""
     cursor = store.conn.execute(f"SELECT {dataset.month} AS month, {selected} FROM {dataset.table} t{joined}"
                                 f" ORDER BY {dataset.order}")
-    bboxes = _event_bboxes(store) if geometry else {}
+    bboxes = _bboxes(store, dataset.table) if geometry else {}
     writer: pq.ParquetWriter | None = None
     month: Any = object()
     written = 0
@@ -147,10 +155,10 @@ def wkb_point(lon: float, lat: float) -> bytes:
     return struct.pack("<BIdd", 1, 1, lon, lat)
 
 
-def _event_bboxes(store: Store) -> dict[str | None, list[float]]:
-    """The bounding box (west, south, east, north) of each month's located events."""
+def _bboxes(store: Store, table: str) -> dict[str | None, list[float]]:
+    """The bounding box (west, south, east, north) of each month's located events (of `table`)."""
     return {month: [west, south, east, north] for month, west, south, east, north in store.conn.execute(
-        "SELECT substr(event_date, 1, 7), min(lon), min(lat), max(lon), max(lat) FROM events"
+        f"SELECT substr(event_date, 1, 7), min(lon), min(lat), max(lon), max(lat) FROM {table}"
         " WHERE lat IS NOT NULL AND lon IS NOT NULL GROUP BY 1")}
 
 

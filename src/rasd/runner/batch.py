@@ -11,6 +11,7 @@ from typing import Protocol
 
 from tqdm import tqdm
 
+from rasd.corpus import Corpus
 from rasd.ingest import InputItem, escape_surrogates, iter_inputs
 from rasd.limits import COMMIT_EVERY_CHARS, COMMIT_EVERY_DOCS, COMMIT_EVERY_SECONDS, DOCUMENT_TIME_BUDGET_S
 from rasd.runner.pipeline import Pipeline, StageError
@@ -25,6 +26,7 @@ class RunSummary:
     already_stored: int = 0
     failed: int = 0
     non_arabic: int = 0
+    near_duplicates: int = 0
     entities: int = 0
     places: int = 0
     events: int = 0
@@ -41,6 +43,7 @@ class RunSummary:
             + (" (" + ", ".join(f"{k} {v}" for k, v in self.removed.most_common()) + ")" if self.removed else ""),
             f"found: {self.entities} entities, {self.places} places, {self.events} events in {self.words} words",
         ]
+        out.append(f"corpus: {self.near_duplicates} near-duplicates of stored articles")
         out += [f"failed: {path}: {reason}" for path, reason in self.failures]
         return out
 
@@ -152,10 +155,13 @@ class BatchWriter:
     """Writes analysed inputs in batches (every COMMIT_EVERY_DOCS documents, COMMIT_EVERY_SECONDS or
     COMMIT_EVERY_CHARS of text), each batch in one short write transaction: the write lock is never held while
     input is read or analysed, so another writer (a second `rasd analyze` into the same database) waits a moment
-    at most, and what a killed run wrote is whole.  Call `flush` after the last input."""
+    at most, and what a killed run wrote is whole.  Each batch's transaction also runs the corpus step
+    (rasd.corpus) over the documents stored since the last one, so near-duplicates, stories and merged events
+    are never behind what is stored.  Call `flush` after the last input."""
 
     def __init__(self, store: Store, summary: RunSummary):
         self.store, self.summary = store, summary
+        self.corpus = Corpus(store.conn)
         self.pending: list[tuple[InputItem, Outcome]] = []
         self.pending_chars, self.pending_since = 0, time.monotonic()
 
@@ -173,6 +179,7 @@ class BatchWriter:
             with self.store.transaction():
                 for item, outcome in self.pending:
                     _record(item, outcome, self.store, self.summary)
+                self.summary.near_duplicates += sum(p.duplicate_of is not None for p in self.corpus.update())
             self.pending, self.pending_chars = [], 0
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import json
+import sqlite3
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +26,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
+from rasd.corpus import read as corpus_read
 from rasd.model import Document
 from rasd.resources.taxonomy import MODALITIES
 from rasd.serve import queries
@@ -62,10 +64,12 @@ def event_filter(
     outlet: str | None = Query(None, description="reporting outlet"),
     min_confidence: str | None = Query(None, description="lowest event confidence, 0 to 1"),
     modality: str | None = Query(None, description=f"{', '.join(MODALITIES)} or any (default asserted)"),
+    story: str | None = Query(None, description="only the reports of the merged events of this story"),
 ) -> EventFilter:
     return EventFilter.parse({"from": date_from, "to": date_to, "event_type": event_type,
                               "sub_event_type": sub_event_type, "actor": actor, "country": country, "admin1": admin1,
-                              "bbox": bbox, "outlet": outlet, "min_confidence": min_confidence, "modality": modality})
+                              "bbox": bbox, "outlet": outlet, "min_confidence": min_confidence, "modality": modality,
+                              "story": story})
 
 
 def page(limit: str | None = Query(None, description=f"rows per page, 1 to {queries.MAX_LIMIT} (default "
@@ -146,7 +150,7 @@ def create_app(db_path: str | Path, token: str | None = None, analyzer: Analyzer
     env = templates.env
     env.filters.update(q=path_quote, safe_url=safe_url)
     env.globals.update(query_string=query_string, codebook=queries.codebook(), entity_labels=ENTITY_LABELS,
-                       country_names=queries.country_names())
+                       country_names=queries.country_names(), report_fields=corpus_read.REPORT_FIELDS)
     local = threading.local()
 
     def store() -> Store:
@@ -197,6 +201,21 @@ def create_app(db_path: str | Path, token: str | None = None, analyzer: Analyzer
         if value is None:
             raise HTTPException(404, f"no {what} {key!r}")
         return value
+
+    def corpus_conn() -> sqlite3.Connection:
+        """The connection to read the corpus layer with; a database without its tables has nothing there."""
+        if not store().has_corpus:
+            raise HTTPException(404, "this database has no corpus layer: run rasd corpus on it")
+        return store().conn
+
+    def parse_id(value: str) -> int:
+        return queries.parse_int("id", value, 0, 1, 2**62)
+
+    def stories_listing(paging: tuple[int, int], min_documents: str | None) -> dict[str, Any]:
+        limit, offset = paging
+        least = queries.parse_int("min_documents", min_documents, 1, 1, 1_000_000)
+        return {"limit": limit, "offset": offset, "min_documents": least,
+                "rows": corpus_read.list_stories(corpus_conn(), limit, offset, least)}
 
     def document_view(doc: dict[str, Any], part: str | None) -> dict[str, Any]:
         """The `part` (a query-string value) of a document, as `queries.document_part` gives it."""
@@ -266,6 +285,22 @@ def create_app(db_path: str | Path, token: str | None = None, analyzer: Analyzer
     def place_json(country: str, name: str, paging: tuple[int, int] = Depends(page)) -> dict[str, Any]:
         place = found(queries.get_place(store(), country, name, *paging), "place", f"{country}/{name}")
         return place
+
+    @app.get("/stories.json", tags=["api"], summary="Stories, the most recent first (rasd.corpus)")
+    def stories_json(paging: tuple[int, int] = Depends(page),
+                     min_documents: str | None = Query(None, description="only stories of at least this many"
+                                                                         " articles")) -> dict[str, Any]:
+        return stories_listing(paging, min_documents)
+
+    @app.get("/stories/{story_id}.json", tags=["api"],
+             summary="One story: its articles in time order, outlets and merged events")
+    def story_json(story_id: str) -> dict[str, Any]:
+        return found(corpus_read.story(corpus_conn(), parse_id(story_id)), "story", story_id)
+
+    @app.get("/merged/{merged_id}.json", tags=["api"],
+             summary="One event merged across articles, with every report behind it side by side")
+    def merged_json(merged_id: str) -> dict[str, Any]:
+        return found(corpus_read.merged_event(corpus_conn(), parse_id(merged_id)), "merged event", merged_id)
 
     @app.get("/search.json", tags=["api"], summary="Full-text search (Arabic normalisation, clitics stripped)")
     def search_json(q: str = Query("", description="words to find"),
@@ -363,6 +398,22 @@ def create_app(db_path: str | Path, token: str | None = None, analyzer: Analyzer
     def place_page(request: Request, country: str, name: str, paging: tuple[int, int] = Depends(page)) -> HTMLResponse:
         place = found(queries.get_place(store(), country, name, *paging), "place", f"{country}/{name}")
         return html(request, "place.html", place=place)
+
+    @app.get("/stories", include_in_schema=False)
+    def stories_page(request: Request, paging: tuple[int, int] = Depends(page),
+                     min_documents: str | None = None) -> HTMLResponse:
+        return html(request, "stories.html", result=stories_listing(paging, min_documents))
+
+    @app.get("/stories/{story_id}", include_in_schema=False)
+    def story_page(request: Request, story_id: str) -> HTMLResponse:
+        story = found(corpus_read.story(corpus_conn(), parse_id(story_id)), "story", story_id)
+        flt = EventFilter(story=story["id"])
+        return html(request, "story.html", story=story, filters=flt.params(), facets=queries.facets(store()))
+
+    @app.get("/merged/{merged_id}", include_in_schema=False)
+    def merged_page(request: Request, merged_id: str) -> HTMLResponse:
+        event = found(corpus_read.merged_event(corpus_conn(), parse_id(merged_id)), "merged event", merged_id)
+        return html(request, "merged.html", event=event)
 
     @app.get("/search", include_in_schema=False)
     def search_page(request: Request, q: str = "", paging: tuple[int, int] = Depends(page)) -> HTMLResponse:

@@ -16,7 +16,7 @@ from typing import Any
 
 from rasd.resources import data_path, shared
 from rasd.resources.taxonomy import CODEBOOK, MODALITIES
-from rasd.store import Store
+from rasd.store import Store, corroboration
 from rasd.store.records import EVENT_LISTED
 
 BASEMAP = data_path("basemap", "basemap.json")
@@ -140,6 +140,7 @@ class EventFilter:
     outlet: str | None = None
     min_confidence: float | None = None
     modality: str | None = "asserted"  # None: every modality
+    story: int | None = None  # the reports of the merged events of one story (rasd.corpus)
 
     @classmethod
     def parse(cls, params: dict[str, str | None]) -> "EventFilter":
@@ -159,7 +160,8 @@ class EventFilter:
                    bbox=parse_bbox(params.get("bbox")),
                    outlet=parse_text("outlet", params.get("outlet")),
                    min_confidence=parse_float("min_confidence", params.get("min_confidence"), 0, 1),
-                   modality=modality)
+                   modality=modality,
+                   story=parse_int("story", params.get("story"), None, 1, 2**62) if params.get("story") else None)
 
     def where(self) -> tuple[str, list[Any]]:
         clauses: list[str] = []
@@ -195,6 +197,9 @@ class EventFilter:
             add("e.confidence >= ?", self.min_confidence)
         if self.modality:
             add("e.modality = ?", self.modality)
+        if self.story is not None:
+            add("e.id IN (SELECT mm.event_id FROM merged_mentions mm JOIN merged_events m ON m.id = mm.merged_id"
+                " WHERE m.story = ?)", self.story)
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
 
     def params(self) -> dict[str, str]:
@@ -204,7 +209,8 @@ class EventFilter:
                "admin1": self.admin1, "bbox": ",".join(f"{v:g}" for v in self.bbox) if self.bbox else None,
                "outlet": self.outlet,
                "min_confidence": None if self.min_confidence is None else f"{self.min_confidence:g}",
-               "modality": "any" if self.modality is None else (None if self.modality == "asserted" else self.modality)}
+               "modality": "any" if self.modality is None else (None if self.modality == "asserted" else self.modality),
+               "story": None if self.story is None else str(self.story)}
         return {k: v for k, v in out.items() if v}
 
 
@@ -306,14 +312,26 @@ def get_event(store: Store, event_id: str) -> dict[str, Any] | None:
                          for s in data.get("evidence", [])]
     for key in ("quantities", "weapons", "trigger", "location"):
         event[key if key != "location" else "place"] = data.get(key)
+    event.update(corroboration(store.merged_event_of(event_id)))
     return event
 
 
+# an event that is not the leading report of a merged event that holds it: the map draws each merged event once
+_OTHER_REPORT = ("EXISTS (SELECT 1 FROM merged_mentions mm JOIN merged_events m ON m.id = mm.merged_id"
+                 " WHERE mm.event_id = e.id AND m.lead <> e.id)")
+
+
 def map_data(store: Store, flt: EventFilter) -> dict[str, Any]:
-    """What the map page draws: every located event (columns, compactly) and the events per day and type."""
+    """What the map page draws: every located event (columns, compactly) and the events per day and type.  Events
+    merged across articles (rasd.corpus) are drawn and counted once, as their leading report, with the number of
+    reports behind them."""
     where, args = flt.where()
+    if store.has_corpus:
+        where = (where + " AND " if where else " WHERE ") + f"NOT {_OTHER_REPORT}"
     located = (where + " AND " if where else " WHERE ") + "e.lat IS NOT NULL AND e.lon IS NOT NULL"
-    rows = store.conn.execute(f"SELECT e.id, e.lon, e.lat, e.event_type FROM events e{located}"
+    reports = ("(SELECT m.reports FROM merged_mentions mm JOIN merged_events m ON m.id = mm.merged_id"
+               " WHERE mm.event_id = e.id)" if store.has_corpus else "NULL")
+    rows = store.conn.execute(f"SELECT e.id, e.lon, e.lat, e.event_type, {reports} AS reports FROM events e{located}"
                               " ORDER BY e.event_date, e.id LIMIT ?", args + [MAX_MAP_POINTS + 1]).fetchall()
     truncated = len(rows) > MAX_MAP_POINTS
     rows = rows[:MAX_MAP_POINTS]
@@ -336,7 +354,8 @@ def map_data(store: Store, flt: EventFilter) -> dict[str, Any]:
     return {
         "filters": flt.params(), "types": types, "total": total, "located": len(rows), "truncated": truncated,
         "points": {"id": [r["id"] for r in rows], "lon": [round(r["lon"], 5) for r in rows],
-                   "lat": [round(r["lat"], 5) for r in rows], "type": [type_index[r["event_type"]] for r in rows]},
+                   "lat": [round(r["lat"], 5) for r in rows], "type": [type_index[r["event_type"]] for r in rows],
+                   "reports": [r["reports"] or 1 for r in rows]},
         "timeline": [{"date": d, "counts": c + [0] * (len(types) - len(c))} for d, c in days.items()],
     }
 

@@ -82,6 +82,9 @@ class Store:
                 raise
         self.conn.row_factory = sqlite3.Row
         self.conn.execute("PRAGMA foreign_keys=ON")
+        # a database an older rasd wrote, opened read-only, has no corpus tables: its corpus fields are null
+        self.has_corpus = self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = 'corpus_documents'").fetchone() is not None
 
     def _check_writable(self, version: int) -> None:
         """SQLite opens a file it may not write for reading without a word and fails at the first write; a run
@@ -147,12 +150,14 @@ class Store:
             c.execute("INSERT OR IGNORE INTO inputs(input_key, source_path, doc_id, outcome) VALUES (?,?,?,?)",
                       (input_key, rows.source_path, rows.doc_id, "duplicate"))
             return "duplicate"
-        c.execute(_INSERT_DOCUMENT, rows.document)
+        rowid = c.execute(_INSERT_DOCUMENT, rows.document).lastrowid
         c.executemany(insert_sql("mentions", MENTION_COLUMNS, "INSERT OR IGNORE"), rows.mentions)
         c.executemany(insert_sql("places", PLACE_COLUMNS, "INSERT OR IGNORE"), rows.places)
         c.executemany(insert_sql("events", EVENT_COLUMNS), rows.events)
         c.executemany(insert_sql("event_sources", SOURCE_COLUMNS), rows.event_sources)
-        c.execute("INSERT INTO documents_fts(doc_id, title, body, stems) VALUES (?,?,?,?)", rows.search)
+        # the search row has the document's rowid, so that the corpus step reads a document's words by it
+        c.execute("INSERT INTO documents_fts(rowid, doc_id, title, body, stems) VALUES (?,?,?,?,?)",
+                  (rowid, *rows.search))
         c.executemany(f"INSERT OR IGNORE INTO actors({', '.join(ACTOR_COLUMNS)})"
                       f" VALUES ({', '.join('?' * len(ACTOR_COLUMNS))})", rows.actors)
         c.execute("INSERT OR REPLACE INTO inputs(input_key, source_path, doc_id, outcome) VALUES (?,?,?,?)",
@@ -191,7 +196,8 @@ class Store:
         ids = self.document_ids(doc_id, 2)
         if len(ids) != 1:
             return None
-        return json.loads(self.conn.execute("SELECT analysis FROM documents WHERE id = ?", ids).fetchone()[0])
+        return self.with_corpus(json.loads(self.conn.execute("SELECT analysis FROM documents WHERE id = ?",
+                                                             ids).fetchone()[0]))
 
     def document_ids(self, prefix: str, limit: int) -> list[str]:
         """The first `limit` document ids, in order, that begin with `prefix` (ASCII letters in either case)."""
@@ -201,7 +207,26 @@ class Store:
 
     def iter_documents(self) -> Iterator[dict[str, Any]]:
         for row in self.conn.execute("SELECT analysis FROM documents ORDER BY published, id"):
-            yield json.loads(row["analysis"])
+            yield self.with_corpus(json.loads(row["analysis"]))
+
+    def with_corpus(self, doc: dict[str, Any]) -> dict[str, Any]:
+        """The export-contract object with what the corpus step (rasd.corpus) found across articles: the
+        document's `duplicate_of` and `story`, and each event's `merged_id`, `reports`, `outlets` and
+        `independent_outlets` (null for events that were not merged: those not asserted, or before the step ran)."""
+        placed = self.conn.execute("SELECT duplicate_of, story FROM corpus_documents WHERE doc_id = ?",
+                                   (doc["id"],)).fetchone() if self.has_corpus else None
+        doc["duplicate_of"] = placed["duplicate_of"] if placed else None
+        doc["story"] = placed["story"] if placed else None
+        for i, event in enumerate(doc["events"]):
+            event.update(corroboration(self.merged_event_of(f"{doc['id']}:{i}")))
+        return doc
+
+    def merged_event_of(self, event_id: str) -> sqlite3.Row | None:
+        """The merged_events row of the merged event that an event (a report) belongs to, if any."""
+        if not self.has_corpus:
+            return None
+        return self.conn.execute("SELECT m.* FROM merged_mentions mm JOIN merged_events m ON m.id = mm.merged_id"
+                                 " WHERE mm.event_id = ?", (event_id,)).fetchone()
 
     def search(self, query: str, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
         """Documents matching every word of `query` (normalised and clitic-stripped), best first."""
@@ -240,6 +265,14 @@ _INSERT_DOCUMENT = (f"INSERT INTO documents({', '.join(DOCUMENT_COLUMNS)})"
                     f" VALUES ({', '.join('?' * len(DOCUMENT_COLUMNS))})")
 
 
+def corroboration(merged: sqlite3.Row | None) -> dict[str, Any]:
+    """The export contract's fields of an event's merged event (all null when it has none)."""
+    return {"merged_id": merged["id"] if merged is not None else None,
+            "reports": merged["reports"] if merged is not None else None,
+            "outlets": json.loads(merged["outlets"]) if merged is not None else None,
+            "independent_outlets": merged["independent_outlets"] if merged is not None else None}
+
+
 def snippet(text: str, stems: set[str], width: int = 12) -> str:
     tokens = tokenize(text)
     for i, t in enumerate(tokens):
@@ -251,5 +284,5 @@ def snippet(text: str, stems: set[str], width: int = 12) -> str:
     return text[:160]
 
 
-__all__ = ["Store", "DEFAULT_DB", "DatabaseUnreadable", "DocumentRows", "UnstorableDocument", "document_rows",
+__all__ = ["Store", "DEFAULT_DB", "corroboration", "DatabaseUnreadable", "DocumentRows", "UnstorableDocument", "document_rows",
            "search_stem"]

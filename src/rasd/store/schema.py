@@ -114,6 +114,78 @@ MIGRATIONS: list[str] = [
         error TEXT                      -- why the last pass could not read it, or NULL
     );
     """,
+    # 4: the corpus layer (rasd.corpus): near-duplicates, stories and events merged across articles, kept here so
+    # that adding one article reads and writes a bounded number of rows whatever the corpus size
+    """
+    CREATE TABLE corpus_documents (
+        doc_id TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL UNIQUE,    -- the documents rowid: the order the corpus step took them in
+        day TEXT NOT NULL,              -- the date the corpus places it on (published, else its events', else stored)
+        outlet TEXT,
+        shingles INTEGER NOT NULL,      -- how many distinct word shingles its text has
+        minhash BLOB NOT NULL,          -- MinHash signature (uint64 values)
+        duplicate_of TEXT,              -- the first stored document this one is a copy of, or NULL
+        source TEXT NOT NULL,           -- the independent source it counts as (copies count as their original)
+        story INTEGER NOT NULL
+    );
+    CREATE INDEX corpus_documents_story ON corpus_documents(story, day);
+    CREATE INDEX corpus_documents_duplicate ON corpus_documents(duplicate_of);
+
+    -- one row per LSH band of each document: the band's hash (band number mixed in) and the document
+    CREATE TABLE corpus_lsh (
+        key INTEGER NOT NULL,
+        doc_id TEXT NOT NULL,
+        PRIMARY KEY (key, doc_id)
+    ) WITHOUT ROWID;
+
+    -- in how many documents each word stem occurs (the idf of story similarity)
+    CREATE TABLE corpus_terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+
+    CREATE TABLE stories (
+        id INTEGER PRIMARY KEY,
+        title TEXT, first_day TEXT NOT NULL, last_day TEXT NOT NULL,
+        documents INTEGER NOT NULL,
+        profile TEXT NOT NULL,          -- JSON: summed term weights (the top ones), actors, places, event types
+        embedding BLOB                  -- summed sentence embeddings of its titles (float32), when the encoder is built
+    );
+    CREATE INDEX stories_last_day ON stories(last_day);
+
+    -- what finds a story's candidates for a new article: its terms, actors and places, by the day they came in
+    CREATE TABLE story_keys (
+        key TEXT NOT NULL, day TEXT NOT NULL, story INTEGER NOT NULL,
+        PRIMARY KEY (key, day, story)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE merged_events (
+        id INTEGER PRIMARY KEY,
+        story INTEGER,
+        family TEXT NOT NULL,           -- what its reports must share (rasd.corpus.merge.family)
+        event_type TEXT NOT NULL, sub_event_type TEXT NOT NULL,
+        actor1 TEXT, actor2 TEXT, event_date TEXT NOT NULL,
+        first_date TEXT NOT NULL, last_date TEXT NOT NULL,  -- of its reports: never more than two days apart
+        location TEXT, lat REAL, lon REAL, country TEXT, admin1 TEXT, geo_precision INTEGER,
+        fatalities INTEGER, fatalities_note TEXT,
+        reports INTEGER NOT NULL, outlets TEXT NOT NULL,    -- outlets: JSON list
+        independent_outlets INTEGER NOT NULL,
+        confirmed INTEGER NOT NULL,     -- 1 when an independent source confirms what a party or an anonymous source said
+        confidence REAL,
+        lead TEXT NOT NULL              -- the report (events.id) whose place is the most precise: the row's details
+    );
+    CREATE INDEX merged_events_family_date ON merged_events(family, event_date);
+    CREATE INDEX merged_events_date ON merged_events(event_date, id);
+    CREATE INDEX merged_events_story ON merged_events(story);
+
+    -- the event mentions (rows of events) behind each merged event, with what each contributes
+    CREATE TABLE merged_mentions (
+        event_id TEXT PRIMARY KEY,
+        merged_id INTEGER NOT NULL,
+        doc_id TEXT NOT NULL,
+        day TEXT NOT NULL,              -- the report's date: the event's, else its article's
+        source TEXT NOT NULL,           -- the independent source this report counts as
+        partisan INTEGER NOT NULL       -- 1 when only a party to the event or an anonymous source says it
+    );
+    CREATE INDEX merged_mentions_merged ON merged_mentions(merged_id);
+    """,
 ]
 
 

@@ -25,7 +25,9 @@
 
   const view = { zoom: 3, cx: WORLD / 2, cy: WORLD / 2, width: 0, height: 0, dpr: 1 };
   const data = { countries: [], admin1: [], types: [], colors: [], points: null, total: 0, clusters: null, clusterZoom: -1 };
-  let query = window.location.search.replace(/^\?/, '');
+  // the map page reads its filters from its own address; a page that embeds the map (a story) gives them
+  const embedded = frame.dataset.query !== undefined;
+  let query = embedded ? frame.dataset.query : window.location.search.replace(/^\?/, '');
   let requestSerial = 0;
   let basemapReady = Promise.resolve();
   let frameRequested = false;
@@ -601,7 +603,7 @@
         return;
       }
       query = newQuery;
-      window.history.replaceState(null, '', '/map' + (query ? '?' + query : ''));
+      if (!embedded) window.history.replaceState(null, '', '/map' + (query ? '?' + query : ''));
       hidePopup();
       load(true);
     });

