@@ -3,6 +3,7 @@ import re
 
 from conftest import SPUTNIK, article_text
 from rasd.clean import clean_document, document_id
+from rasd.clean.lines import dateline, dateline_place_end
 from rasd.model import Document
 
 
@@ -76,6 +77,13 @@ def test_near_duplicate_paragraph_is_dropped():
 def test_dateline_gives_outlet_and_date():
     doc = _clean("دمشق - 12 تشرين الثاني 2026 (سانا) - " + article_text())
     assert doc.outlet == "سانا" and doc.published == "2026-11-12"
+
+
+def test_a_cnn_dateline_names_the_outlet_and_ends_after_its_city_and_country():
+    line = "دبي، الإمارات العربية المتحدة (CNN)-- أعلنت وزارة الداخلية اعتقال خلية."
+    assert dateline(line) == (None, "CNN")
+    assert line[:dateline_place_end(line)] == "دبي، الإمارات العربية المتحدة"
+    assert dateline_place_end("أعلنت وزارة الداخلية، الخميس، اعتقال خلية في دبي.") == 0
 
 
 def test_document_id_ignores_spelling_and_spacing_variation():

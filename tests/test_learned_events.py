@@ -36,6 +36,15 @@ def test_the_shipped_model_codes_an_air_strike_on_a_town_with_its_day_and_dead()
     assert 0 < event.confidence <= 1 and event.sources.confidence == event.confidence
 
 
+def test_the_city_of_a_wire_dateline_is_neither_the_place_nor_the_country_of_the_event():
+    doc = _learned("دبي، الإمارات العربية المتحدة (CNN)-- قتل سبعة مدنيين فجر اليوم في غارات جوية شنتها طائرات "
+                   "حربية على بلدة سرمين في ريف إدلب.")
+    assert "Dubai" in [p.name_en for p in doc.places]  # still a place mention of the article
+    [event] = doc.events
+    assert event.location is not None and event.location.name_en == "Sarmin"
+    assert "United Arab Emirates" not in (event.actor1 or "")
+
+
 def test_the_shipped_model_codes_no_event_for_a_plan_or_a_call():
     doc = _learned("دعت الأمم المتحدة إلى وقف الغارات فوراً، فيما يعتزم وزراء الخارجية عقد اجتماع الأسبوع المقبل "
                    "لبحث الأزمة.")

@@ -56,8 +56,10 @@ def signature_name(line: str, max_words: int = 5) -> str | None:
     return None
 
 
+_PLACE_WORD = r"[^\s\-–—()\d،,]{2,20}"
 _DATELINE = re.compile(
-    r"^\s*(?P<place>[^\s\-–—()\d]{2,20}(?:\s[^\s\-–—()\d]{2,20})?)"  # the city
+    # the city, and the country after a comma as CNN writes it ("دبي، الإمارات العربية المتحدة (CNN)--")
+    rf"^\s*(?P<place>{_PLACE_WORD}(?:\s{_PLACE_WORD})?(?:\s*[،,]\s*{_PLACE_WORD}(?:\s{_PLACE_WORD}){{0,3}})?)"
     r"(?:\s*[-–—]\s*|\s+)(?P<date>\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d{1,2}\s+[^\s\d()\-–—]{3,12}(?:\s[^\s\d()\-–—]{3,7})?\s+\d{4})?"
     r"\s*(?:\((?P<outlet>[^()]{2,25})\)|(?P<agency>[^\s\d()\-–—]{2,12}))?\s*[-–—:]")
 
@@ -70,6 +72,15 @@ def dateline(paragraph: str) -> tuple[str | None, str | None]:
         return None, None
     outlet = m.group("outlet") or (m.group("agency") if m.group("date") else None)
     return m.group("date"), outlet.strip() if outlet else None
+
+
+def dateline_place_end(paragraph: str) -> int:
+    """Where the place part of a paragraph's wire dateline ends (0 if the paragraph opens with none): the
+    places before it are where the report was filed from, not where anything in it happened."""
+    m = _DATELINE.match(paragraph[:120])
+    if not m or not (m.group("date") or m.group("outlet")):
+        return 0
+    return m.end("place")
 
 
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)

@@ -24,7 +24,8 @@ from rasd.events.merge import (Candidate, absorb, drop_transfers_won_in_battle, 
                                fold_fire_into_battles, merge, referent, same_sentence)
 from rasd.events.roles import actors_near, assign_actors, country_iso, credit_perpetrator
 from rasd.events.timex import resolve_date
-from rasd.model import Attribution, Claim, Document, Event, Marker, Sentence, SourceLink
+from rasd.clean.lines import dateline_place_end
+from rasd.model import Attribution, Claim, Document, Event, Marker, Place, Sentence, SourceLink
 from rasd.resolve.actors import ActorRegistry
 from rasd.resources.taxonomy import Modality
 from rasd.text.dates import parse_iso
@@ -33,6 +34,7 @@ __all__ = ["extract_events", "read_document", "finish", "EventLexicon"]
 
 _LINE_BREAKS = re.compile(r"\n+")
 HISTORY_DAYS = 31  # events dated further back than this are background, not news
+DATELINE_PARAGRAPHS = 3  # a wire dateline opens one of the first paragraphs (the headline may come first)
 SOURCE_SCORE = {"anonymous": 0.25, "organisation": 0.45, "agency": 0.45, "outlet": 0.45, "official": 0.55,
                 "person": 0.55, "monitor": 0.6}
 DEFAULT_OUTLET_PRIOR = 0.5
@@ -97,10 +99,11 @@ def read_document(doc: Document, lex: EventLexicon, registry: ActorRegistry) -> 
     (absorbed into an earlier one when it is another word for it).  Fills doc.framing."""
     published = parse_iso(doc.published)
     words_all = [t for t in doc.tokens if is_word(t)]
-    spans = {"entities": _Spans(doc.entities), "places": _Spans(doc.places), "quantities": _Spans(doc.quantities)}
-    country = country_iso(doc)
-    sentence_starts = [s.start for s in doc.sentences]
     paragraph_breaks = _paragraph_starts(doc)
+    places = _places_reported_on(doc, paragraph_breaks)
+    spans = {"entities": _Spans(doc.entities), "places": _Spans(places), "quantities": _Spans(doc.quantities)}
+    country = country_iso(places)
+    sentence_starts = [s.start for s in doc.sentences]
     outlet_link = _outlet_link(doc, registry)
 
     candidates: list[Candidate] = []
@@ -302,6 +305,17 @@ def _paragraph_starts(doc: Document) -> list[int]:
     """Where paragraphs start: after every line break (the cleaner separates paragraphs by a blank line,
     hand-written and fed text often by a single one)."""
     return [0] + [m.end() for m in _LINE_BREAKS.finditer(doc.text)]
+
+
+def _places_reported_on(doc: Document, paragraph_starts: list[int]) -> list[Place]:
+    """The document's places less the city and country of a wire dateline ("دبي، الإمارات العربية المتحدة
+    (CNN)--"): where the report was filed from is neither an event's place nor the country it is about."""
+    filed = []
+    for start in paragraph_starts[:DATELINE_PARAGRAPHS]:
+        end = dateline_place_end(doc.text[start:start + 120])
+        if end:
+            filed.append((start, start + end))
+    return [p for p in doc.places if not any(a <= p.start < b for a, b in filed)]
 
 
 def _paragraph_of(offset: int, starts: list[int]) -> int:

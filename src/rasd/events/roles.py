@@ -8,7 +8,7 @@ from rasd.events.attribution import SentenceContext
 from rasd.events.classify import ARMED, NOT_PARTIES
 from rasd.events.lexicon import EventLexicon, Generic, TriggerMatch
 from rasd.resources.countries import country_name
-from rasd.model import Document, Entity, Event
+from rasd.model import Document, Entity, Event, Place
 from rasd.resources.taxonomy import VIOLENT_TYPES, EventType, Modality, SubEventType
 
 if TYPE_CHECKING:
@@ -166,10 +166,10 @@ def inter(actor) -> int | None:
     return getattr(actor, "acled_inter", None)
 
 
-def country_iso(doc: Document) -> str | None:
-    """The country most places of the document are in."""
+def country_iso(places: list[Place]) -> str | None:
+    """The country most of the places are in."""
     counts: dict[str, int] = {}
-    for p in doc.places:
+    for p in places:
         counts[p.country] = counts.get(p.country, 0) + 1
     return max(counts, key=counts.get) if counts else None
 
