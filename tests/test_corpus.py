@@ -1,6 +1,6 @@
 """The corpus layer (rasd.corpus): near-duplicates, stories and events merged across articles, on real SQLite
-databases, through `rasd analyze`, `rasd corpus`, `rasd stories` and the exports.  Without the multilingual
-encoder (RASD_CACHE pointing where none is built) unless a test builds one."""
+databases, through `rasd analyze`, `rasd corpus`, `rasd stories` and the exports.  Titles are compared by the
+multilingual encoder only where a test asks for it (and builds the encoder)."""
 from __future__ import annotations
 
 import csv
@@ -16,14 +16,10 @@ from conftest import ROOT, SHARED, rasd
 from rasd.corpus import CORPUS_TABLES, Corpus
 from rasd.model import Attribution, Document, Event, Place, SourceLink
 from rasd.resources.taxonomy import EventType, SubEventType
+from rasd.runner.resources import Resources
 from rasd.store import Store
 
 SANA = "samples/txt/syria-sayyida-zaynab-cell-sana.txt"
-
-
-@pytest.fixture(autouse=True)
-def no_encoder(tmp_path, monkeypatch):
-    monkeypatch.setenv("RASD_CACHE", str(tmp_path / "no-encoder"))
 SPUTNIK_COPY = "samples/txt/syria-sayyida-zaynab-cell-sputnik.txt"
 
 
@@ -32,8 +28,8 @@ def samples_db(tmp_path_factory) -> Path:
     """The bundled samples (and ../shared/samples when it is there) analysed into a fresh database."""
     db = tmp_path_factory.mktemp("samples") / "s.db"
     paths = [str(ROOT / "samples")] + ([str(SHARED / "samples")] if (SHARED / "samples").is_dir() else [])
-    # stories from words, actors, places and event types only, whether or not an encoder is built here
-    r = rasd("analyze", *paths, "--db", str(db), "--no-progress", cwd=ROOT, env={"RASD_CACHE": str(db.parent)})
+    # stories from words, actors, places and event types only: titles are embedded only when asked
+    r = rasd("analyze", *paths, "--db", str(db), "--no-progress", cwd=ROOT)
     assert r.returncode == 0, r.stderr.decode()
     assert "corpus: 1 near-duplicates of stored articles" in r.stdout.decode()
     return db
@@ -243,19 +239,26 @@ def encoder_cache(tmp_path_factory):
     return root
 
 
-def _stories_of(db: Path, monkeypatch, cache: Path) -> dict[str, int]:
-    monkeypatch.setenv("RASD_CACHE", str(cache))
+def _stories_of(db: Path, title_encoder) -> dict[str, int]:
     with Store(db) as store:
         with store.transaction():
             for doc_id, (title, text), language in (("ar", DOUMA_AR, "ar"), ("paris", PARIS_AR, "ar"),
                                                     ("en", DOUMA_EN, "en")):
                 store.save(Document(raw=text, text=text, source_text=text, id=doc_id, title=title, language=language,
                                     published="2018-04-08"), doc_id)
-            return {p.doc_id: p.story for p in Corpus(store.conn).update()}
+            return {p.doc_id: p.story for p in Corpus(store.conn, title_encoder).update()}
 
 
-def test_an_english_report_joins_its_arabic_story_when_the_encoder_is_built(tmp_path, monkeypatch, encoder_cache):
-    with_encoder = _stories_of(tmp_path / "e.db", monkeypatch, encoder_cache)
+def test_an_english_report_joins_its_arabic_story_when_titles_are_embedded(tmp_path, monkeypatch, encoder_cache):
+    monkeypatch.setenv("RASD_CACHE", str(encoder_cache))
+    assert Resources().title_encoder is None  # embedding titles is the caller's choice, built encoder or not
+    with_encoder = _stories_of(tmp_path / "e.db", Resources(embed_titles=True).title_encoder)
     assert with_encoder["en"] == with_encoder["ar"] != with_encoder["paris"]
-    without = _stories_of(tmp_path / "n.db", monkeypatch, tmp_path / "no-encoder")
+    without = _stories_of(tmp_path / "n.db", None)
     assert len(set(without.values())) == 3
+
+
+def test_embedding_titles_without_a_built_encoder_is_one_error_line_saying_how_to_build_it(tmp_path):
+    r = rasd("corpus", "--db", str(tmp_path / "c.db"), "--embed-titles", env={"RASD_CACHE": str(tmp_path / "none")})
+    assert r.returncode == 2
+    assert "--embed-titles" in r.stderr.decode() and "rasd build-encoder" in r.stderr.decode()

@@ -89,6 +89,22 @@ def load_ner(backend: str | None):
         raise CliError(f"NER backend {backend!r}: {e}", EXIT_USAGE) from None
 
 
+EMBED_TITLES_HELP = ("stories also compare titles by multilingual sentence embeddings, so that English wire stories"
+                     " join their Arabic coverage (needs `rasd build-encoder`; the corpus step costs about 25 times"
+                     " more)")
+
+
+def title_encoder(resources):
+    """The corpus step's title encoder of these resources (None when titles are not embedded), or one error
+    line saying how to build it."""
+    from rasd.nlp.encoder import EncoderNotBuilt
+
+    try:
+        return resources.title_encoder
+    except (EncoderNotBuilt, ImportError) as e:
+        raise CliError(f"--embed-titles: {e}", EXIT_USAGE) from None
+
+
 class CliError(Exception):
     """An expected failure reported as one line, with its exit code."""
 

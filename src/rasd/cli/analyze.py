@@ -12,7 +12,8 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from rasd.cli import EXIT_FAILURES, EXIT_INPUT, EXIT_USAGE, CliError, load_ner, unreadable
+from rasd.cli import (EMBED_TITLES_HELP, EXIT_FAILURES, EXIT_INPUT, EXIT_USAGE, CliError, load_ner, title_encoder,
+                      unreadable)
 from rasd.limits import DOCUMENT_TIME_BUDGET_S
 from rasd.text.dates import parse_iso
 from rasd.runner.batch import Workers, run_batch
@@ -33,6 +34,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                         "'hf:PATH' for a local transformers model (default: the shipped CRF)")
     p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE,
                    help=f"event coder (default {DEFAULT_ENGINE})")
+    p.add_argument("--embed-titles", action="store_true", help=EMBED_TITLES_HELP)
     p.add_argument("--time-budget", type=float, default=DOCUMENT_TIME_BUDGET_S, metavar="SECONDS",
                    help=f"a document that takes longer is recorded as failed (default {DOCUMENT_TIME_BUDGET_S:g})")
     p.add_argument("--workers", type=int, metavar="N",
@@ -56,12 +58,14 @@ def run(args: argparse.Namespace) -> int:
                        " its own workers", EXIT_USAGE)
     if args.ner:
         load_ner(args.ner)  # a backend that cannot load is one error line, not a failure per document
+    resources = Resources(ner_backend=args.ner, event_engine=args.engine, embed_titles=args.embed_titles)
+    title_encoder(resources)  # likewise for the title encoder
     try:
         store = Store(args.db)
     except sqlite3.Error as e:
         raise CliError(f"cannot open database {args.db}: {e}") from None
     with store, _workers(args) as workers:
-        pipeline = Pipeline.default(Resources(ner_backend=args.ner, event_engine=args.engine))
+        pipeline = Pipeline.default(resources)
         try:
             summary = run_batch(args.paths, store, pipeline, {"published": args.published, "outlet": args.outlet},
                                 progress=False if args.no_progress else None, time_budget_s=args.time_budget,

@@ -7,24 +7,27 @@ import argparse
 import sqlite3
 import time
 
-from rasd.cli import CliError
+from rasd.cli import EMBED_TITLES_HELP, CliError, title_encoder
 from rasd.corpus import Corpus
+from rasd.runner.resources import Resources
 from rasd.store import DEFAULT_DB, Store
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", default=DEFAULT_DB, help=f"database file (default {DEFAULT_DB})")
     p.add_argument("--rebuild", action="store_true", help="empty the corpus tables and add every document again")
+    p.add_argument("--embed-titles", action="store_true", help=EMBED_TITLES_HELP)
 
 
 def run(args: argparse.Namespace) -> int:
+    encoder = title_encoder(Resources(embed_titles=args.embed_titles))
     try:
         store = Store(args.db)
     except sqlite3.Error as e:
         raise CliError(f"cannot open database {args.db}: {e}") from None
     t0 = time.perf_counter()
     with store, store.transaction():
-        corpus = Corpus(store.conn)
+        corpus = Corpus(store.conn, encoder)
         placed = corpus.rebuild() if args.rebuild else corpus.update()
         one = lambda sql: store.conn.execute(sql).fetchone()[0]  # noqa: E731
         totals = (one("SELECT count(*) FROM corpus_documents"), one("SELECT count(*) FROM stories"),

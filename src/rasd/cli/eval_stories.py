@@ -10,7 +10,7 @@ import json
 import time
 from pathlib import Path
 
-from rasd.cli import CliError
+from rasd.cli import EMBED_TITLES_HELP, CliError, title_encoder
 from rasd.corpus import Corpus
 from rasd.evaluate.stories import documents_by_docno, load_window, score, window_folders
 from rasd.nlp.ner.train import REPO
@@ -28,6 +28,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                                                                    " the repository)")
     p.add_argument("--work", type=Path, default=Path("build/stories"), help="where the windows' databases are kept")
     p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE, help=f"event coder (default {DEFAULT_ENGINE})")
+    p.add_argument("--embed-titles", action="store_true", help=EMBED_TITLES_HELP)
     p.add_argument("--json", action="store_true", help="end with one JSON object of all figures")
 
 
@@ -36,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(f"no ANT corpus at {args.ant} (give --ant)")
     results = []
     pipeline = None
+    encoder = title_encoder(Resources(embed_titles=args.embed_titles))
     for path in args.windows:
         window = load_window(path)
         try:
@@ -47,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
             summary = run_batch([str(f) for f in folders], store, pipeline, progress=False)
             t0 = time.perf_counter()
             with store.transaction():
-                Corpus(store.conn).rebuild()
+                Corpus(store.conn, encoder).rebuild()
             corpus_s = time.perf_counter() - t0
             result = score(store.conn, window, documents_by_docno(store.conn, folders))
         result["corpus_seconds"] = round(corpus_s, 2)

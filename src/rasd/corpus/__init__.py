@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -21,6 +22,9 @@ from rasd.corpus import duplicates, merge, stories
 from rasd.corpus.articles import Article, stored_articles
 from rasd.resolve.actors import actor_registry
 from rasd.resources.countries import countries
+
+if TYPE_CHECKING:
+    from rasd.nlp.encoder.sentences import SentenceEncoder
 
 BATCH = 200  # documents read from the store at a time
 TITLE_WORDS = 24  # the words that stand for the title of an article without one, for its sentence embedding
@@ -40,12 +44,12 @@ class Placed:
 
 
 class Corpus:
-    def __init__(self, conn: sqlite3.Connection):
-        """`conn` is a writable connection of the store.  When the multilingual encoder is built (rasd
-        build-encoder), stories also compare the sentence embeddings of titles, so that an English wire story
-        joins its Arabic coverage."""
+    def __init__(self, conn: sqlite3.Connection, title_encoder: SentenceEncoder | None = None):
+        """`conn` is a writable connection of the store.  With a `title_encoder` (Resources.title_encoder),
+        stories also compare the sentence embeddings of titles, so that an English wire story joins its Arabic
+        coverage; the caller chooses it, since it costs far more than the rest of the step."""
         self.conn = conn
-        self.encoder = sentence_encoder()
+        self.encoder = title_encoder
         conn.execute(f"PRAGMA cache_size = {-CACHE_MB * 1024}")
         self.signatures = duplicates.Signatures()
         self.profiles = stories.Profiles()
@@ -96,16 +100,6 @@ class Corpus:
         self.documents += 1
         return Placed(article.doc_id, copy.doc_id if copy else None, story)
 
-
-def sentence_encoder():
-    """The multilingual sentence encoder (rasd.nlp.encoder) when it is installed and built, else None."""
-    try:
-        from rasd.nlp.encoder import EncoderNotBuilt
-        from rasd.nlp.encoder.sentences import SentenceEncoder
-
-        return SentenceEncoder()
-    except (ImportError, EncoderNotBuilt):
-        return None
 
 
 def independent_source(outlet: str | None, doc_id: str) -> str:

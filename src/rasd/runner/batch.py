@@ -69,7 +69,7 @@ def run_batch(paths: Iterable[str], store: Store, pipeline: Pipeline, defaults: 
     with (workers or InProcess()).start(analysis) as analyse:  # workers start before the progress bar's thread
         bar = tqdm(unit=" doc", disable=(not sys.stderr.isatty()) if progress is None else not progress,
                    file=sys.stderr, mininterval=0.5)
-        writer = BatchWriter(store, summary)
+        writer = BatchWriter(store, summary, pipeline.resources.title_encoder)
         try:
             for item, outcome in analyse(_unseen(iter_inputs(paths), store, summary, bar)):
                 bar.update(1)
@@ -159,9 +159,9 @@ class BatchWriter:
     (rasd.corpus) over the documents stored since the last one, so near-duplicates, stories and merged events
     are never behind what is stored.  Call `flush` after the last input."""
 
-    def __init__(self, store: Store, summary: RunSummary):
+    def __init__(self, store: Store, summary: RunSummary, title_encoder=None):
         self.store, self.summary = store, summary
-        self.corpus = Corpus(store.conn)
+        self.corpus = Corpus(store.conn, title_encoder)
         self.pending: list[tuple[InputItem, Outcome]] = []
         self.pending_chars, self.pending_since = 0, time.monotonic()
 

@@ -21,6 +21,9 @@ class Resources:
     event_engine: str = DEFAULT_ENGINE
     # whether the learned place filter (resources/place_filter.npz) drops what it takes for no place
     filter_places: bool = True
+    # whether the corpus step also compares the multilingual sentence embeddings of titles, so that an English
+    # wire story joins its Arabic coverage (needs `rasd build-encoder`; about 25 times the step's cost)
+    embed_titles: bool = False
 
     @property
     def ner(self):
@@ -51,6 +54,17 @@ class Resources:
         from rasd.events.coders import load_event_coder
 
         return load_event_coder(self.event_engine)
+
+    @property
+    def title_encoder(self):
+        """The sentence encoder of the corpus step's titles, or None when titles are not embedded; raises
+        rasd.nlp.encoder.EncoderNotBuilt, saying how to build it, when they are and it is not built."""
+        if not self.embed_titles:
+            return None
+        from rasd.nlp.encoder import cache_dir
+        from rasd.nlp.encoder.sentences import shared_sentence_encoder
+
+        return shared_sentence_encoder(cache_dir())
 
     def outlet_name(self, name: str) -> str | None:
         """Canonical English name of the outlet a signature or dateline names, if the registry knows it."""

@@ -101,7 +101,7 @@ class Watcher:
     def _analyse(self, items: Iterable[tuple[str, Callable[[], InputItem | None]]], report: SourceReport) -> None:
         """Analyse and write each item whose key is not stored yet; an item is only read (its page fetched)
         when it is new, and one that gives no input now is left for the next pass."""
-        writer = BatchWriter(self.store, report.summary)
+        writer = BatchWriter(self.store, report.summary, self.analysis.pipeline.resources.title_encoder)
         for key, read in items:
             report.summary.read += 1
             if self.store.seen(key):

@@ -15,8 +15,16 @@ from pathlib import Path
 
 import numpy as np
 
+from rasd.resources import shared
+
 QUERY_PREFIX = "query: "
 Span = tuple[int, int]
+
+
+@shared
+def shared_sentence_encoder(cache: Path) -> "SentenceEncoder":
+    """One sentence encoder per process and cache folder, shared by its callers (the corpus step's titles)."""
+    return SentenceEncoder(cache)
 
 
 class SentenceEncoder:
