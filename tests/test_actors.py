@@ -97,6 +97,14 @@ def test_article_variation_inside_names(registry):
     assert linked("قاتل جيش أحرار الشرقية في المنطقة.", registry) == {"أحرار الشرقية": "Ahrar al-Sharqiya"}
 
 
+def test_actors_the_real_news_annotators_found_missing_are_linked(registry):
+    got = linked("أفرجت جماعة بوكو حرام عن الطالبات، واعتقلت الشرطة الفلبينية قياديا، وأوقف الجيش اليوناني جنديين.",
+                 registry)
+    assert got["جماعة بوكو حرام"] == "Boko Haram - Jamaatu Ahli is-Sunnah lid-Dawati wal-Jihad"
+    assert got["الشرطة الفلبينية"] == "Police Forces of the Philippines"
+    assert got["الجيش اليوناني"] == "Military Forces of Greece"
+
+
 def test_common_words_are_not_actors(registry):
     text = ("قالت الدولة إن الجيش والحكومة والحزب والتحالف والقاعدة الجوية والمرصد الملكي "
             "وحماس الجماهير وفتح المعبر والدفاع الوطني كلها في أمان.")
