@@ -45,6 +45,22 @@ def test_the_city_of_a_wire_dateline_is_neither_the_place_nor_the_country_of_the
     assert "United Arab Emirates" not in (event.actor1 or "")
 
 
+def test_arrests_nobody_is_named_for_are_the_police_s_and_a_government_s_strikes_its_military_s():
+    from rasd.events.learned import _state_actor1
+    from rasd.resolve.actors import actor_registry
+
+    registry = actor_registry()
+    arrest = Event(EventType.STRATEGIC_DEVELOPMENTS, SubEventType.ARRESTS, [], actor1="Unidentified Armed Group (Germany)")
+    assert _state_actor1(arrest, "DE", registry, "2018-08-03") == ("Police Forces of Germany", 1)
+    arrest.actor1 = None
+    assert _state_actor1(arrest, "IQ", registry, "2018-08-03") == ("Police Forces of Iraq", 1)
+    strike = Event(EventType.EXPLOSIONS_REMOTE_VIOLENCE, SubEventType.AIR_DRONE_STRIKE, [],
+                   actor1="Government of Syria (2000-2024)")
+    assert _state_actor1(strike, "SY", registry, "2018-04-06") == ("Military Forces of Syria (2000-2024)", 1)
+    strike.actor1 = "Hayat Tahrir al-Sham"  # a named armed group stands as it is
+    assert _state_actor1(strike, "SY", registry, "2018-04-06") is None
+
+
 def test_the_shipped_model_codes_no_event_for_a_plan_or_a_call():
     doc = _learned("دعت الأمم المتحدة إلى وقف الغارات فوراً، فيما يعتزم وزراء الخارجية عقد اجتماع الأسبوع المقبل "
                    "لبحث الأزمة.")

@@ -26,7 +26,7 @@ from rasd.events.classify import NOT_PARTIES
 from rasd.events.facts import LINES, introduced_as_location, locative_starts
 from rasd.events.lexicon import EventLexicon, Trigger, TriggerMatch
 from rasd.events.merge import SEVERITY, family, fold_arrests_into_protests, merge
-from rasd.events.roles import is_target
+from rasd.events.roles import is_target, state_force
 from rasd.model import Document, Event, Place
 from rasd.nlp.linear import LinearModel
 from rasd.resolve.actors import ActorRegistry
@@ -253,14 +253,43 @@ class LearnedCoder:
                 event.actor2, event.inter2 = event.actor1, event.inter1
             event.actor1, event.inter1 = chosen_actor
             event.interaction = interaction(event.inter1, event.inter2)
+        country = event.location.country if event.location else s.ctx.country
+        by_convention = _state_actor1(event, country, self.registry, doc.published)
+        if by_convention is not None:
+            event.actor1, event.inter1 = by_convention
+            event.interaction = interaction(event.inter1, event.inter2)
         if event.actor1 is None and event.event_type in VIOLENT_TYPES:
             # ACLED's convention for violence whose perpetrator the report does not name
-            country = event.location.country if event.location else s.ctx.country
             event.actor1, event.inter1 = f"Unidentified Armed Group ({country_name(country)})", UNIDENTIFIED_INTER
             event.interaction = interaction(event.inter1, event.inter2)
         event.modality = Modality.ASSERTED
         event.evidence = [(s.sentence.start, s.sentence.end)]
         return event
+
+
+# who acts in these sub-types when the report names nobody ("اعتقلت السلطات", "اعترضت الدفاعات الجوية"): the
+# state's forces of the country it happened in, as ACLED codes them
+UNNAMED_STATE_ACTOR1 = {SubEventType.ARRESTS: "Police", SubEventType.DISRUPTED_WEAPONS_USE: "Military"}
+
+
+def _state_actor1(event: Event, country: str | None, registry: ActorRegistry,
+                  published: str | None) -> tuple[str, int | None] | None:
+    """ACLED's state actor (name, inter code) for the event's actor1 where the report's own words give a
+    government or nobody: a government does not fight, its military forces do; an arrest or an interception
+    nobody is named for is the work of the country's police or military forces (ACLED's name for them when the
+    registry has none).  None when the actor1 stands as it is."""
+    actor = registry.get(event.actor1) if event.actor1 else None
+    if actor is not None and actor.type == "government" and event.event_type in VIOLENT_TYPES and actor.country:
+        forces = state_force(registry, actor.country, "Military", published)
+        return (forces.name_en, forces.acled_inter) if forces is not None else None
+    unnamed = event.actor1 is None or event.actor1.startswith(GENERIC_KINDS)
+    kind = UNNAMED_STATE_ACTOR1.get(event.sub_event_type)
+    if not (unnamed and kind and country):
+        return None
+    forces = state_force(registry, country, kind, published)
+    if forces is not None:
+        return forces.name_en, forces.acled_inter
+    return f"{kind} Forces of {country_name(country)}", Inter.STATE_FORCES
 
 
 def _word_at(s: SentenceReading, offset: int) -> int:
