@@ -45,20 +45,26 @@ def test_the_city_of_a_wire_dateline_is_neither_the_place_nor_the_country_of_the
     assert "United Arab Emirates" not in (event.actor1 or "")
 
 
-def test_arrests_nobody_is_named_for_are_the_police_s_and_a_government_s_strikes_its_military_s():
-    from rasd.events.learned import _state_actor1
+def test_actor1_follows_acled_s_conventions_where_the_report_s_words_differ():
+    from rasd.events.learned import _actor1_by_convention
     from rasd.resolve.actors import actor_registry
 
     registry = actor_registry()
     arrest = Event(EventType.STRATEGIC_DEVELOPMENTS, SubEventType.ARRESTS, [], actor1="Unidentified Armed Group (Germany)")
-    assert _state_actor1(arrest, "DE", registry, "2018-08-03") == ("Police Forces of Germany", 1)
+    assert _actor1_by_convention(arrest, "DE", registry, "2018-08-03") == ("Police Forces of Germany", 1)
     arrest.actor1 = None
-    assert _state_actor1(arrest, "IQ", registry, "2018-08-03") == ("Police Forces of Iraq", 1)
+    assert _actor1_by_convention(arrest, "IQ", registry, "2018-08-03") == ("Police Forces of Iraq", 1)
     strike = Event(EventType.EXPLOSIONS_REMOTE_VIOLENCE, SubEventType.AIR_DRONE_STRIKE, [],
                    actor1="Government of Syria (2000-2024)")
-    assert _state_actor1(strike, "SY", registry, "2018-04-06") == ("Military Forces of Syria (2000-2024)", 1)
+    assert _actor1_by_convention(strike, "SY", registry, "2018-04-06") == ("Military Forces of Syria (2000-2024)", 1)
+    strike.actor1 = "Israeli Air Force"
+    assert _actor1_by_convention(strike, "PS", registry, "2018-07-14")[0].startswith("Military Forces of Israel")
     strike.actor1 = "Hayat Tahrir al-Sham"  # a named armed group stands as it is
-    assert _state_actor1(strike, "SY", registry, "2018-04-06") is None
+    assert _actor1_by_convention(strike, "SY", registry, "2018-04-06") is None
+    riot = Event(EventType.RIOTS, SubEventType.VIOLENT_DEMONSTRATION, [], actor1="Protesters (Iraq)")
+    assert _actor1_by_convention(riot, "IQ", registry, "2018-09-06") == ("Rioters (Iraq)", 5)
+    protest = Event(EventType.PROTESTS, SubEventType.PEACEFUL_PROTEST, [], actor1="Rioters (Iraq)")
+    assert _actor1_by_convention(protest, "IQ", registry, "2018-09-06") == ("Protesters (Iraq)", 6)
 
 
 def test_the_shipped_model_codes_no_event_for_a_plan_or_a_call():

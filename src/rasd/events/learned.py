@@ -254,7 +254,7 @@ class LearnedCoder:
             event.actor1, event.inter1 = chosen_actor
             event.interaction = interaction(event.inter1, event.inter2)
         country = event.location.country if event.location else s.ctx.country
-        by_convention = _state_actor1(event, country, self.registry, doc.published)
+        by_convention = _actor1_by_convention(event, country, self.registry, doc.published)
         if by_convention is not None:
             event.actor1, event.inter1 = by_convention
             event.interaction = interaction(event.inter1, event.inter2)
@@ -270,18 +270,30 @@ class LearnedCoder:
 # who acts in these sub-types when the report names nobody ("اعتقلت السلطات", "اعترضت الدفاعات الجوية"): the
 # state's forces of the country it happened in, as ACLED codes them
 UNNAMED_STATE_ACTOR1 = {SubEventType.ARRESTS: "Police", SubEventType.DISRUPTED_WEAPONS_USE: "Military"}
+# the crowd each event type's actor1 is, as ACLED names it, and the other crowd's name it replaces
+CROWD = {SubEventType.PEACEFUL_PROTEST: ("Protesters", Inter.PROTESTERS),
+         SubEventType.PROTEST_WITH_INTERVENTION: ("Protesters", Inter.PROTESTERS),
+         SubEventType.VIOLENT_DEMONSTRATION: ("Rioters", Inter.RIOTERS),
+         SubEventType.MOB_VIOLENCE: ("Rioters", Inter.RIOTERS)}
+OTHER_CROWD = {"Protesters": "Rioters", "Rioters": "Protesters"}
 
 
-def _state_actor1(event: Event, country: str | None, registry: ActorRegistry,
-                  published: str | None) -> tuple[str, int | None] | None:
-    """ACLED's state actor (name, inter code) for the event's actor1 where the report's own words give a
-    government or nobody: a government does not fight, its military forces do; an arrest or an interception
-    nobody is named for is the work of the country's police or military forces (ACLED's name for them when the
-    registry has none).  None when the actor1 stands as it is."""
+def _actor1_by_convention(event: Event, country: str | None, registry: ActorRegistry,
+                          published: str | None) -> tuple[str, int | None] | None:
+    """ACLED's actor1 (name, inter code) where its conventions differ from the report's words, or None when the
+    actor1 stands as it is: a government does not fight and an air force is not an actor of its own, their
+    country's military forces are; an arrest or an interception nobody is named for is the work of the country's
+    police or military forces (ACLED's name for them when the registry has none); the crowd of a peaceful protest
+    is protesters, that of a riot rioters."""
     actor = registry.get(event.actor1) if event.actor1 else None
-    if actor is not None and actor.type == "government" and event.event_type in VIOLENT_TYPES and actor.country:
+    if actor is not None and actor.country and (
+            (actor.type == "government" and event.event_type in VIOLENT_TYPES)
+            or (actor.type == "state_forces" and "Air Force" in actor.name_en and "Intelligence" not in actor.name_en)):
         forces = state_force(registry, actor.country, "Military", published)
         return (forces.name_en, forces.acled_inter) if forces is not None else None
+    crowd = CROWD.get(event.sub_event_type)
+    if crowd is not None and event.actor1 and event.actor1.startswith(OTHER_CROWD[crowd[0]] + " ("):
+        return crowd[0] + event.actor1[len(OTHER_CROWD[crowd[0]]):], crowd[1]
     unnamed = event.actor1 is None or event.actor1.startswith(GENERIC_KINDS)
     kind = UNNAMED_STATE_ACTOR1.get(event.sub_event_type)
     if not (unnamed and kind and country):
