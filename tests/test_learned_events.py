@@ -61,6 +61,14 @@ def test_actor1_follows_acled_s_conventions_where_the_report_s_words_differ():
     assert _actor1_by_convention(strike, "PS", registry, "2018-07-14")[0].startswith("Military Forces of Israel")
     strike.actor1 = "Hayat Tahrir al-Sham"  # a named armed group stands as it is
     assert _actor1_by_convention(strike, "SY", registry, "2018-04-06") is None
+    strike.actor1 = None  # aircraft belong to states: in Yemen the coalition's, elsewhere an unnamed military's
+    assert _actor1_by_convention(strike, "YE", registry, "2018-08-10")[0] == "Saudi-led coalition in Yemen"
+    assert _actor1_by_convention(strike, "SY", registry, "2018-04-06")[0] == "Unidentified Military Forces (Syria)"
+    retaken = Event(EventType.BATTLES, SubEventType.GOVERNMENT_REGAINS_TERRITORY, [], actor1="Houthis (Ansar Allah)")
+    assert _actor1_by_convention(retaken, "YE", registry, "2018-07-12")[0] == "Military Forces of Yemen (Government)"
+    fired_on = Event(EventType.PROTESTS, SubEventType.EXCESSIVE_FORCE_AGAINST_PROTESTERS, [],
+                     actor1="Protesters (Palestine)")
+    assert _actor1_by_convention(fired_on, "PS", registry, "2018-04-06")[0].startswith("Military Forces of Israel")
     riot = Event(EventType.RIOTS, SubEventType.VIOLENT_DEMONSTRATION, [], actor1="Protesters (Iraq)")
     assert _actor1_by_convention(riot, "IQ", registry, "2018-09-06") == ("Rioters (Iraq)", 5)
     protest = Event(EventType.PROTESTS, SubEventType.PEACEFUL_PROTEST, [], actor1="Rioters (Iraq)")

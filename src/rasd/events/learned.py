@@ -247,7 +247,11 @@ class LearnedCoder:
                 event.actor1 or "").startswith("Protesters"):
             # the guide's roles: the force that fired is actor1, the protesters actor2
             event.actor1, event.inter1, event.actor2, event.inter2 = event.actor2, event.inter2, event.actor1, event.inter1
-        chosen_actor = self.models.actor1(role_candidates(s, event, anchor, self.lexicon, self.registry))
+        candidates = role_candidates(s, event, anchor, self.lexicon, self.registry)
+        if sub_type == SubEventType.EXCESSIVE_FORCE_AGAINST_PROTESTERS:
+            # the force that fired, never the crowd (the guide's roles), when the sentence names one
+            candidates = [c for c in candidates if "kind:state_forces" in c[2]] or candidates
+        chosen_actor = self.models.actor1(candidates)
         if chosen_actor is not None and chosen_actor[0] != event.actor1:
             if chosen_actor[0] == event.actor2:  # the rules had the sides the other way round
                 event.actor2, event.inter2 = event.actor1, event.inter1
@@ -256,6 +260,9 @@ class LearnedCoder:
         country = event.location.country if event.location else s.ctx.country
         by_convention = _actor1_by_convention(event, country, self.registry, doc.published)
         if by_convention is not None:
+            if sub_type == SubEventType.EXCESSIVE_FORCE_AGAINST_PROTESTERS and event.actor2 is None and (
+                    event.actor1 or "").startswith(("Protesters", "Rioters")):
+                event.actor2, event.inter2 = event.actor1, event.inter1  # the crowd the force was used on
             event.actor1, event.inter1 = by_convention
             event.interaction = interaction(event.inter1, event.inter2)
         if event.actor1 is None and event.event_type in VIOLENT_TYPES:
@@ -269,13 +276,17 @@ class LearnedCoder:
 
 # who acts in these sub-types when the report names nobody ("اعتقلت السلطات", "اعترضت الدفاعات الجوية"): the
 # state's forces of the country it happened in, as ACLED codes them
-UNNAMED_STATE_ACTOR1 = {SubEventType.ARRESTS: "Police", SubEventType.DISRUPTED_WEAPONS_USE: "Military"}
+UNNAMED_STATE_ACTOR1 = {SubEventType.ARRESTS: "Police", SubEventType.DISRUPTED_WEAPONS_USE: "Military",
+                        SubEventType.GOVERNMENT_REGAINS_TERRITORY: "Military"}
 # the crowd each event type's actor1 is, as ACLED names it, and the other crowd's name it replaces
 CROWD = {SubEventType.PEACEFUL_PROTEST: ("Protesters", Inter.PROTESTERS),
          SubEventType.PROTEST_WITH_INTERVENTION: ("Protesters", Inter.PROTESTERS),
          SubEventType.VIOLENT_DEMONSTRATION: ("Rioters", Inter.RIOTERS),
          SubEventType.MOB_VIOLENCE: ("Rioters", Inter.RIOTERS)}
 OTHER_CROWD = {"Protesters": "Rioters", "Rioters": "Protesters"}
+YEMEN_COALITION, HOUTHIS = "Saudi-led coalition in Yemen", "Houthis (Ansar Allah)"
+# whose forces meet protests in a country other than its own: Israel's army in Gaza and the West Bank
+POLICED_BY = {"PS": ("IL", "Military")}
 
 
 def _actor1_by_convention(event: Event, country: str | None, registry: ActorRegistry,
@@ -291,10 +302,29 @@ def _actor1_by_convention(event: Event, country: str | None, registry: ActorRegi
             or (actor.type == "state_forces" and "Air Force" in actor.name_en and "Intelligence" not in actor.name_en)):
         forces = state_force(registry, actor.country, "Military", published)
         return (forces.name_en, forces.acled_inter) if forces is not None else None
+    if event.sub_event_type == SubEventType.GOVERNMENT_REGAINS_TERRITORY and actor is not None and (
+            actor.type == "rebel_group") and country:
+        # a rebel group does not regain territory for a government: it is the side the state's forces took it from
+        forces = state_force(registry, country, "Military", published)
+        return (forces.name_en, forces.acled_inter) if forces is not None else None
+    if event.sub_event_type == SubEventType.EXCESSIVE_FORCE_AGAINST_PROTESTERS and country and (
+            event.actor1 is None or event.actor1.startswith(("Protesters", "Rioters"))):
+        # the crowd is who the force was used on: the forces that police the country's protests used it
+        home, kind = POLICED_BY.get(country, (country, "Police"))
+        forces = state_force(registry, home, kind, published)
+        return (forces.name_en, forces.acled_inter) if forces is not None else None
     crowd = CROWD.get(event.sub_event_type)
     if crowd is not None and event.actor1 and event.actor1.startswith(OTHER_CROWD[crowd[0]] + " ("):
         return crowd[0] + event.actor1[len(OTHER_CROWD[crowd[0]]):], crowd[1]
     unnamed = event.actor1 is None or event.actor1.startswith(GENERIC_KINDS)
+    if event.sub_event_type == SubEventType.AIR_DRONE_STRIKE and country and (
+            unnamed or (country == "YE" and event.actor1 == HOUTHIS)):
+        # aircraft belong to states: in Yemen the Saudi-led coalition's (the Houthis are who they strike),
+        # elsewhere military forces of a side the report does not name
+        if country == "YE":
+            coalition = registry.get(YEMEN_COALITION)
+            return coalition.name_en, coalition.acled_inter
+        return f"Unidentified Military Forces ({country_name(country)})", Inter.STATE_FORCES
     kind = UNNAMED_STATE_ACTOR1.get(event.sub_event_type)
     if not (unnamed and kind and country):
         return None
