@@ -103,6 +103,8 @@ def test_actors_the_real_news_annotators_found_missing_are_linked(registry):
     assert got["جماعة بوكو حرام"] == "Boko Haram - Jamaatu Ahli is-Sunnah lid-Dawati wal-Jihad"
     assert got["الشرطة الفلبينية"] == "Police Forces of the Philippines"
     assert got["الجيش اليوناني"] == "Military Forces of Greece"
+    got = linked("وقصفت الميليشيات الانقلابية الأحياء، فيما قتل قناص حوثي طفلا.", registry)
+    assert got["الميليشيات الانقلابية"] == got["حوثي"] == "Houthis (Ansar Allah)"
 
 
 def test_common_words_are_not_actors(registry):
