@@ -60,6 +60,7 @@ class Corpus:
         """Add every document stored since the last update, in the order they were stored; returns where each
         went.  Call it inside a write transaction."""
         placed: list[Placed] = []
+        self.frequencies.forget()
         while True:
             last = self.conn.execute("SELECT coalesce(max(seq), 0) FROM corpus_documents").fetchone()[0]
             batch = stored_articles(self.conn, last, BATCH)

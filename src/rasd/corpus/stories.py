@@ -27,6 +27,7 @@ KEY_TERMS = 8  # the article's terms that find candidate stories
 STORY_ENTITIES = 12  # the most frequent actors, places and event types a story is compared on
 CANDIDATES = 20  # stories compared with an article, those sharing the most keys
 CACHED_PROFILES = 4096  # story profiles kept in memory, the most recently used
+CACHED_TERMS = 200_000  # document frequencies kept in memory within one update (about 30 MB at most)
 # similarity = the weighted sum of the text's cosine and the overlaps of actors, places and event types
 # (tuned on the story windows w1 and w2, see MEASUREMENTS.md); with the multilingual encoder built, the cosine of
 # the article's title embedding with the story's joins them (WEIGHTS_EMBEDDED), read above EMBEDDING_FLOOR, below
@@ -115,14 +116,24 @@ class Profiles:
 
 class Frequencies:
     """Document frequencies of terms (`corpus_terms`), with the counts of articles not yet written kept here and
-    written once per batch (`flush`): an article's idf is the same whichever batch it falls in."""
+    written once per batch (`flush`): an article's idf is the same whichever batch it falls in.  The stored
+    frequencies read are kept (at most CACHED_TERMS) until `forget`, which the corpus step calls at the start of
+    each update, so that what another writer stored in between is read again."""
 
     def __init__(self) -> None:
         self.pending: Counter = Counter()
+        self.stored: dict[str, int] = {}
 
     def get(self, conn: sqlite3.Connection, terms: list[str]) -> dict[str, int]:
-        stored = dict(_chunked(conn, "SELECT term, df FROM corpus_terms WHERE term IN ({})", terms))
-        return {t: stored.get(t, 0) + self.pending[t] for t in terms if t in stored or t in self.pending}
+        missing = [t for t in terms if t not in self.stored]
+        if len(self.stored) + len(missing) > CACHED_TERMS:
+            self.stored.clear()
+            missing = terms
+        if missing:
+            found = dict(_chunked(conn, "SELECT term, df FROM corpus_terms WHERE term IN ({})", missing))
+            self.stored.update((t, found.get(t, 0)) for t in missing)
+        stored, pending = self.stored, self.pending
+        return {t: stored[t] + pending[t] for t in terms if stored[t] or t in pending}
 
     def add(self, terms: list[str]) -> None:
         self.pending.update(terms)
@@ -130,7 +141,13 @@ class Frequencies:
     def flush(self, conn: sqlite3.Connection) -> None:
         conn.executemany("INSERT INTO corpus_terms(term, df) VALUES (?, ?)"
                          " ON CONFLICT(term) DO UPDATE SET df = df + excluded.df", sorted(self.pending.items()))
+        for term, n in self.pending.items():
+            if term in self.stored:
+                self.stored[term] += n
         self.pending.clear()
+
+    def forget(self) -> None:
+        self.stored.clear()
 
 
 def article_profile(conn: sqlite3.Connection, frequencies: Frequencies, article: Article, documents: int,
