@@ -75,6 +75,14 @@ def test_actor1_follows_acled_s_conventions_where_the_report_s_words_differ():
     assert _actor1_by_convention(protest, "IQ", registry, "2018-09-06") == ("Protesters (Iraq)", 6)
 
 
+def test_force_used_on_protesters_is_coded_to_the_forces_with_the_crowd_as_actor2():
+    doc = _learned("أطلق الجنود الإسرائيليون الرصاص الحي على المتظاهرين الفلسطينيين قرب السياج الحدودي شرق مدينة خان "
+                   "يونس جنوب قطاع غزة، ما أدى إلى مقتل متظاهرين اثنين.", published="2018-05-14")
+    [event] = [e for e in doc.events if e.sub_event_type == SubEventType.EXCESSIVE_FORCE_AGAINST_PROTESTERS]
+    assert event.actor1.startswith("Military Forces of Israel")
+    assert event.actor2 == "Protesters (Palestine)"
+
+
 def test_the_shipped_model_codes_no_event_for_a_plan_or_a_call():
     doc = _learned("دعت الأمم المتحدة إلى وقف الغارات فوراً، فيما يعتزم وزراء الخارجية عقد اجتماع الأسبوع المقبل "
                    "لبحث الأزمة.")

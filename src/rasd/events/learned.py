@@ -243,10 +243,6 @@ class LearnedCoder:
         event.event_type, event.sub_event_type = TYPE_OF[sub_type], sub_type
         event.location = self.models.place(place_candidates(reading, reading.sentences.index(s), anchor,
                                                             self.lexicon))
-        if sub_type == SubEventType.EXCESSIVE_FORCE_AGAINST_PROTESTERS and event.actor2 is not None and (
-                event.actor1 or "").startswith("Protesters"):
-            # the guide's roles: the force that fired is actor1, the protesters actor2
-            event.actor1, event.inter1, event.actor2, event.inter2 = event.actor2, event.inter2, event.actor1, event.inter1
         candidates = role_candidates(s, event, anchor, self.lexicon, self.registry)
         if sub_type == SubEventType.EXCESSIVE_FORCE_AGAINST_PROTESTERS:
             # the force that fired, never the crowd (the guide's roles), when the sentence names one
@@ -257,12 +253,13 @@ class LearnedCoder:
                 event.actor2, event.inter2 = event.actor1, event.inter1
             event.actor1, event.inter1 = chosen_actor
             event.interaction = interaction(event.inter1, event.inter2)
+        if sub_type == SubEventType.EXCESSIVE_FORCE_AGAINST_PROTESTERS and (event.actor1 or "").startswith(CROWDS):
+            # the guide's roles: the crowd is who the force was used on (actor2), whoever used it is actor1
+            event.actor1, event.inter1, event.actor2, event.inter2 = event.actor2, event.inter2, event.actor1, event.inter1
+            event.interaction = interaction(event.inter1, event.inter2)
         country = event.location.country if event.location else s.ctx.country
         by_convention = _actor1_by_convention(event, country, self.registry, doc.published)
         if by_convention is not None:
-            if sub_type == SubEventType.EXCESSIVE_FORCE_AGAINST_PROTESTERS and event.actor2 is None and (
-                    event.actor1 or "").startswith(("Protesters", "Rioters")):
-                event.actor2, event.inter2 = event.actor1, event.inter1  # the crowd the force was used on
             event.actor1, event.inter1 = by_convention
             event.interaction = interaction(event.inter1, event.inter2)
         if event.actor1 is None and event.event_type in VIOLENT_TYPES:
@@ -284,6 +281,7 @@ CROWD = {SubEventType.PEACEFUL_PROTEST: ("Protesters", Inter.PROTESTERS),
          SubEventType.VIOLENT_DEMONSTRATION: ("Rioters", Inter.RIOTERS),
          SubEventType.MOB_VIOLENCE: ("Rioters", Inter.RIOTERS)}
 OTHER_CROWD = {"Protesters": "Rioters", "Rioters": "Protesters"}
+CROWDS = tuple(OTHER_CROWD)
 YEMEN_COALITION, HOUTHIS = "Saudi-led coalition in Yemen", "Houthis (Ansar Allah)"
 # whose forces meet protests in a country other than its own: Israel's army in Gaza and the West Bank
 POLICED_BY = {"PS": ("IL", "Military")}
@@ -308,7 +306,7 @@ def _actor1_by_convention(event: Event, country: str | None, registry: ActorRegi
         forces = state_force(registry, country, "Military", published)
         return (forces.name_en, forces.acled_inter) if forces is not None else None
     if event.sub_event_type == SubEventType.EXCESSIVE_FORCE_AGAINST_PROTESTERS and country and (
-            event.actor1 is None or event.actor1.startswith(("Protesters", "Rioters"))):
+            event.actor1 is None or event.actor1.startswith(CROWDS)):
         # the crowd is who the force was used on: the forces that police the country's protests used it
         home, kind = POLICED_BY.get(country, (country, "Police"))
         forces = state_force(registry, home, kind, published)
