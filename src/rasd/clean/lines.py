@@ -64,11 +64,20 @@ _DATELINE = re.compile(
     r"\s*(?:\((?P<outlet>[^()]{2,25})\)|(?P<agency>[^\s\d()\-–—]{2,12}))?\s*[-–—:]")
 
 
+DATELINE_CHARS = 120  # a dateline is read within a paragraph's first characters: CNN's city and country take 60
+
+
+def _wire_dateline(paragraph: str) -> re.Match | None:
+    """The paragraph's opening wire dateline: a place with a date or an outlet; a bare 'City -' is none."""
+    m = _DATELINE.match(paragraph[:DATELINE_CHARS])
+    return m if m and (m.group("date") or m.group("outlet")) else None
+
+
 def dateline(paragraph: str) -> tuple[str | None, str | None]:
     """(date text, outlet) from a wire dateline: 'دمشق - 12 تشرين الثاني 2026 (سانا) -', 'غزة 9-7-2025 وفا-',
     'تعز - 2 يونيو 2026 -'. A bare 'City -' gives neither."""
-    m = _DATELINE.match(paragraph[:80])
-    if not m or not (m.group("date") or m.group("outlet")):
+    m = _wire_dateline(paragraph)
+    if m is None:
         return None, None
     outlet = m.group("outlet") or (m.group("agency") if m.group("date") else None)
     return m.group("date"), outlet.strip() if outlet else None
@@ -77,10 +86,8 @@ def dateline(paragraph: str) -> tuple[str | None, str | None]:
 def dateline_place_end(paragraph: str) -> int:
     """Where the place part of a paragraph's wire dateline ends (0 if the paragraph opens with none): the
     places before it are where the report was filed from, not where anything in it happened."""
-    m = _DATELINE.match(paragraph[:120])
-    if not m or not (m.group("date") or m.group("outlet")):
-        return 0
-    return m.end("place")
+    m = _wire_dateline(paragraph)
+    return m.end("place") if m else 0
 
 
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
