@@ -105,6 +105,9 @@ def test_actors_the_real_news_annotators_found_missing_are_linked(registry):
     assert got["الجيش اليوناني"] == "Military Forces of Greece"
     got = linked("وقصفت الميليشيات الانقلابية الأحياء، فيما قتل قناص حوثي طفلا.", registry)
     assert got["الميليشيات الانقلابية"] == got["حوثي"] == "Houthis (Ansar Allah)"
+    got = linked("قصفت فصائل المعارضة المسلحة حي جوبر، واعتقلت الشرطة البريطانية أربعة أشخاص.", registry)
+    assert got["فصائل المعارضة المسلحة"] == "Opposition Rebels (Syria)"
+    assert got["الشرطة البريطانية"] == "Police Forces of the United Kingdom"
 
 
 def test_common_words_are_not_actors(registry):
