@@ -194,3 +194,14 @@ def test_jerusalem_and_america_are_places_but_not_inside_other_names(gaz):
 def test_the_city_of_a_cnn_dateline_is_a_place(gaz):
     doc = analyse("دبي، الإمارات العربية المتحدة (CNN) -- أعلنت الحكومة خطة جديدة.", gaz)
     assert place_for(doc, "دبي").name_en == "Dubai"
+
+
+def test_cities_and_regions_abroad_are_placed_where_they_are(gaz):
+    text = "تجمع آلاف الأكراد في ستراسبورغ، بعد اعتقال القيادي في براغ، وتظاهر طلاب في فلوريدا."
+    at = text.index("فلوريدا")  # a region abroad is read where the entity recogniser found a location
+    doc = analyse(text, gaz, [Entity(at, at + len("فلوريدا"), "فلوريدا", "LOC")])
+    assert (place_for(doc, "ستراسبورغ").name_en, place_for(doc, "ستراسبورغ").country) == ("Strasbourg", "FR")
+    assert place_for(doc, "براغ").name_en == "Prague"
+    florida = place_for(doc, "فلوريدا")
+    # a US state at its own label point, not at the country's (39.5, -97.5)
+    assert (florida.name_en, florida.precision) == ("Florida", 3) and abs(florida.lat - 27.8) < 1 and abs(florida.lon + 81.7) < 1
