@@ -175,6 +175,19 @@ def test_copies_are_found_and_an_unrelated_text_is_not(tmp_path):
     assert placed["other"].story != placed["a"].story
 
 
+def test_a_dated_copy_is_looked_for_within_weeks_of_its_day_and_an_undated_one_in_every_period(tmp_path):
+    with Store(tmp_path / "w.db") as store, store.transaction():
+        for name, published in (("a", "2026-01-05"), ("days_later", "2026-01-16"), ("months_later", "2026-06-01"),
+                                ("undated", None)):
+            store.save(Document(raw=BASE, text=BASE, source_text=BASE, id=name, language="ar", published=published),
+                       name)
+        placed = {p.doc_id: p.duplicate_of for p in Corpus(store.conn).update()}
+        periods = dict(store.conn.execute("SELECT doc_id, period FROM corpus_lsh GROUP BY doc_id"))
+    # a text published again months later is a new report of it, not a syndicated copy
+    assert placed == {"a": None, "days_later": "a", "months_later": None, "undated": "a"}
+    assert periods["undated"] == periods["a"]  # an undated copy takes its original's day
+
+
 def test_merging_keeps_every_report_and_the_lowest_figure_with_a_note(tmp_path):
     docs = _store(tmp_path / "m.db", [
         ("d1", "BBC Arabic", "2026-01-05", [_event(SubEventType.AIR_DRONE_STRIKE, "2026-01-05", fatalities=58)]),
@@ -262,3 +275,14 @@ def test_embedding_titles_without_a_built_encoder_is_one_error_line_saying_how_t
     r = rasd("corpus", "--db", str(tmp_path / "c.db"), "--embed-titles", env={"RASD_CACHE": str(tmp_path / "none")})
     assert r.returncode == 2
     assert "--embed-titles" in r.stderr.decode() and "rasd build-encoder" in r.stderr.decode()
+
+
+def test_the_corpus_benchmark_finds_its_copies_over_calendar_days():
+    from rasd.bench.corpus import Generator, corpus_benchmark
+
+    generator = Generator(60)
+    days = [generator.article(n).day for n in (0, 499, 500, 31 * 500, 365 * 500)]
+    # consecutive calendar days, 500 articles each, never starting over (a story window holds one fortnight)
+    assert days == ["2026-01-01", "2026-01-01", "2026-01-02", "2026-02-01", "2027-01-01"]
+    result = corpus_benchmark(3000, 60, chunk=1000)
+    assert result["copies"] > 400 and result["precision"] == 1.0 and result["recall"] >= 0.99

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from rasd.corpus import duplicates, merge, stories
-from rasd.corpus.articles import Article, stored_articles
+from rasd.corpus.articles import Article, stored_articles, period_of
 from rasd.resolve.actors import actor_registry
 from rasd.resources.countries import countries
 
@@ -55,12 +55,15 @@ class Corpus:
         self.profiles = stories.Profiles()
         self.frequencies = stories.Frequencies()
         self.documents = conn.execute("SELECT count(*) FROM corpus_documents").fetchone()[0]
+        self.periods = range(0)  # the periods the LSH index holds, read again at each update
 
     def update(self) -> list[Placed]:
         """Add every document stored since the last update, in the order they were stored; returns where each
         went.  Call it inside a write transaction."""
         placed: list[Placed] = []
         self.frequencies.forget()
+        first, last = self.conn.execute("SELECT min(period), max(period) FROM corpus_lsh").fetchone()
+        self.periods = range(first, last + 1) if first is not None else range(0)
         while True:
             last = self.conn.execute("SELECT coalesce(max(seq), 0) FROM corpus_documents").fetchone()[0]
             batch = stored_articles(self.conn, last, BATCH)
@@ -83,7 +86,10 @@ class Corpus:
         shingles = article.shingles()
         signature = self.signatures(shingles)
         keys = duplicates.band_keys(signature)
-        copy = duplicates.find_original(self.conn, signature, keys, len(shingles))
+        period = period_of(article.day)
+        periods = range(period - duplicates.COPY_PERIODS, period + duplicates.COPY_PERIODS + 1) if article.dated \
+            else self.periods
+        copy = duplicates.find_original(self.conn, signature, keys, len(shingles), periods)
         original = self.conn.execute("SELECT source, story, day FROM corpus_documents WHERE doc_id = ?",
                                      (copy.doc_id,)).fetchone() if copy else None
         if original is not None and not article.dated:  # an undated copy carries its original's news
@@ -96,11 +102,13 @@ class Corpus:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (article.doc_id, article.seq, article.day, article.outlet, len(shingles), signature.tobytes(),
              copy.doc_id if copy else None, source, story))
-        duplicates.index(self.conn, article.doc_id, keys)
+        period = period_of(article.day)  # an undated copy's day is now its original's
+        duplicates.index(self.conn, article.doc_id, keys, period)
+        self.periods = range(min(period, self.periods.start), max(period + 1, self.periods.stop)) if self.periods \
+            else range(period, period + 1)
         merge.merge_reports(self.conn, article, story, source)
         self.documents += 1
         return Placed(article.doc_id, copy.doc_id if copy else None, story)
-
 
 
 def independent_source(outlet: str | None, doc_id: str) -> str:

@@ -7,6 +7,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 
 from rasd.resources import language_data
 from rasd.store.rows import search_stem
@@ -67,6 +68,15 @@ class Article:
                 if w[:1].isalpha() and w not in STOPWORDS and len(stem) >= MIN_TERM_CHARS and stem not in STOPWORDS:
                     counts[stem] += weight
         return counts
+
+
+PERIOD_DAYS = 14
+
+
+def period_of(day: str) -> int:
+    """The fortnight an ISO day falls in, counted from year 1: what the corpus indexes lead with, so that the rows
+    of recent articles lie together."""
+    return date.fromisoformat(day).toordinal() // PERIOD_DAYS
 
 
 def tf(count: int) -> float:

@@ -1,6 +1,10 @@
 """Near-duplicate documents: MinHash signatures of word shingles (datasketch), looked up through LSH bands kept
-in the database (`corpus_lsh`), so that finding the copies of one article reads a few index rows whatever the
-corpus size.
+in the database (`corpus_lsh`) under the fortnight of the article's day (`period_of`).  A dated article's
+original is looked for among the articles of its own fortnight and the COPY_PERIODS before and after it (14 to 28
+days either side): the look-up reads rows of those fortnights only, so that its cost and the number of candidates
+it finds do not grow with the corpus (over all of it, the bands unrelated texts share by chance grow with it), and
+copies are syndicated within days, not months.  An undated article (its day is the day it was stored) is looked
+up in every fortnight the corpus holds.
 
 A candidate that shares a band is a copy when the signatures estimate a Jaccard similarity of at least
 `MIN_JACCARD`, or when the shorter text is almost wholly inside the longer one (a truncated or extended copy).
@@ -21,6 +25,7 @@ SEED, SCHEME = 1, "affine32"
 MIN_JACCARD = 0.4  # estimated Jaccard similarity of two copies (a rewritten relay of an agency's text: 0.5)
 MIN_CONTAINMENT = 0.75  # share of the shorter text's shingles inside the longer one's, for truncated copies
 MIN_CONTAINED_SHINGLES = 30  # a text shorter than this is a copy only by Jaccard similarity
+COPY_PERIODS = 1  # fortnights before and after an article's own in which its original is looked for
 
 
 @dataclass(frozen=True)
@@ -51,10 +56,13 @@ def band_keys(signature: np.ndarray) -> list[int]:
             for b in range(BANDS)]
 
 
-def find_original(conn: sqlite3.Connection, signature: np.ndarray, keys: list[int], shingles: int) -> Copy | None:
-    """The stored document this text is a copy of (the original of its copies), or None."""
+def find_original(conn: sqlite3.Connection, signature: np.ndarray, keys: list[int], shingles: int,
+                  periods: range) -> Copy | None:
+    """The document stored under one of these periods that this text is a copy of (the original of its copies),
+    or None."""
     candidates = [r[0] for r in conn.execute(
-        f"SELECT DISTINCT doc_id FROM corpus_lsh WHERE key IN ({','.join('?' * len(keys))})", keys)]
+        f"SELECT DISTINCT doc_id FROM corpus_lsh WHERE period IN ({','.join('?' * len(periods))})"
+        f" AND key IN ({','.join('?' * len(keys))})", (*periods, *keys))]
     best: Copy | None = None
     for i in range(0, len(candidates), 500):
         chunk = candidates[i:i + 500]
@@ -76,5 +84,6 @@ def is_copy(jaccard: float, a: int, b: int) -> bool:
     return shorter >= MIN_CONTAINED_SHINGLES and jaccard * (a + b) / (1 + jaccard) / shorter >= MIN_CONTAINMENT
 
 
-def index(conn: sqlite3.Connection, doc_id: str, keys: list[int]) -> None:
-    conn.executemany("INSERT OR IGNORE INTO corpus_lsh(key, doc_id) VALUES (?, ?)", [(k, doc_id) for k in keys])
+def index(conn: sqlite3.Connection, doc_id: str, keys: list[int], period: int) -> None:
+    conn.executemany("INSERT OR IGNORE INTO corpus_lsh(period, key, doc_id) VALUES (?, ?, ?)",
+                     [(period, k, doc_id) for k in keys])

@@ -186,6 +186,29 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX merged_mentions_merged ON merged_mentions(merged_id);
     """,
+    # 5: the LSH bands and story keys led by the fortnight of the article's day, so that a look-up reads the rows
+    # of a few recent fortnights (and an insert writes there), not rows spread over the whole index: adding an
+    # article then costs the same at any corpus size.  The corpus tables are derived from the stored documents:
+    # they are emptied here and the next corpus update (rasd corpus) builds them again.
+    """
+    DROP TABLE corpus_lsh;
+    CREATE TABLE corpus_lsh (
+        period INTEGER NOT NULL,        -- rasd.corpus.articles.period_of the document's day
+        key INTEGER NOT NULL,
+        doc_id TEXT NOT NULL,
+        PRIMARY KEY (period, key, doc_id)
+    ) WITHOUT ROWID;
+    DROP TABLE story_keys;
+    CREATE TABLE story_keys (
+        period INTEGER NOT NULL, key TEXT NOT NULL, day TEXT NOT NULL, story INTEGER NOT NULL,
+        PRIMARY KEY (period, key, day, story)
+    ) WITHOUT ROWID;
+    DELETE FROM merged_mentions;
+    DELETE FROM merged_events;
+    DELETE FROM stories;
+    DELETE FROM corpus_terms;
+    DELETE FROM corpus_documents;
+    """,
 ]
 
 
