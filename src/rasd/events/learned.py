@@ -283,8 +283,11 @@ CROWD = {SubEventType.PEACEFUL_PROTEST: ("Protesters", Inter.PROTESTERS),
 OTHER_CROWD = {"Protesters": "Rioters", "Rioters": "Protesters"}
 CROWDS = tuple(OTHER_CROWD)
 YEMEN_COALITION, HOUTHIS = "Saudi-led coalition in Yemen", "Houthis (Ansar Allah)"
-# whose forces meet protests in a country other than its own: Israel's army in Gaza and the West Bank
-POLICED_BY = {"PS": ("IL", "Military")}
+COALITION_MEMBERS = {HOUTHIS, "Military Forces of Saudi Arabia", "Military Forces of the United Arab Emirates"}
+# whose forces act in a country other than its own, meeting its protests and striking from its skies: Israel's
+# army in Gaza and the West Bank
+FORCES_IN = {"PS": ("IL", "Military")}
+AIR_ARMS = ("Air Force", "Aerospace Force")  # an air arm is not an actor of its own: its state's military is
 
 
 def _actor1_by_convention(event: Event, country: str | None, registry: ActorRegistry,
@@ -297,7 +300,8 @@ def _actor1_by_convention(event: Event, country: str | None, registry: ActorRegi
     actor = registry.get(event.actor1) if event.actor1 else None
     if actor is not None and actor.country and (
             (actor.type == "government" and event.event_type in VIOLENT_TYPES)
-            or (actor.type == "state_forces" and "Air Force" in actor.name_en and "Intelligence" not in actor.name_en)):
+            or (actor.type == "state_forces" and any(arm in actor.name_en for arm in AIR_ARMS)
+                and "Intelligence" not in actor.name_en)):
         forces = state_force(registry, actor.country, "Military", published)
         return (forces.name_en, forces.acled_inter) if forces is not None else None
     if event.sub_event_type == SubEventType.GOVERNMENT_REGAINS_TERRITORY and actor is not None and (
@@ -308,7 +312,7 @@ def _actor1_by_convention(event: Event, country: str | None, registry: ActorRegi
     if event.sub_event_type == SubEventType.EXCESSIVE_FORCE_AGAINST_PROTESTERS and country and (
             event.actor1 is None or event.actor1.startswith(CROWDS)):
         # the crowd is who the force was used on: the forces that police the country's protests used it
-        home, kind = POLICED_BY.get(country, (country, "Police"))
+        home, kind = FORCES_IN.get(country, (country, "Police"))
         forces = state_force(registry, home, kind, published)
         return (forces.name_en, forces.acled_inter) if forces is not None else None
     crowd = CROWD.get(event.sub_event_type)
@@ -316,12 +320,16 @@ def _actor1_by_convention(event: Event, country: str | None, registry: ActorRegi
         return crowd[0] + event.actor1[len(OTHER_CROWD[crowd[0]]):], crowd[1]
     unnamed = event.actor1 is None or event.actor1.startswith(GENERIC_KINDS)
     if event.sub_event_type == SubEventType.AIR_DRONE_STRIKE and country and (
-            unnamed or (country == "YE" and event.actor1 == HOUTHIS)):
-        # aircraft belong to states: in Yemen the Saudi-led coalition's (the Houthis are who they strike),
-        # elsewhere military forces of a side the report does not name
+            unnamed or (country == "YE" and event.actor1 in COALITION_MEMBERS)):
+        # aircraft belong to states: in Yemen the Saudi-led coalition's (the Houthis are who they strike, its
+        # members' strikes are the coalition's), in Gaza and the West Bank Israel's, elsewhere military forces of a
+        # side the report does not name
         if country == "YE":
             coalition = registry.get(YEMEN_COALITION)
             return coalition.name_en, coalition.acled_inter
+        if country in FORCES_IN:
+            forces = state_force(registry, *FORCES_IN[country], published)
+            return (forces.name_en, forces.acled_inter) if forces is not None else None
         return f"Unidentified Military Forces ({country_name(country)})", Inter.STATE_FORCES
     kind = UNNAMED_STATE_ACTOR1.get(event.sub_event_type)
     if not (unnamed and kind and country):
