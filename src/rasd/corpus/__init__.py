@@ -62,8 +62,8 @@ class Corpus:
         went.  Call it inside a write transaction."""
         placed: list[Placed] = []
         self.frequencies.forget()
-        first, last = self.conn.execute("SELECT min(period), max(period) FROM corpus_lsh").fetchone()
-        self.periods = range(first, last + 1) if first is not None else range(0)
+        first_period, last_period = self.conn.execute("SELECT min(period), max(period) FROM corpus_lsh").fetchone()
+        self.periods = range(first_period, last_period + 1) if first_period is not None else range(0)
         while True:
             last = self.conn.execute("SELECT coalesce(max(seq), 0) FROM corpus_documents").fetchone()[0]
             batch = stored_articles(self.conn, last, BATCH)

@@ -283,7 +283,9 @@ CROWD = {SubEventType.PEACEFUL_PROTEST: ("Protesters", Inter.PROTESTERS),
 OTHER_CROWD = {"Protesters": "Rioters", "Rioters": "Protesters"}
 CROWDS = tuple(OTHER_CROWD)
 YEMEN_COALITION, HOUTHIS = "Saudi-led coalition in Yemen", "Houthis (Ansar Allah)"
-COALITION_MEMBERS = {HOUTHIS, "Military Forces of Saudi Arabia", "Military Forces of the United Arab Emirates"}
+# the actor1s of air strikes in Yemen that are the coalition's: its members' forces, and the Houthis (read as
+# actor1 from "غارات على الحوثيين", they are whom the coalition's aircraft strike)
+CODED_AS_COALITION = {HOUTHIS, "Military Forces of Saudi Arabia", "Military Forces of the United Arab Emirates"}
 # whose forces act in a country other than its own, meeting its protests and striking from its skies: Israel's
 # army in Gaza and the West Bank
 FORCES_IN = {"PS": ("IL", "Military")}
@@ -320,7 +322,7 @@ def _actor1_by_convention(event: Event, country: str | None, registry: ActorRegi
         return crowd[0] + event.actor1[len(OTHER_CROWD[crowd[0]]):], crowd[1]
     unnamed = event.actor1 is None or event.actor1.startswith(GENERIC_KINDS)
     if event.sub_event_type == SubEventType.AIR_DRONE_STRIKE and country and (
-            unnamed or (country == "YE" and event.actor1 in COALITION_MEMBERS)):
+            unnamed or (country == "YE" and event.actor1 in CODED_AS_COALITION)):
         # aircraft belong to states: in Yemen the Saudi-led coalition's (the Houthis are who they strike, its
         # members' strikes are the coalition's), in Gaza and the West Bank Israel's, elsewhere military forces of a
         # side the report does not name
