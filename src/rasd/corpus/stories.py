@@ -4,8 +4,8 @@ A new article is compared with the stories that share at least two of its keys (
 days within `WINDOW_DAYS` of its own (an indexed look-up in `story_keys`, under the fortnights those days fall
 in), and joins the most similar one if the similarity reaches `JOIN_THRESHOLD` (`JOIN_THRESHOLD_EMBEDDED` when
 titles' sentence embeddings are compared too); otherwise it starts a story.  Nothing already clustered is
-recomputed: a story keeps a bounded profile (summed tf-idf term weights, counts of actors, places and event types) that each
-article it takes in adds to.  A copy of a stored article joins its original's story.
+recomputed: a story keeps a bounded profile (summed tf-idf term weights, counts of actors, places and event
+types) that each article it takes in adds to.  A copy of a stored article joins its original's story.
 """
 from __future__ import annotations
 
