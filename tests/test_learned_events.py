@@ -80,6 +80,15 @@ def test_actor1_follows_acled_s_conventions_where_the_report_s_words_differ():
     assert _actor1_by_convention(protest, "IQ", registry, "2018-09-06") == ("Protesters (Iraq)", 6)
 
 
+def test_an_event_takes_the_day_written_after_its_word_not_the_day_it_was_reported():
+    doc = _learned("شيّع الأحد جثمان فلسطينيين قتلا بقصف جوي إسرائيلي على قطاع غزة ليلة السبت.", published="2018-02-19")
+    [strike] = [e for e in doc.events if e.sub_event_type == SubEventType.AIR_DRONE_STRIKE]
+    assert (strike.event_date, strike.time_precision) == ("2018-02-17", 1)  # Saturday, not Sunday's funeral
+    # with no day after the event word, the sentence's day stands
+    doc = _learned("قتل 14 شخصا على الأقل يوم الخميس في ضربة جوية على بلدة سرمين.", published="2018-07-14")
+    assert [e.event_date for e in doc.events if e.sub_event_type == SubEventType.AIR_DRONE_STRIKE] == ["2018-07-12"]
+
+
 def test_force_used_on_protesters_is_coded_to_the_forces_with_the_crowd_as_actor2():
     doc = _learned("أطلق الجنود الإسرائيليون الرصاص الحي على المتظاهرين الفلسطينيين قرب السياج الحدودي شرق مدينة خان "
                    "يونس جنوب قطاع غزة، ما أدى إلى مقتل متظاهرين اثنين.", published="2018-05-14")

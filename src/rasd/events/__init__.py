@@ -219,6 +219,10 @@ def _event_from_trigger(doc: Document, ctx: SentenceContext, lex: EventLexicon, 
     event.location = location(doc, ctx, lex, match, sentence)
     # a town or village of its own; a province or region ("البادية") does not make a new incident
     own_place = any(p.precision < 3 for p in ctx.spans["places"].within(sentence.start, sentence.end))
+    # the day written after the event word is its own ("قتلا بقصف إسرائيلي ليلة السبت"), before the sentence's
+    # first, which may be the day it was reported ("شيّع الأحد جثمان...")
+    after = words[match.start:]
+    when = (resolve_date(after, doc.text[after[0].start:sentence.end], published) if after else None) or when
     if when:
         event.event_date, event.time_precision = when[0].isoformat(), when[1]
     elif published:
