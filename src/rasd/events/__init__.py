@@ -221,8 +221,7 @@ def _event_from_trigger(doc: Document, ctx: SentenceContext, lex: EventLexicon, 
     own_place = any(p.precision < 3 for p in ctx.spans["places"].within(sentence.start, sentence.end))
     # the day written after the event word is its own ("قتلا بقصف إسرائيلي ليلة السبت"), before the sentence's
     # first, which may be the day it was reported ("شيّع الأحد جثمان...")
-    after = words[match.start:]
-    when = (resolve_date(after, doc.text[after[0].start:sentence.end], published) if after else None) or when
+    when = resolve_date(words[match.start:], doc.text[words[match.start].start:sentence.end], published) or when
     if when:
         event.event_date, event.time_precision = when[0].isoformat(), when[1]
     elif published:
