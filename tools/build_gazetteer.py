@@ -187,6 +187,10 @@ WORLD_REGIONS = {
     "AF.18": ("ننغرهار|ننجرهار|ولاية ننغرهار", 34.3, 70.5),
 }
 
+# WOF place types whose Arabic name may come from names_ar_all when name_ar is Latin (towns, villages, districts;
+# neighbourhoods' alternative names are too often another place's)
+WOF_ARABIC_FROM_ALL = {"locality", "county", "localadmin"}
+
 # Arabic country names that Natural Earth's single name_ar lacks.
 COUNTRY_ALIASES = {
     "SY": ["سورية", "الجمهورية العربية السورية"], "US": ["أمريكا", "أميركا", "الولايات المتحدة الأمريكية",
@@ -385,7 +389,11 @@ def build(data: Path, out: Path, features_tsv: Path) -> dict:
                 wof_region[(cc, r["name"])] = idx
                 b.add_names(idx, names)
                 continue
-            if not clean_arabic(r["name_ar"]):
+            # some rows carry a Latin name_ar and their Arabic names only among names_ar_all ("Siqbā" is سقبا):
+            # a locality or district takes the first of those, any other place type is left out without one
+            name_ar = clean_arabic(r["name_ar"]) or (next(
+                (clean_arabic(n) for n in names if clean_arabic(n)), "") if pt in WOF_ARABIC_FROM_ALL else "")
+            if not name_ar:
                 continue
             if pt == "county":
                 fclass, fcode, precision = "A", "ADM2", 2
@@ -406,7 +414,7 @@ def build(data: Path, out: Path, features_tsv: Path) -> dict:
             if ARABIC_LETTER.search(name_en):
                 latin = [n for n in r["names_en_variants"].split("|") if n and not ARABIC_LETTER.search(n)]
                 name_en = c["name"] if c is not None else (latin[0] if latin else name_en)
-            idx = b.add(name_en=name_en, name_ar=clean_arabic(r["name_ar"]), lat=lat, lon=lon, country=cc,
+            idx = b.add(name_en=name_en, name_ar=name_ar, lat=lat, lon=lon, country=cc,
                         admin1=region, admin2=county, geonameid=gid, fclass=fclass, fcode=fcode,
                         population=pop, precision=precision, source="wof", source_id=f"wof:{r['wof_id']}",
                         coord="wof label centroid", region_key=(cc, region))
