@@ -390,9 +390,11 @@ def build(data: Path, out: Path, features_tsv: Path) -> dict:
                 b.add_names(idx, names)
                 continue
             # some rows carry a Latin name_ar and their Arabic names only among names_ar_all ("Siqbā" is سقبا):
-            # a locality or district takes the first of those, any other place type is left out without one
-            name_ar = clean_arabic(r["name_ar"]) or (next(
-                (clean_arabic(n) for n in names if clean_arabic(n)), "") if pt in WOF_ARABIC_FROM_ALL else "")
+            # a locality or district takes the first of those, unless cities500 has the place (its row stays, so
+            # that the gold's source ids do not change); any other place type is left out without one
+            name_ar = clean_arabic(r["name_ar"])
+            if not name_ar and pt in WOF_ARABIC_FROM_ALL and not (gid and gid in c500):
+                name_ar = next((clean_arabic(n) for n in names if clean_arabic(n)), "")
             if not name_ar:
                 continue
             if pt == "county":

@@ -85,10 +85,30 @@ def _place(source_id: str, precision: int, places: dict[str, tuple[float, float]
     return {"source_id": source_id, "lat": round(lat, 5), "lon": round(lon, 5), "precision": precision}
 
 
+def _registry_names() -> dict[str, str]:
+    """Every registry actor's English name and English aliases, each to its name."""
+    names: dict[str, str] = {}
+    with (RESOURCES / "actors.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            actor = json.loads(line)
+            if "name_en" in actor:
+                for alias in actor.get("aliases_en", []):
+                    names.setdefault(alias, actor["name_en"])
+                names[actor["name_en"]] = actor["name_en"]
+    return names
+
+
+REGISTRY_NAMES = _registry_names()
+
+
 def actor_name(name: str | None) -> str | None:
-    """An actor the registry lacks is written "new: Name"; the gold keeps the proposed name (the registry may
-    take it later)."""
-    return name[len("new:"):].strip() if name and name.startswith("new:") else name
+    """An actor the registry lacked when it was annotated is written "new: Name"; once the registry has taken the
+    actor under that name or English alias, the gold gives the registry's name (two annotators proposed "Joint
+    Forces (Yemen)" and "Joint Resistance Forces (Yemen)" for one force), else the proposed name."""
+    if not (name and name.startswith("new:")):
+        return name
+    proposed = name[len("new:"):].strip()
+    return REGISTRY_NAMES.get(proposed, proposed)
 
 
 def to_record(ann, meta: dict, places: dict[str, tuple[float, float]]) -> dict:
