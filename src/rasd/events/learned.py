@@ -15,6 +15,7 @@ by `rasd train-events` (rasd.train.events); inference needs numpy only.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -204,9 +205,15 @@ class LearnedCoder:
             if p_event * p_sub < self.models.threshold:
                 continue
             event = self._event_of(doc, reading, s, sub_type)
-            if event is not None:
-                event.confidence = p_event * p_sub
-                mentions.append((i, event, p_event * p_sub))
+            if event is None:
+                continue
+            event.confidence = p_event * p_sub
+            mentions.append((i, event, p_event * p_sub))
+            for place in coordinated_places(doc.text, s, event.location):
+                # ACLED codes one event per location: "استهدفت بلدات مسرابا وجسرين وكفربطنا" is three
+                other = _copy_event(event)
+                other.location = place
+                mentions.append((i, other, p_event * p_sub))
         decoded = decode(mentions)
         events = decoded + _statements_not_coded(reading, decoded, doc, self.lexicon)
         finish(doc, reading, events, _claim_remap(reading, events), self.registry)
@@ -433,15 +440,47 @@ def _statements_not_coded(reading: Reading, events: list[Event], doc: Document, 
 
 def decode(mentions: list[tuple[int, Event, float]]) -> list[Event]:
     """One event per sub-type family, place and day: a mention joins an earlier event of its family whose day it
-    shares (or either day is unknown) and whose place is within SAME_PLACE_KM (or either names no town)."""
+    shares (or either day is unknown) and whose place is within SAME_PLACE_KM (or either names no town).  The
+    events one sentence tells at the several places it lists stay apart, however near the places are."""
     events: list[Event] = []
-    for _, event, _ in mentions:
-        target = next((e for e in events if _same_incident(e, event)), None)
+    told_in: list[set[int]] = []  # the sentences each event was told in
+    for i, event, _ in mentions:
+        target = next((k for k, e in enumerate(events) if i not in told_in[k] and _same_incident(e, event)), None)
         if target is None:
             events.append(event)
+            told_in.append({i})
         else:
-            _absorb(target, event)
+            _absorb(events[target], event)
+            told_in[target].add(i)
     return events
+
+
+_LIST_GAP = re.compile(r"[\s،,]*(و?)\s*")  # what stands between two places of a list: "مسرابا وجسرين، وكفربطنا"
+
+
+def coordinated_places(text: str, s: SentenceReading, place: Place | None) -> list[Place]:
+    """The other places of the list the event's place stands in within its sentence ("في صعدة وحجة"), when it
+    stands in one: places joined by و (or commas before a last و), none of them a country or told by its
+    direction from another ("التحيتا جنوب الحديدة" places one town), the list not the two ends of a road or a
+    front ("بين حلب ودمشق")."""
+    if place is None:
+        return []
+    named = [p for p in s.ctx.spans["places"].within(s.sentence.start, s.sentence.end)
+             if not (p.feature_code or "").startswith("PCL")]
+    at = next((k for k, p in enumerate(named) if p.start == place.start and p.end == place.end), None)
+    if at is None:
+        return []
+    gaps = [_LIST_GAP.fullmatch(text, a.end, b.start) for a, b in zip(named, named[1:])]
+    first = last = at
+    while first > 0 and gaps[first - 1]:
+        first -= 1
+    while last + 1 < len(named) and gaps[last]:
+        last += 1
+    listed = named[first:last + 1]
+    if len(listed) < 2 or not any(g.group(1) for g in gaps[first:last]) or any(p.direction for p in listed) \
+            or "بين" in text[max(s.sentence.start, listed[0].start - 12):listed[0].end]:
+        return []
+    return [p for p in listed if p is not named[at] and p.name_en != place.name_en]
 
 
 def _same_incident(a: Event, b: Event) -> bool:
@@ -451,8 +490,12 @@ def _same_incident(a: Event, b: Event) -> bool:
                                                                               b.time_precision or 3) == 1:
         return False
     la, lb = a.location, b.location
-    if la is None or lb is None or 3 in (la.precision, lb.precision):
+    if la is None or lb is None:
         return True
+    if 3 in (la.precision, lb.precision):
+        wide, other = (la, lb) if la.precision == 3 else (lb, la)
+        return wide.country == other.country and (
+            (wide.feature_code or "").startswith("PCL") or not wide.admin1 or wide.admin1 == other.admin1)
     return la.name_en == lb.name_en or haversine_km(la.lat, la.lon, lb.lat, lb.lon) <= SAME_PLACE_KM
 
 
