@@ -123,6 +123,37 @@ def test_the_decoder_makes_one_event_of_the_mentions_of_one_incident_and_two_of_
     assert events[0].evidence == [(0, 50), (100, 150)]
 
 
+def test_a_sentence_listing_towns_is_one_event_per_town_but_a_road_between_two_is_not():
+    doc = _learned("قصف الطيران الحربي بلدتي سرمين وبنش في ريف إدلب، ما أدى إلى مقتل أربعة مدنيين.")
+    strikes = [e for e in doc.events if e.sub_event_type == SubEventType.AIR_DRONE_STRIKE]
+    assert sorted(e.location.name_en for e in strikes) == ["Binnish", "Sarmin"]  # ACLED: one event per location
+    assert all(e.evidence == strikes[0].evidence for e in strikes)
+    doc = _learned("قتل خمسة أشخاص في غارات جوية استهدفت الطريق بين حلب ودمشق.")
+    assert len([e for e in doc.events if e.sub_event_type == SubEventType.AIR_DRONE_STRIKE]) == 1
+
+
+def test_a_missile_shot_down_by_air_defences_is_disrupted_weapons_use():
+    doc = _learned("اعترضت الدفاعات الجوية السعودية صاروخاً باليستياً أطلقته ميليشيا الحوثي باتجاه مدينة جازان.",
+                   published="2018-03-26")
+    [event] = doc.events
+    assert event.sub_event_type == SubEventType.DISRUPTED_WEAPONS_USE
+    assert event.location.name_en == "Jīzān" and event.actor1 == "Military Forces of Saudi Arabia"
+
+
+def test_a_province_wide_mention_merges_only_with_events_in_that_province():
+    strike = SubEventType.AIR_DRONE_STRIKE
+
+    def at(name: str, admin1: str, precision: int, lat: float, lon: float, sentence: int) -> Event:
+        event = _event(strike, (name, lat, lon, precision), "2018-03-02", sentence)
+        event.location.admin1 = admin1
+        return event
+
+    mentions = [(0, at("Sarmin", "Idlib", 1, 35.904, 36.725, 0), 0.9),
+                (1, at("Idlib", "Idlib", 3, 35.93, 36.63, 1), 0.8),  # Sarmin's province: the same strikes
+                (2, at("Hama", "Hama", 3, 35.13, 36.75, 2), 0.7)]  # another province: other strikes
+    assert [e.location.name_en for e in decode(mentions)] == ["Sarmin", "Hama"]
+
+
 def test_a_model_trained_on_a_few_sentences_loads_and_codes(tmp_path):
     pytest.importorskip("sklearn")
     from rasd.train.events import fit, synthetic_examples

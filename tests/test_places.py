@@ -205,3 +205,19 @@ def test_cities_and_regions_abroad_are_placed_where_they_are(gaz):
     florida = place_for(doc, "فلوريدا")
     # a US state at its own label point, not at the country's (39.5, -97.5)
     assert (florida.name_en, florida.precision) == ("Florida", 3) and abs(florida.lat - 27.8) < 1 and abs(florida.lon + 81.7) < 1
+
+
+def test_towns_whose_arabic_name_the_data_gives_only_as_an_alternative_are_found(gaz):
+    # WOF writes these Ghouta towns' name_ar in Latin letters and their Arabic names among the alternatives
+    doc = analyse("تعرضت مدينة سقبا لقصف عنيف، وامتد القصف إلى بلدة مسرابا.", gaz)
+    saqba, misraba = place_for(doc, "سقبا"), place_for(doc, "مسرابا")
+    assert (saqba.name_en, saqba.country, saqba.precision) == ("Siqba", "SY", 1)
+    assert abs(saqba.lat - 33.519) < 0.01 and abs(saqba.lon - 36.383) < 0.01
+    assert misraba.name_en == "Misraba" and abs(misraba.lat - 33.550) < 0.01
+
+
+def test_ghouta_alone_is_eastern_ghouta_and_the_country_is_no_town(gaz):
+    doc = analyse("وتواصل القصف على الغوطة لليوم الخامس، وسط تنديد واسع في البلاد.", gaz)
+    ghouta = place_for(doc, "الغوطة")
+    assert (ghouta.name_en, ghouta.precision) == ("Eastern Ghouta", 2)
+    assert not [p for p in doc.places if "البلاد" in p.text]

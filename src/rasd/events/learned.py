@@ -486,8 +486,11 @@ def coordinated_places(text: str, s: SentenceReading, place: Place | None) -> li
 def _same_incident(a: Event, b: Event) -> bool:
     if family(a) != family(b):
         return False
-    if a.event_date and b.event_date and a.event_date != b.event_date and min(a.time_precision or 3,
-                                                                              b.time_precision or 3) == 1:
+    if a.event_date and b.event_date and a.event_date != b.event_date and (
+            min(a.time_precision or 3, b.time_precision or 3) == 1
+            or a.event_type not in VIOLENT_TYPES and a.actor1 and b.actor1 and a.actor1 != b.actor1):
+        # told on other days, one of them exactly, or a development of other actors (a shipment last week, a
+        # meeting today): other events; violence told by its victims and by its perpetrators stays one
         return False
     la, lb = a.location, b.location
     if la is None or lb is None:
