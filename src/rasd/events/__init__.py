@@ -80,6 +80,7 @@ class SentenceReading:
     attribution: Attribution
     when: tuple[date, int] | None
     candidates: list[int]
+    triggers: list[TriggerMatch]  # every trigger word of the sentence (a headline's make no candidates)
 
 
 @dataclass
@@ -152,7 +153,8 @@ def read_document(doc: Document, lex: EventLexicon, registry: ActorRegistry) -> 
         organisations = [e for e in ents if e.label == "ORG"]
         if organisations:  # "منظمة حظر الأسلحة الكيميائية" is a name, not a chemical attack
             blocked |= {k for k, wd in enumerate(words) if any(wd.start < e.end and e.start < wd.end for e in organisations)}
-        for match in ([] if headline else lex.find_triggers(words, scope)):  # a headline restates the story's events
+        triggers = lex.find_triggers(words, scope)
+        for match in ([] if headline else triggers):  # a headline restates the story's events
             if match.start in blocked:
                 continue  # "قوات مكافحة الشغب" names riot police, not a riot
             made = _event_from_trigger(doc, ctx, lex, registry, match, sentence, published, when)
@@ -179,7 +181,7 @@ def read_document(doc: Document, lex: EventLexicon, registry: ActorRegistry) -> 
         sentence_quantities = spans["quantities"].within(sentence.start, sentence.end)
         if own or events_here or sentence_quantities and paragraph_attribution:
             claims.append(Claim(sentence.start, sentence.end, attribution, sentence_quantities, events_here))
-        readings.append(SentenceReading(sentence, paragraph, headline, ctx, attribution, when, events_here))
+        readings.append(SentenceReading(sentence, paragraph, headline, ctx, attribution, when, events_here, triggers))
     return Reading(candidates, claims, readings, published, paragraph_breaks)
 
 

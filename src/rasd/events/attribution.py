@@ -35,6 +35,8 @@ class SentenceContext:
     country: str | None  # ISO code of the country most of the document's places are in
     scope: int  # which cue lists can match in this sentence (EventLexicon.scope)
     sentence_starts: list[int]  # where the document's sentences start, computed once per document
+    # where its location-introducing words end (events.facts.locative_starts), read once when first asked
+    locative: set[int] | None = None
 
 
 def framing_markers(ctx: SentenceContext, lex: EventLexicon) -> list[Marker]:

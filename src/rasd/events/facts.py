@@ -37,8 +37,11 @@ LINES = {"STM", "CNL"}  # a river's or canal's middle point says nothing about w
 
 
 def locative_starts(ctx: SentenceContext, lex: EventLexicon) -> set[int]:
-    """Offsets where a word introducing a location ends: the place that follows is where something happened."""
-    return {ctx.words[e - 1].end for _, e, _ in lex.find("locative_cues", ctx.words, ctx.scope)}
+    """Offsets where a word introducing a location ends: the place that follows is where something happened
+    (read once per sentence: every trigger and every event placed near the sentence asks)."""
+    if ctx.locative is None:
+        ctx.locative = {ctx.words[e - 1].end for _, e, _ in lex.find("locative_cues", ctx.words, ctx.scope)}
+    return ctx.locative
 
 
 def introduced_as_location(place: Place, ctx: SentenceContext, locative: set[int]) -> bool:

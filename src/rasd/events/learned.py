@@ -38,6 +38,7 @@ from rasd.resources.taxonomy import TYPE_OF, VIOLENT_TYPES, Inter, Modality, Sub
 from rasd.text.arabic import clitic_variants
 
 MODEL_FILE = data_path("events", "model.npz")
+SECOND_EVENT_MIN = 0.15  # a sentence's event of a second family is coded from this probability (outlet CV)
 SAME_PLACE_KM = 25.0  # mentions of one incident name places this close (or one of them names no town)
 NONE = "none"
 UNIDENTIFIED_INTER = Inter.POLITICAL_MILITIAS  # ACLED codes unidentified armed groups as political militias
@@ -58,7 +59,7 @@ def sentence_features(reading: Reading, i: int, lex: EventLexicon) -> list[str]:
     out += [f"b:{a}_{b}" for a, b in set(zip(stems, stems[1:]))]
     out += [f"cue:{name}" for name in lex.cues.matchers if name != "triggers" and lex.cues.has(name, norms, ctx.scope)]
     out += [f"mod:{kind}" for _, _, kind in lex.find("modality", ctx.words, ctx.scope)]
-    out += [f"trig:{m.trigger.kind}" for m in lex.find_triggers(ctx.words, ctx.scope)]
+    out += [f"trig:{m.trigger.kind}" for m in s.triggers]
     for k in s.candidates:
         event = reading.candidates[k].event
         out += [f"cand:{event.sub_event_type}|{event.modality}", f"candtype:{event.event_type}|{event.modality}",
@@ -214,12 +215,31 @@ class LearnedCoder:
                 other = _copy_event(event)
                 other.location = place
                 mentions.append((i, other, p_event * p_sub))
+            for other_type, p_other in self.second_events(reading, i, event, p_event):
+                other = self._event_of(doc, reading, s, other_type)
+                if other is not None:
+                    other.confidence = p_other
+                    mentions.append((i, other, p_other))
         decoded = decode(mentions)
         events = decoded + _statements_not_coded(reading, decoded, doc, self.lexicon)
         finish(doc, reading, events, _claim_remap(reading, events), self.registry)
         for event, (_, _, score) in zip(decoded, _strongest(mentions, decoded)):
             event.confidence = round(self.models.confidence(event, score), 3)
             event.sources.confidence = event.confidence
+
+    def second_events(self, reading: Reading, i: int, first: Event, p_event: float) -> list[tuple[SubEventType, float]]:
+        """The sub-types of other families that sentence i also reports ("قصف مدفعي وجوي", a missile fired and
+        shot down), with their probabilities: those the rules read there as asserted events and the sub-type
+        model gives at least SECOND_EVENT_MIN, beside the sentence's first event."""
+        others = {reading.candidates[k].event.sub_event_type for k in reading.sentences[i].candidates
+                  if reading.candidates[k].event.modality == Modality.ASSERTED
+                  and family(reading.candidates[k].event) != family(first)}
+        if not others:
+            return []
+        model = self.models.sub_types
+        p_sub = model.probabilities(sentence_features(reading, i, self.lexicon))
+        found = [(t, p_event * float(p_sub[model.classes.index(t.value)])) for t in others if t.value in model.classes]
+        return sorted((pair for pair in found if pair[1] >= SECOND_EVENT_MIN), key=lambda pair: -pair[1])
 
     def decide(self, reading: Reading, i: int) -> tuple[float, SubEventType, float]:
         """Whether sentence i reports an event, and of which sub-type (tools/compare_event_models.py puts other
@@ -231,7 +251,7 @@ class LearnedCoder:
         of that sub-type (its actors, place, date and counts, gathered over the sentences that tell it); else one
         read afresh for that sub-type at the sentence's most telling word, so that its roles fit the sub-type."""
         made = [reading.candidates[k].event for k in s.candidates]
-        anchor = _anchor(s, self.lexicon)
+        anchor = _anchor(s)
         chosen = next((e for e in made if e.sub_event_type == sub_type), None)
         if chosen is not None:
             event = _copy_event(chosen)
@@ -418,13 +438,9 @@ def _copy_event(event: Event) -> Event:
     return copy
 
 
-def _anchor(s: SentenceReading, lex: EventLexicon) -> int:
-    """The word the sentence's event is read around: its first trigger word, else its first cue word of a kind
-    of violence or protest, else its first word."""
-    found = lex.find_triggers(s.ctx.words, s.ctx.scope)
-    if found:
-        return found[0].start
-    return 0
+def _anchor(s: SentenceReading) -> int:
+    """The word the sentence's event is read around: its first trigger word, else its first word."""
+    return s.triggers[0].start if s.triggers else 0
 
 
 def _statements_not_coded(reading: Reading, events: list[Event], doc: Document, lex: EventLexicon) -> list[Event]:

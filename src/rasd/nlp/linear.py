@@ -22,8 +22,9 @@ class LinearModel:
     def probabilities(self, features: list[str]) -> np.ndarray:
         rows = [self.index[f] for f in features if f in self.index]
         scores = self.weights[rows].sum(axis=0) + self.bias if rows else self.bias.copy()
-        if len(self.classes) == 1:  # binary: one column, the positive class's log-odds
-            return np.array([1.0 / (1.0 + math.exp(-float(scores[0])))])
+        if len(scores) == 1:  # one column: the log-odds of the one class, or of the second of two
+            p = 1.0 / (1.0 + math.exp(-float(scores[0])))
+            return np.array([p]) if len(self.classes) == 1 else np.array([1.0 - p, p])
         scores = scores - scores.max()
         e = np.exp(scores)
         return e / e.sum()

@@ -9,6 +9,7 @@ gold's train split (rasd.train.places); shipped as resources/place_filter.npz.
 """
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,8 +25,10 @@ from rasd.text.arabic import clitic_variants, tokenize
 MODEL_FILE = data_path("place_filter.npz")
 
 
-def place_features(doc: Document, place: Place, countries: Counter, names: Counter) -> list[str]:
-    """The named features of one resolved place of a document (`countries`, `names`: counts over its places)."""
+def place_features(doc: Document, place: Place, countries: Counter, names: Counter,
+                   token_ends: list[int] | None = None) -> list[str]:
+    """The named features of one resolved place of a document (`countries`, `names`: counts over its places;
+    `token_ends`: where the document's tokens end, in order, when the caller asks about many places)."""
     words = tokenize(place.text)
     last = clitic_variants(words[-1].norm)[-1] if words else ""
     out = [f"self:{last}", f"len:{min(len(words), 3)}", f"code:{place.feature_code}", f"prec:{place.precision}",
@@ -35,9 +38,10 @@ def place_features(doc: Document, place: Place, countries: Counter, names: Count
         out.append("common")
     labels = [e.label for e in doc.entities if e.start < place.end and place.start < e.end]
     out.append(f"ner:{labels[0] if labels else 'none'}")
-    before = [t for t in doc.tokens if t.end <= place.start and place.start - t.end < 3]
-    if before:
-        out.append(f"prev:{clitic_variants(before[-1].norm)[-1]}")
+    ends = token_ends if token_ends is not None else [t.end for t in doc.tokens]
+    k = bisect.bisect_right(ends, place.start) - 1  # the last token ending before the place
+    if k >= 0 and place.start - ends[k] < 3:
+        out.append(f"prev:{clitic_variants(doc.tokens[k].norm)[-1]}")
     main = countries.most_common(1)[0][0] if countries else None
     out.append("country:main" if place.country == main else "country:core" if place.country in CORE_COUNTRIES
                else "country:other")
@@ -55,8 +59,9 @@ class PlaceFilter:
         """The document's places that the model takes for places here."""
         countries = Counter(p.country for p in doc.places)
         names = Counter(p.name_en for p in doc.places)
+        ends = [t.end for t in doc.tokens]
         return [p for p in doc.places
-                if self.model.probabilities(place_features(doc, p, countries, names))[0] >= self.threshold]
+                if self.model.probabilities(place_features(doc, p, countries, names, ends))[0] >= self.threshold]
 
     def save(self, path: Path) -> None:
         np.savez_compressed(path, **self.model.arrays("filter"), threshold=np.array(self.threshold))

@@ -65,7 +65,7 @@ def article_examples(records: Iterable[dict], lex: EventLexicon,
                                      f"{record['id']}:{s.sentence.start}"))
             for event in cited[:1]:
                 where = event["location"]
-                for place, features in place_candidates(reading, i, _anchor(s, lex), lex):
+                for place, features in place_candidates(reading, i, _anchor(s), lex):
                     near = haversine_km(place.lat, place.lon, where["lat"], where["lon"]) <= MATCH_KM
                     places.append(Example(features, "here" if near else NONE, record["id"]))
     return sentences, places
@@ -178,7 +178,7 @@ def role_examples(models: EventModels, records: Iterable[dict], lex: EventLexico
             s = starts.get(event.evidence[0][0])
             if s is None or not gold["actor1"]:
                 continue
-            for name, _, features in role_candidates(s, event, _anchor(s, lex), lex, registry):
+            for name, _, features in role_candidates(s, event, _anchor(s), lex, registry):
                 out.append(Example(features, "here" if name == gold["actor1"] else NONE, record["id"]))
     return out
 
