@@ -166,7 +166,7 @@ class EventModels:
         """The candidate most likely to be actor1 (None without a roles model or candidates)."""
         if self.roles is None or not candidates:
             return None
-        name, inter_code, _ = max(candidates, key=lambda c: self.roles.probabilities(c[2])[0])
+        name, inter_code, _ = max(candidates, key=lambda c: self.roles.log_odds(c[2]))
         return name, inter_code
 
     def confidence(self, event: Event, score: float) -> float:
@@ -180,7 +180,7 @@ class EventModels:
         """The candidate most likely to be where the event happened."""
         if not candidates:
             return None
-        return max(candidates, key=lambda c: self.places.probabilities(c[1])[0])[0]
+        return max(candidates, key=lambda c: self.places.log_odds(c[1]))[0]
 
     def decide(self, features: list[str]) -> tuple[float, SubEventType, float]:
         """(probability of an event, its most likely sub-type, that sub-type's probability)."""

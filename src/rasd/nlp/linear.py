@@ -7,7 +7,7 @@ present, so a model costs a few dictionary lookups and one small vector sum per 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -18,13 +18,26 @@ class LinearModel:
     index: dict[str, int]
     weights: np.ndarray  # (features, classes)
     bias: np.ndarray  # (classes,)
+    # a one-column model's weights by feature name: its many small decisions (which place, which actor) are
+    # summed in Python, without numpy's cost per call
+    column: dict[str, float] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        column = {f: float(self.weights[k, 0]) for f, k in self.index.items()} if self.weights.shape[1] == 1 else {}
+        object.__setattr__(self, "column", column)
+
+    def log_odds(self, features: list[str]) -> float:
+        """A one-column model's score: the log-odds of its one class (or of the second of two)."""
+        get = self.column.get
+        return float(self.bias[0]) + sum(get(f, 0.0) for f in features)
 
     def probabilities(self, features: list[str]) -> np.ndarray:
-        rows = [self.index[f] for f in features if f in self.index]
-        scores = self.weights[rows].sum(axis=0) + self.bias if rows else self.bias.copy()
-        if len(scores) == 1:  # one column: the log-odds of the one class, or of the second of two
-            p = 1.0 / (1.0 + math.exp(-float(scores[0])))
+        if self.weights.shape[1] == 1:  # the log-odds of the one class, or of the second of two
+            p = 1.0 / (1.0 + math.exp(-self.log_odds(features)))
             return np.array([p]) if len(self.classes) == 1 else np.array([1.0 - p, p])
+        get = self.index.get
+        rows = [k for k in map(get, features) if k is not None]
+        scores = self.weights[rows].sum(axis=0) + self.bias if rows else self.bias.copy()
         scores = scores - scores.max()
         e = np.exp(scores)
         return e / e.sum()
