@@ -28,8 +28,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from rasd.events.lexicon import event_lexicon
     from rasd.resolve.actors import actor_registry
-    from rasd.train.events import (article_examples, calibrate, calibration_examples, fit, role_examples,
-                                   synthetic_examples, with_roles)
+    from rasd.train.events import train_models
 
     if not args.gold.is_file():
         raise CliError(f"no gold file {args.gold}: run python tools/real_gold/build.py first")
@@ -45,19 +44,10 @@ def run(args: argparse.Namespace) -> int:
             with path.open(encoding="utf-8") as handle:
                 synthetic += [json.loads(line) for line in handle if line.strip()]
     synthetic = synthetic[:args.limit]
-    lex, registry = event_lexicon(), actor_registry()
-    sentences, places = article_examples(train, lex, registry)
-    sentences += synthetic_examples(synthetic, lex, registry)
-    models = fit(sentences, places, args.threshold)
-    roles = role_examples(models, train, lex, registry)
-    if roles:
-        models = with_roles(models, roles)
-    calibration = calibration_examples(models, dev, lex, registry)
-    if calibration:
-        models = calibrate(models, calibration)
+    trained = train_models(train, dev, synthetic, args.threshold, event_lexicon(), actor_registry())
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    models.save(args.out)
-    print(f"trained on {len(train)} articles ({len(sentences)} sentence and {len(places)} place examples, "
-          f"{len(synthetic)} synthetic sentences; {len(roles)} actor1 candidates), calibrated on {len(calibration)} events of {len(dev)} dev "
-          f"articles, in {time.time() - started:.0f} s; wrote {args.out}")
+    trained.models.save(args.out)
+    print(f"trained on {len(train)} articles ({trained.sentences} sentence and {trained.places} place examples, "
+          f"{len(synthetic)} synthetic sentences; {trained.roles} actor1 candidates), calibrated on "
+          f"{trained.calibration} events of {len(dev)} dev articles, in {time.time() - started:.0f} s; wrote {args.out}")
     return 0

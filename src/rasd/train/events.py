@@ -187,3 +187,28 @@ def with_roles(models: EventModels, examples: list[Example], c: float = 1.0) -> 
     from dataclasses import replace
 
     return replace(models, roles=_binary(examples, _indexed(examples), c))
+
+
+@dataclass(frozen=True)
+class Trained:
+    models: EventModels
+    sentences: int  # sentence examples, the synthetic ones included
+    places: int  # place examples
+    roles: int  # actor1 candidates
+    calibration: int  # dev events the calibration was fitted on
+
+
+def train_models(train: list[dict], dev: list[dict], synthetic: list[dict], threshold: float, lex: EventLexicon,
+                 registry: ActorRegistry) -> Trained:
+    """Everything `rasd train-events` fits, in order: the detector, sub-type and place models on the train
+    articles and the synthetic sentences, the role ranker on the train articles, the calibration on dev."""
+    sentences, places = article_examples(train, lex, registry)
+    sentences += synthetic_examples(synthetic, lex, registry)
+    models = fit(sentences, places, threshold)
+    roles = role_examples(models, train, lex, registry)
+    if roles:
+        models = with_roles(models, roles)
+    calibration = calibration_examples(models, dev, lex, registry)
+    if calibration:
+        models = calibrate(models, calibration)
+    return Trained(models, len(sentences), len(places), len(roles), len(calibration))
