@@ -134,6 +134,17 @@ def test_a_group_scope_rules_lists_out_without_looking_further():
     assert group.find("protest", norms, scope) == []
 
 
+def test_a_group_names_in_one_pass_every_list_present_in_a_sentence():
+    group = MatcherGroup({"air": PhraseMatcher([(("غاره", "جويه"), 1)], ANY_CLITICS),
+                          "protest": PhraseMatcher([(("مظاهره",), 1)], ANY_CLITICS),
+                          "killing": PhraseMatcher([(("قتل",), 1), (("مقتل",), 1)], ANY_CLITICS)})
+    norms = _norms("أدت غارة على البلدة إلى مقتل ثلاثة، قبل غارة جوية ثانية")
+    scope = group.scope(norms)
+    # "غارة على" opens the air list without matching it; the second "غارة جوية" does
+    assert group.present(norms, scope) == ["air", "killing"]
+    assert group.present(norms, scope) == [name for name in group.matchers if group.has(name, norms, scope)]
+
+
 def test_a_million_letter_word_is_not_cached():
     seen = []
 

@@ -57,7 +57,7 @@ def sentence_features(reading: Reading, i: int, lex: EventLexicon) -> list[str]:
     stems = [stem(n) for n in norms]
     out = [f"w:{x}" for x in set(stems)]
     out += [f"b:{a}_{b}" for a, b in set(zip(stems, stems[1:]))]
-    out += [f"cue:{name}" for name in lex.cues.matchers if name != "triggers" and lex.cues.has(name, norms, ctx.scope)]
+    out += [f"cue:{name}" for name in lex.cues.present(norms, ctx.scope) if name != "triggers"]
     out += [f"mod:{kind}" for _, _, kind in lex.find("modality", ctx.words, ctx.scope)]
     out += [f"trig:{m.trigger.kind}" for m in s.triggers]
     for k in s.candidates:

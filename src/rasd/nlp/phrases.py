@@ -267,6 +267,7 @@ class MatcherGroup:
     def __init__(self, matchers: dict[str, PhraseMatcher]):
         self.matchers = matchers
         self._bit = {name: 1 << k for k, name in enumerate(matchers)}
+        self._names = list(matchers)  # bit k's list
         self.everything = (1 << len(matchers)) - 1
         rules = {m.forms for m in matchers.values()}
         if len(rules) != 1:
@@ -314,3 +315,21 @@ class MatcherGroup:
 
     def has(self, name: str, norms: Sequence[str], scope: int) -> bool:
         return bool(scope & self._bit[name]) and self.matchers[name].any_in(norms)
+
+    def present(self, norms: Sequence[str], scope: int) -> list[str]:
+        """The names of the lists with a phrase somewhere in `norms`, in the group's order: what `has` answers for
+        every list, reading each word once against the lists that may start there instead of every list reading
+        the sentence."""
+        found = 0
+        known = self._word_bits
+        for i, norm in enumerate(norms):
+            bits = known.get(norm)
+            if bits is None:
+                bits = self._bits_of(norm)
+            bits &= scope & ~found
+            while bits:
+                low = bits & -bits
+                if next(self.matchers[self._names[low.bit_length() - 1]].matches_at(norms, i), None) is not None:
+                    found |= low
+                bits ^= low
+        return [name for name in self.matchers if found & self._bit[name]]
