@@ -37,7 +37,8 @@ def load_gold(paths: list[str]) -> list[dict[str, Any]]:
     gold = []
     for path in paths:
         try:
-            lines = Path(path).read_text(encoding="utf-8").splitlines()
+            # JSON lines end at "\n" only: an article's text may hold U+2028/U+2029, which splitlines() breaks at
+            lines = Path(path).read_text(encoding="utf-8").split("\n")
         except OSError as e:
             raise GoldError(f"cannot read {path}: {e.strerror}") from None
         for n, line in enumerate(lines, 1):

@@ -110,6 +110,9 @@ def place_candidates(reading: Reading, i: int, anchor: int, lex: EventLexicon) -
         sources.append(("headline", reading.sentences[0]))
     sources += [("earlier", other) for other in reading.sentences[:max(0, i - 2)]]
     sources += [("later", other) for other in reading.sentences[i + 1:]]
+    # the countries the sentence itself names places in: a place elsewhere in the article, in none of them, is
+    # rarely where this sentence's event happened ("قتل 11 إيرانيا ... في سوريا" under a headline about Beijing)
+    own_countries = {p.country for p in places.within(s.sentence.start, s.sentence.end) if p.feature_code not in LINES}
     out: list[tuple[Place, list[str]]] = []
     seen: set[tuple[str, float, float]] = set()
     for where, other in sources:
@@ -132,6 +135,8 @@ def place_candidates(reading: Reading, i: int, anchor: int, lex: EventLexicon) -
                 features.append("main_country")
             if p.direction:
                 features.append("direction")
+            if where != "same" and own_countries:
+                features.append("sentence_names_a_place" if p.country in own_countries else "sentence_names_another_country")
             features.append("bias")
             out.append((p, features))
     return out

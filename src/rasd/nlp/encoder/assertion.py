@@ -44,7 +44,7 @@ def labelled_sentences(gold_file: Path, sources: Path) -> list[tuple[str, str]]:
     """(sentence, asserted / not_asserted) pairs of one gold set, as the module's docstring says."""
     nonevents = _nonevent_statements(sources)
     out = []
-    for line in gold_file.read_text("utf-8").splitlines():
+    for line in filter(str.strip, gold_file.read_text("utf-8").split("\n")):  # "\n" only: texts may hold U+2029
         article = json.loads(line)
         text = article["text"]
         sentences = split_sentences(text)
@@ -63,7 +63,7 @@ def labelled_sentences(gold_file: Path, sources: Path) -> list[tuple[str, str]]:
 def synthetic_sentences(directory: Path) -> list[tuple[str, str]]:
     out = []
     for name, label in (("positives.jsonl", ASSERTED), ("negatives.jsonl", NOT_ASSERTED)):
-        for line in (directory / name).read_text("utf-8").splitlines():
+        for line in filter(str.strip, (directory / name).read_text("utf-8").split("\n")):
             out.append((json.loads(line)["text"], label))
     return out
 
