@@ -154,6 +154,17 @@ def test_a_province_wide_mention_merges_only_with_events_in_that_province():
     assert [e.location.name_en for e in decode(mentions)] == ["Sarmin", "Hama"]
 
 
+def test_forces_nobody_names_take_acled_s_name_of_their_country():
+    from rasd.events.learned import _with_article
+
+    assert [_with_article(n) for n in ("The Netherlands", "United States", "Egypt")] == [
+        "the Netherlands", "the United States", "Egypt"]
+    doc = _learned("أوقفت الشرطة الهولندية ثلاثة رجال في أمستردام للاشتباه بتورطهم في التخطيط لهجوم.",
+                   published="2018-06-20")
+    [arrest] = [e for e in doc.events if e.sub_event_type == SubEventType.ARRESTS]
+    assert arrest.actor1 == "Police Forces of the Netherlands"
+
+
 def test_a_model_trained_on_a_few_sentences_loads_and_codes(tmp_path):
     pytest.importorskip("sklearn")
     from rasd.train.events import fit, synthetic_examples

@@ -371,7 +371,18 @@ def _actor1_by_convention(event: Event, country: str | None, registry: ActorRegi
     forces = state_force(registry, country, kind, published)
     if forces is not None:
         return forces.name_en, forces.acled_inter
-    return f"{kind} Forces of {country_name(country)}", Inter.STATE_FORCES
+    return f"{kind} Forces of {_with_article(country_name(country))}", Inter.STATE_FORCES
+
+
+# countries ACLED names with "the" in its actors' names ("Police Forces of the Netherlands")
+ARTICLE_COUNTRIES = frozenset({"United States", "United Kingdom", "United Arab Emirates", "Philippines",
+                               "Netherlands", "Central African Republic", "Dominican Republic"})
+
+
+def _with_article(name: str) -> str:
+    """A country's name as it follows "Forces of": "the United States", "the Netherlands", "Egypt"."""
+    bare = name[4:] if name.startswith("The ") else name
+    return f"the {bare}" if bare in ARTICLE_COUNTRIES else bare
 
 
 def _word_at(s: SentenceReading, offset: int) -> int:
