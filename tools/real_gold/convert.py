@@ -40,17 +40,25 @@ GOLD = REPO / "gold" / "real"
 def load_reference_data():
     codebook = json.loads((RESOURCES / "acled_codebook.json").read_text(encoding="utf-8"))
     subtypes = {t["name"]: {s["name"] for s in t["sub_event_types"]} for t in codebook["event_types"]}
-    actors = {json.loads(line).get("name_en") for line in (RESOURCES / "actors.jsonl").open(encoding="utf-8")}
+    names: dict[str, str] = {}  # every registry actor's English name and English aliases, each to its name
+    with (RESOURCES / "actors.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            actor = json.loads(line)
+            if "name_en" in actor:
+                for alias in actor.get("aliases_en", []):
+                    names.setdefault(alias, actor["name_en"])
+                names[actor["name_en"]] = actor["name_en"]
     con = sqlite3.connect(f"file:{RESOURCES / 'gazetteer.sqlite'}?mode=ro", uri=True)
     places = {r[0]: (r[1], r[2]) for r in con.execute("select source_id, lat, lon from place")}
-    return subtypes, actors - {None}, places
+    return subtypes, names, places
 
 
 ADJUDICATOR = "ADJ"
 
 
 def convert(kit: Path, second: set[str]) -> tuple[list[dict], list[dict], list[dict], list[str]]:
-    subtypes, actors, places = load_reference_data()
+    subtypes, names, places = load_reference_data()
+    actors = set(names.values())
     with (GOLD / "articles.tsv").open(encoding="utf-8") as handle:
         articles = {r["docno"]: r for r in csv.DictReader(handle, delimiter="\t")}
     first, seconds, adjudicated, problems = [], [], [], []
@@ -72,7 +80,7 @@ def convert(kit: Path, second: set[str]) -> tuple[list[dict], list[dict], list[d
         if found:
             problems.append(f"{path}: {len(found)} problem(s), first: {found[0]}")
             continue
-        record = to_record(ann, meta, places)
+        record = to_record(ann, meta, places, names)
         if ann.annotator == ADJUDICATOR:
             adjudicated.append(record)
         else:
@@ -85,45 +93,29 @@ def _place(source_id: str, precision: int, places: dict[str, tuple[float, float]
     return {"source_id": source_id, "lat": round(lat, 5), "lon": round(lon, 5), "precision": precision}
 
 
-def _registry_names() -> dict[str, str]:
-    """Every registry actor's English name and English aliases, each to its name."""
-    names: dict[str, str] = {}
-    with (RESOURCES / "actors.jsonl").open(encoding="utf-8") as handle:
-        for line in handle:
-            actor = json.loads(line)
-            if "name_en" in actor:
-                for alias in actor.get("aliases_en", []):
-                    names.setdefault(alias, actor["name_en"])
-                names[actor["name_en"]] = actor["name_en"]
-    return names
-
-
-REGISTRY_NAMES = _registry_names()
-
-
-def actor_name(name: str | None) -> str | None:
+def actor_name(name: str | None, registry_names: dict[str, str]) -> str | None:
     """An actor the registry lacked when it was annotated is written "new: Name"; once the registry has taken the
     actor under that name or English alias, the gold gives the registry's name (two annotators proposed "Joint
     Forces (Yemen)" and "Joint Resistance Forces (Yemen)" for one force), else the proposed name."""
     if not (name and name.startswith("new:")):
         return name
     proposed = name[len("new:"):].strip()
-    return REGISTRY_NAMES.get(proposed, proposed)
+    return registry_names.get(proposed, proposed)
 
 
-def to_record(ann, meta: dict, places: dict[str, tuple[float, float]]) -> dict:
+def to_record(ann, meta: dict, places: dict[str, tuple[float, float]], names: dict[str, str]) -> dict:
     entities, spans = [], []
     for s in ann.spans:
         entity = {"start": s.start, "end": s.end, "label": s.label}
         if s.actor:
-            entity["actor"] = actor_name(s.actor)
+            entity["actor"] = actor_name(s.actor, names)
         entities.append(entity)
         if s.place:
             spans.append({"start": s.start, "end": s.end, **_place(s.place, s.precision, places)})
     events = [{
         "event_type": e.event_type, "sub_event_type": e.sub_event_type,
-        "actor1": actor_name(e.actor1), "assoc1": [actor_name(a) for a in e.assoc1],
-        "actor2": actor_name(e.actor2), "assoc2": [actor_name(a) for a in e.assoc2],
+        "actor1": actor_name(e.actor1, names), "assoc1": [actor_name(a, names) for a in e.assoc1],
+        "actor2": actor_name(e.actor2, names), "assoc2": [actor_name(a, names) for a in e.assoc2],
         "place": _place(e.place, e.precision, places), "date": e.date, "fatalities": e.fatalities,
         "evidence": [list(span) for span in e.evidence], "note": e.note,
     } for e in ann.events]

@@ -18,12 +18,12 @@ class LinearModel:
     index: dict[str, int]
     weights: np.ndarray  # (features, classes)
     bias: np.ndarray  # (classes,)
-    # a one-column model's weights by feature name: its many small decisions (which place, which actor) are
-    # summed in Python, without numpy's cost per call
-    column: dict[str, float] = field(init=False, repr=False, compare=False)
+    # a one-column model's weights by feature name (None for a model of several columns): its many small
+    # decisions (which place, which actor) are summed in Python, without numpy's cost per call
+    column: dict[str, float] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        column = {f: float(self.weights[k, 0]) for f, k in self.index.items()} if self.weights.shape[1] == 1 else {}
+        column = {f: float(self.weights[k, 0]) for f, k in self.index.items()} if self.weights.shape[1] == 1 else None
         object.__setattr__(self, "column", column)
 
     def log_odds(self, features: list[str]) -> float:
@@ -32,7 +32,7 @@ class LinearModel:
         return float(self.bias[0]) + sum(get(f, 0.0) for f in features)
 
     def probabilities(self, features: list[str]) -> np.ndarray:
-        if self.weights.shape[1] == 1:  # the log-odds of the one class, or of the second of two
+        if self.column is not None:  # the log-odds of the one class, or of the second of two
             p = 1.0 / (1.0 + math.exp(-self.log_odds(features)))
             return np.array([p]) if len(self.classes) == 1 else np.array([1.0 - p, p])
         get = self.index.get

@@ -26,9 +26,9 @@ MODEL_FILE = data_path("place_filter.npz")
 
 
 def place_features(doc: Document, place: Place, countries: Counter, names: Counter,
-                   token_ends: list[int] | None = None) -> list[str]:
+                   token_ends: list[int]) -> list[str]:
     """The named features of one resolved place of a document (`countries`, `names`: counts over its places;
-    `token_ends`: where the document's tokens end, in order, when the caller asks about many places)."""
+    `token_ends`: where its tokens end, in order, worked out once per document)."""
     words = tokenize(place.text)
     last = clitic_variants(words[-1].norm)[-1] if words else ""
     out = [f"self:{last}", f"len:{min(len(words), 3)}", f"code:{place.feature_code}", f"prec:{place.precision}",
@@ -38,9 +38,8 @@ def place_features(doc: Document, place: Place, countries: Counter, names: Count
         out.append("common")
     labels = [e.label for e in doc.entities if e.start < place.end and place.start < e.end]
     out.append(f"ner:{labels[0] if labels else 'none'}")
-    ends = token_ends if token_ends is not None else [t.end for t in doc.tokens]
-    k = bisect.bisect_right(ends, place.start) - 1  # the last token ending before the place
-    if k >= 0 and place.start - ends[k] < 3:
+    k = bisect.bisect_right(token_ends, place.start) - 1  # the last token ending before the place
+    if k >= 0 and place.start - token_ends[k] < 3:
         out.append(f"prev:{clitic_variants(doc.tokens[k].norm)[-1]}")
     main = countries.most_common(1)[0][0] if countries else None
     out.append("country:main" if place.country == main else "country:core" if place.country in CORE_COUNTRIES

@@ -20,10 +20,11 @@ def place_examples(records: Iterable[dict]) -> list[Example]:
         doc = pipeline(gold_document(record))
         countries = Counter(p.country for p in doc.places)
         names = Counter(p.name_en for p in doc.places)
+        ends = [t.end for t in doc.tokens]
         toponyms = record["places"] + record["toponyms"]
         for place in doc.places:
             here = any(min(place.end, t["end"]) > max(place.start, t["start"]) for t in toponyms)
-            out.append(Example(place_features(doc, place, countries, names), "here" if here else "none", record["id"]))
+            out.append(Example(place_features(doc, place, countries, names, ends), "here" if here else "none", record["id"]))
     return out
 
 
