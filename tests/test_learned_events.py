@@ -140,6 +140,27 @@ def test_a_missile_shot_down_by_air_defences_is_disrupted_weapons_use():
     assert event.location.name_en == "Jīzān" and event.actor1 == "Military Forces of Saudi Arabia"
 
 
+def test_a_sentence_also_gives_the_event_of_a_second_family_its_sub_type_model_finds_likely_enough():
+    import numpy as np
+
+    from rasd.nlp.linear import LinearModel
+
+    def models(p_clash: float) -> EventModels:  # models of biases only: every sentence scores the same
+        detector = LinearModel(("event",), {}, np.zeros((0, 1)), np.array([5.0]))
+        sub_types = LinearModel((SubEventType.ARMED_CLASH.value, SubEventType.AIR_DRONE_STRIKE.value), {},
+                                np.zeros((0, 2)), np.log(np.array([p_clash, 1 - p_clash])))
+        return EventModels(detector, sub_types, LinearModel(("here",), {}, np.zeros((0, 1)), np.zeros(1)), 0.3)
+
+    text = "اشتبكت قوات النظام مع فصائل المعارضة في بلدة سرمين، فيما شنت الطائرات الحربية غارات على البلدة."
+    coded = {}
+    for p_clash in (0.6, 0.9):  # the air strike at 0.4 and 0.1 of the sentence's event probability (0.99)
+        doc = _learned(text)
+        LearnedCoder(event_lexicon(), actor_registry(), models(p_clash)).extract(doc)
+        coded[p_clash] = sorted(e.sub_event_type for e in doc.events if e.modality == Modality.ASSERTED)
+    assert coded[0.6] == sorted([SubEventType.ARMED_CLASH, SubEventType.AIR_DRONE_STRIKE])
+    assert coded[0.9] == [SubEventType.ARMED_CLASH]  # 0.1 is below SECOND_EVENT_MIN
+
+
 def test_a_province_wide_mention_merges_only_with_events_in_that_province():
     strike = SubEventType.AIR_DRONE_STRIKE
 
