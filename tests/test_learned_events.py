@@ -123,6 +123,50 @@ def test_the_decoder_makes_one_event_of_the_mentions_of_one_incident_and_two_of_
     assert events[0].evidence == [(0, 50), (100, 150)]
 
 
+def test_a_mention_dated_only_by_its_report_joins_the_same_incident_told_with_its_day():
+    douma = ("Douma", 33.57, 36.4, 1)
+    attack = SubEventType.CHEMICAL_WEAPON
+    headline = _event(attack, douma, "2018-04-08", 0)  # names no day: dated by the report, published the next day
+    headline.time_precision = 2
+    mentions = [(0, headline, 0.9), (1, _event(attack, douma, "2018-04-07", 1), 0.8)]
+    [event] = decode(mentions)
+    assert (event.event_date, event.time_precision) == ("2018-04-07", 1)  # the day the body gives
+    # two days the report gives are two incidents, and so is a day long before the report
+    assert len(decode([(0, _event(attack, douma, "2018-04-08", 0), 0.9),
+                       (1, _event(attack, douma, "2018-04-07", 1), 0.8)])) == 2
+    old = _event(attack, douma, "2018-03-20", 1)
+    headline = _event(attack, douma, "2018-04-08", 0)
+    headline.time_precision = 2
+    assert len(decode([(0, headline, 0.9), (1, old, 0.8)])) == 2
+
+
+def test_a_place_candidate_carries_the_word_before_it_and_the_clitic_joined_to_it():
+    from rasd.events import read_document
+    from rasd.events.learned import place_candidates, stem
+    from rasd.text.arabic import normalize
+    from rasd.train.events import gold_document, read_until_events
+
+    lex, registry = event_lexicon(), actor_registry()
+    doc = read_until_events()(gold_document({"text": "أطلقت صواريخ من غزة على عسقلان، وقصفت الطائرات بصعدة.",
+                                             "id": "t"}))
+    reading = read_document(doc, lex, registry)
+    features = {p.text: set(f) for p, f in place_candidates(reading, 0, 0, lex)}
+    assert {f"before:{stem(normalize('من'))}", "clitic:-"} <= features["غزة"]
+    assert f"before:{stem(normalize('على'))}" in features["عسقلان"]
+    assert {f"before:{stem(normalize('الطائرات'))}", "clitic:ب"} <= features["صعدة"]
+
+
+def test_the_place_ranker_learns_which_candidate_of_each_sentence_is_the_event_s():
+    pytest.importorskip("sklearn")
+    from rasd.train.events import Example, _indexed, _ranker
+
+    # in every sentence the place after "من" is where the rockets came from, the one after "على" where they fell
+    items = [Example(["before:من", "prec:1", "bias"], "none", "a", f"s{k}") for k in range(6)]
+    items += [Example(["before:على", "prec:1", "bias"], "here", "a", f"s{k}") for k in range(6)]
+    ranker = _ranker(items, _indexed(items), 1.0)
+    assert ranker.log_odds(["before:على", "prec:1", "bias"]) > ranker.log_odds(["before:من", "prec:1", "bias"])
+
+
 def test_a_sentence_listing_towns_is_one_event_per_town_but_a_road_between_two_is_not():
     doc = _learned("قصف الطيران الحربي بلدتي سرمين وبنش في ريف إدلب، ما أدى إلى مقتل أربعة مدنيين.")
     strikes = [e for e in doc.events if e.sub_event_type == SubEventType.AIR_DRONE_STRIKE]

@@ -16,6 +16,7 @@ by `rasd train-events` (rasd.train.events); inference needs numpy only.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -23,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from rasd.events import (Reading, SentenceReading, _event_from_trigger, _own_copy, finish, read_document)
+from rasd.events.attribution import SentenceContext
 from rasd.events.classify import NOT_PARTIES
 from rasd.events.facts import LINES, introduced_as_location, locative_starts
 from rasd.events.lexicon import EventLexicon, Trigger, TriggerMatch
@@ -39,6 +41,7 @@ from rasd.text.arabic import clitic_variants
 
 MODEL_FILE = data_path("events", "model.npz")
 SECOND_EVENT_MIN = 0.15  # a sentence's event of a second family is coded from this probability (outlet CV)
+DAY_SLACK = 2  # days between an approximate date (the report's) and an exact one that may be one event's
 SAME_PLACE_KM = 25.0  # mentions of one incident name places this close (or one of them names no town)
 NONE = "none"
 UNIDENTIFIED_INTER = Inter.POLITICAL_MILITIAS  # ACLED codes unidentified armed groups as political militias
@@ -118,6 +121,7 @@ def place_candidates(reading: Reading, i: int, anchor: int, lex: EventLexicon) -
     for where, other in sources:
         named = places.within(other.sentence.start, other.sentence.end)
         locative = locative_starts(other.ctx, lex) if named else set()
+        word_starts = [w.start for w in other.ctx.words] if named else []
         for p in named:
             key = (p.name_en, p.lat, p.lon)
             if key in seen or p.feature_code in LINES:
@@ -127,6 +131,7 @@ def place_candidates(reading: Reading, i: int, anchor: int, lex: EventLexicon) -
                         f"count:{min(counts.get(p.name_en, 1), 3)}", f"where_prec:{where}|{p.precision}"]
             if introduced_as_location(p, other.ctx, locative):
                 features.append("introduced")
+            features += _word_features(p, other.ctx, word_starts)
             if where == "same":
                 distance = abs(p.start - anchor_at)
                 features += [f"side:{'after' if p.start >= anchor_at else 'before'}",
@@ -140,6 +145,15 @@ def place_candidates(reading: Reading, i: int, anchor: int, lex: EventLexicon) -
             features.append("bias")
             out.append((p, features))
     return out
+
+
+def _word_features(p: Place, ctx: SentenceContext, word_starts: list[int]) -> list[str]:
+    """The word before a place and the clitic joined to it: "من غزة" is where a rocket came from, "قالت إسرائيل"
+    a government speaking, "على غزة" and "بصعدة" where something happened."""
+    k = bisect_right(word_starts, p.start) - 1  # the word the place starts in
+    clitic = ctx.doc.text[ctx.words[k].start:p.start] if k >= 0 else ""
+    before = stem(ctx.words[k - 1].norm) if k >= 1 else "^"
+    return [f"before:{before}", f"clitic:{clitic or '-'}"]
 
 
 @dataclass(frozen=True)
@@ -519,8 +533,7 @@ def _same_incident(a: Event, b: Event) -> bool:
     if family(a) != family(b):
         return False
     if a.event_date and b.event_date and a.event_date != b.event_date and (
-            min(a.time_precision or 3, b.time_precision or 3) == 1
-            or a.event_type not in VIOLENT_TYPES and a.actor1 and b.actor1 and a.actor1 != b.actor1):
+            _other_days(a, b) or a.event_type not in VIOLENT_TYPES and a.actor1 and b.actor1 and a.actor1 != b.actor1):
         # told on other days, one of them exactly, or a development of other actors (a shipment last week, a
         # meeting today): other events; violence told by its victims and by its perpetrators stays one
         return False
@@ -532,6 +545,16 @@ def _same_incident(a: Event, b: Event) -> bool:
         return wide.country == other.country and (
             (wide.feature_code or "").startswith("PCL") or not wide.admin1 or wide.admin1 == other.admin1)
     return la.name_en == lb.name_en or haversine_km(la.lat, la.lon, lb.lat, lb.lon) <= SAME_PLACE_KM
+
+
+def _other_days(a: Event, b: Event) -> bool:
+    """Whether two mentions were told on other days: two exact days, or an exact day more than DAY_SLACK days
+    from one that is only approximate (a sentence that names no day is dated by its report)."""
+    if (a.time_precision or 3) == 1 and (b.time_precision or 3) == 1:
+        return True
+    if min(a.time_precision or 3, b.time_precision or 3) > 1:
+        return False
+    return abs((date.fromisoformat(a.event_date) - date.fromisoformat(b.event_date)).days) > DAY_SLACK
 
 
 def _absorb(into: Event, other: Event) -> None:

@@ -67,7 +67,8 @@ def article_examples(records: Iterable[dict], lex: EventLexicon,
                 where = event["location"]
                 for place, features in place_candidates(reading, i, _anchor(s), lex):
                     near = haversine_km(place.lat, place.lon, where["lat"], where["lon"]) <= MATCH_KM
-                    places.append(Example(features, "here" if near else NONE, record["id"]))
+                    places.append(Example(features, "here" if near else NONE, record["id"],
+                                          f"{record['id']}:{s.sentence.start}"))
     return sentences, places
 
 
@@ -108,6 +109,30 @@ def _binary(items: list[Example], index: dict[str, int], c: float, weights=None,
     return LinearModel(("yes",), index, model.coef_.T.astype(np.float32), model.intercept_.astype(np.float32))
 
 
+def _ranker(items: list[Example], index: dict[str, int], c: float) -> LinearModel:
+    """A model that scores the right candidate of each group (one evidence sentence's places) above the others:
+    a logistic regression on the differences between each right candidate's features and each wrong one's, as
+    a pairwise ranker learns.  Only the order of scores within a group matters, so it has no intercept."""
+    from scipy.sparse import csr_matrix, vstack
+    from sklearn.linear_model import LogisticRegression
+
+    groups: dict[str, list[Example]] = {}
+    for e in items:
+        groups.setdefault(e.key, []).append(e)
+    pairs, signs = [], []
+    for members in groups.values():
+        right = [_matrix([e], index) for e in members if e.label != NONE]
+        wrong = [_matrix([e], index) for e in members if e.label == NONE]
+        for r in right:
+            for w in wrong:
+                sign = 1 if len(signs) % 2 == 0 else -1  # both classes, so that the regression has two
+                pairs.append(sign * (r - w))
+                signs.append(sign > 0)
+    model = LogisticRegression(C=c, max_iter=3000, fit_intercept=False)
+    model.fit(csr_matrix(vstack(pairs)), signs)
+    return LinearModel(("yes",), index, model.coef_.T.astype(np.float32), np.zeros(1, np.float32))
+
+
 def fit(examples: list[Example], place_examples: list[Example], threshold: float, c_detector: float = 0.1,
         c_sub_types: float = 1.0, c_places: float = 1.0, synthetic_weight: float = 0.3) -> EventModels:
     """The detector on every sentence example, the sub-type model on the positive ones, the place model on the
@@ -121,7 +146,7 @@ def fit(examples: list[Example], place_examples: list[Example], threshold: float
     sub_types = LogisticRegression(C=c_sub_types, max_iter=3000)
     sub_types.fit(_matrix(positives, index), [e.label for e in positives],
                   sample_weight=[synthetic_weight if e.source == "synthetic" else 1.0 for e in positives])
-    places = _binary(place_examples, _indexed(place_examples), c_places)
+    places = _ranker(place_examples, _indexed(place_examples), c_places)
     return EventModels(
         detector,
         LinearModel(tuple(str(c) for c in sub_types.classes_), index, sub_types.coef_.T.astype(np.float32),
