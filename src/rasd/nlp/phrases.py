@@ -188,7 +188,7 @@ class PhraseMatcher(Generic[T]):
         n = len(norms)
         keys, prefixes, later = self._keys, self._prefixes, self.forms.later
         for form, cut in openings:
-            frontier = [form]
+            frontier = (form,)
             j = i + 1
             while frontier:
                 grown = []
@@ -197,8 +197,11 @@ class PhraseMatcher(Generic[T]):
                     if value is not _MISSING:
                         yield PhraseMatch(i, j, value, form, cut)
                     if key in prefixes and j < n and (can_extend is None or can_extend(j)):
-                        grown.extend(f"{key} {r}" for r in later(norms[j]))
-                frontier = [k for k in grown if k in prefixes or k in keys]
+                        for reading in later(norms[j]):
+                            longer = f"{key} {reading}"
+                            if longer in prefixes or longer in keys:
+                                grown.append(longer)
+                frontier = grown
                 j += 1
             for specs, value in self._patterns.get(form, ()):
                 if spec_matches(specs[0], (form,), norms[i]):
