@@ -116,7 +116,7 @@ def _entity_masks(doc: Document, words) -> tuple[set[int], set[int]]:
     loc = covered((e.start, e.end) for e in doc.entities if e.label == "LOC")
     norms = [t.norm for t in words]
     for i, norm in enumerate(norms):
-        if _ORGANISATIONS.may_start(norm):
+        if _ORGANISATIONS.openings(norm):
             for m in _ORGANISATIONS.matches_at(norms, i):
                 blocked.update(range(m.start, m.end))
     return blocked, loc
