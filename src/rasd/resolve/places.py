@@ -194,6 +194,8 @@ def _longest_name(text, words, norms: list[str], i: int, gaz: Gazetteer, blocked
     """The longest gazetteer name at words[i] (the first reading wins a tie), of adjacent words, ending in no
     function word; a word inside another entity ends the name unless a head word opens it ("معبر كرم أبو سالم",
     "جبل الأكراد": a head word vouches for the name after it)."""
+    if not gaz.names.openings(norms[i]):
+        return None  # most words begin no name: answered from the matcher's memo, before any matching is set up
 
     def adjacent(j: int) -> bool:
         return _adjacent(text, words[j - 1], words[j])
