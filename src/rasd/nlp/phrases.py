@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from rasd.text.arabic import clitic_variants, strip_article, word_cache
 
@@ -74,8 +74,9 @@ FIRST_CLITICS = WordForms("first-clitics", _with_cuts(clitic_variants), _exact)
 EXACT = WordForms("exact", _with_cuts(_exact), _exact)
 
 
-@dataclass(frozen=True)
-class PhraseMatch(Generic[T]):
+class PhraseMatch(NamedTuple, Generic[T]):
+    """One phrase found: a named tuple, the cheapest object to make, as the matchers make about one per word read."""
+
     start: int  # index of the first word
     end: int  # index after the last word
     value: T
