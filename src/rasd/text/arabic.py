@@ -34,7 +34,11 @@ for _i in range(10):
     _MAP[chr(0x06F0 + _i)] = str(_i)  # Persian digits
 for _c in _DIACRITICS + TATWEEL:
     _MAP[_c] = None
-_TABLE = str.maketrans(_MAP)
+# indexed by code point up to the last one mapped (str.translate leaves a character past the end as it is): a
+# list answers every character, where a dict fails its look-up for each one left alone, most of any text
+_TABLE: list[str | None] = [chr(_i) for _i in range(max(map(ord, _MAP)) + 1)]
+for _c, _to in _MAP.items():
+    _TABLE[ord(_c)] = _to
 
 
 def normalize(text: str) -> str:
