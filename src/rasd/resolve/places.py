@@ -396,10 +396,11 @@ class _Context:
         """Distance to the nearest other point named (equirectangular, squared degrees compared until the end)."""
         scale = math.cos(math.radians(p.lat))
         best = 1e18
+        p_lat, p_lon, self_deg2 = p.lat, p.lon, SELF_DEG2  # locals: read for each of the points
         for lat, lon in self.points:
-            dx, dy = (lon - p.lon) * scale, lat - p.lat
+            dx, dy = (lon - p_lon) * scale, lat - p_lat
             d2 = dx * dx + dy * dy
-            if SELF_DEG2 < d2 < best:  # the place itself is not its own evidence
+            if self_deg2 < d2 < best:  # the place itself is not its own evidence
                 best = d2
         return 111.195 * math.sqrt(best) if best < 1e18 else 1e9
 
