@@ -17,6 +17,7 @@ import bisect
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from rasd.model import Document, Place
 from rasd.text.arabic import raw_prefix_length, word_cache
@@ -317,7 +318,7 @@ def _disambiguate(mentions: list[Mention], gaz: Gazetteer) -> None:
     anchors: dict[int, GazPlace] = {}
     alone = [[(_score(m, c), c) for c in m.candidates] for m in mentions]  # each reading's score without context
     for idx, m in enumerate(mentions):
-        distinct = _distinct(sorted(alone[idx], key=lambda x: -x[0]), CLOSE_READING)
+        distinct = _distinct(sorted(alone[idx], key=_SCORE, reverse=True), CLOSE_READING)
         if not distinct:
             continue
         close = [p for sc, p in distinct if distinct[0][0] - sc < CLOSE_READING]
@@ -339,7 +340,7 @@ def _disambiguate(mentions: list[Mention], gaz: Gazetteer) -> None:
             scored = alone[idx]  # one reading: nothing to rank it against, and its score is never shown
         else:
             scored = sorted(((_in_context(score, c, context) + _inside_bonus(c, container), c) for score, c in alone[idx]),
-                            key=lambda x: -x[0])
+                            key=_SCORE, reverse=True)
         acceptable = bool(scored) and _acceptable(m, scored[0][1], context)  # judged without its own evidence too
         if own is not None:
             context.add(own)
@@ -350,6 +351,8 @@ def _disambiguate(mentions: list[Mention], gaz: Gazetteer) -> None:
         context.add(m.chosen)
 
 
+# the score of a (score, reading) pair: best first with reverse=True, which keeps equal scores in their order
+_SCORE = itemgetter(0)
 CONTAINER_KM = 80.0
 SELF_DEG2 = (0.5 / 111.195) ** 2  # half a kilometre, in squared degrees
 
