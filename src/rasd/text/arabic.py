@@ -124,7 +124,7 @@ def tokenize(text: str) -> list[Token]:
                 if len(known) > WORD_CACHE:
                     known.clear()  # another thread may miss and normalise again: nothing worse
                 known[word] = norm
-        out.append(Token(*m.span(), word, norm))
+        out.append(Token(m.start(), m.end(), word, norm))
     return out
 
 
