@@ -7,6 +7,7 @@ present, so a model costs a few dictionary lookups and one small vector sum per 
 from __future__ import annotations
 
 import math
+from itertools import repeat
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,8 +29,7 @@ class LinearModel:
 
     def log_odds(self, features: list[str]) -> float:
         """A one-column model's score: the log-odds of its one class (or of the second of two)."""
-        get = self.column.get
-        return float(self.bias[0]) + sum(get(f, 0.0) for f in features)
+        return float(self.bias[0]) + sum(map(self.column.get, features, repeat(0.0)))  # get(f, 0.0), in order
 
     def probabilities(self, features: list[str]) -> np.ndarray:
         if self.column is not None:  # the log-odds of the one class, or of the second of two

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
-from rasd.text.arabic import MAX_CACHED_WORD, WORD_CACHE, clitic_variants, strip_article, word_cache
+from rasd.text.arabic import clitic_variants, strip_article, word_cache
 
 T = TypeVar("T")
 
@@ -74,8 +74,9 @@ FIRST_CLITICS = WordForms("first-clitics", _with_cuts(clitic_variants), _exact)
 EXACT = WordForms("exact", _with_cuts(_exact), _exact)
 
 
-@dataclass(frozen=True)
-class PhraseMatch(Generic[T]):
+class PhraseMatch(NamedTuple, Generic[T]):
+    """One phrase found: a named tuple, the cheapest object to make, as the matchers make about one per word read."""
+
     start: int  # index of the first word
     end: int  # index after the last word
     value: T
@@ -146,7 +147,9 @@ class PhraseMatcher(Generic[T]):
                 self._patterns.setdefault(first, []).append((specs, value))
                 self._first_words.add(first)
         self.stems = sorted({stem for stem, _, _ in self._prefix_patterns}, key=len)
-        self._openings: dict[str, tuple[tuple[str, int], ...]] = {}  # word → its readings that begin a phrase
+        # word → its first-word readings that begin some phrase (usually none): asked of every word read, so a
+        # word seen before is one dict look-up
+        self.openings: Callable[[str], tuple[tuple[str, int], ...]] = word_cache(self._readings_that_open)
 
     def __len__(self) -> int:
         return len(self._keys) + sum(len(v) for v in self._patterns.values()) + len(self._prefix_patterns)
@@ -163,32 +166,20 @@ class PhraseMatcher(Generic[T]):
         """Whether some phrase begins with this word (as a reading, not a written word)."""
         return form in self._first_words or any(form.startswith(stem) for stem in self.stems)
 
-    def _opening(self, norm: str) -> tuple[tuple[str, int], ...]:
-        """The first-word readings of `norm` that begin some phrase (usually none), remembered per word type."""
-        found = self._openings.get(norm)
-        if found is None:
-            found = tuple((form, cut) for form, cut in self.forms.first(norm)
-                          if form in self._first_words or any(form.startswith(stem) for stem in self.stems))
-            if len(norm) <= MAX_CACHED_WORD:
-                if len(self._openings) >= WORD_CACHE:
-                    self._openings.clear()
-                self._openings[norm] = found
-        return found
-
-    def may_start(self, norm: str) -> bool:
-        return bool(self._opening(norm))
+    def _readings_that_open(self, norm: str) -> tuple[tuple[str, int], ...]:
+        return tuple((form, cut) for form, cut in self.forms.first(norm) if self.opens_with(form))
 
     def matches_at(self, norms: Sequence[str], i: int, can_extend: Callable[[int], bool] | None = None
                    ) -> Iterator[PhraseMatch[T]]:
         """Every phrase that matches at norms[i], in the order of the first word's readings, shorter first
         within a reading.  `can_extend(j)` may forbid a match to take in norms[j] (a line break, a name)."""
-        openings = self._opening(norms[i])
+        openings = self.openings(norms[i])
         if not openings:
             return
         n = len(norms)
         keys, prefixes, later = self._keys, self._prefixes, self.forms.later
         for form, cut in openings:
-            frontier = [form]
+            frontier = (form,)
             j = i + 1
             while frontier:
                 grown = []
@@ -197,8 +188,11 @@ class PhraseMatcher(Generic[T]):
                     if value is not _MISSING:
                         yield PhraseMatch(i, j, value, form, cut)
                     if key in prefixes and j < n and (can_extend is None or can_extend(j)):
-                        grown.extend(f"{key} {r}" for r in later(norms[j]))
-                frontier = [k for k in grown if k in prefixes or k in keys]
+                        for reading in later(norms[j]):
+                            longer = f"{key} {reading}"
+                            if longer in prefixes or longer in keys:
+                                grown.append(longer)
+                frontier = grown
                 j += 1
             for specs, value in self._patterns.get(form, ()):
                 if spec_matches(specs[0], (form,), norms[i]):
@@ -225,13 +219,10 @@ class PhraseMatcher(Generic[T]):
         out: list[PhraseMatch[T]] = []
         stop = len(norms) if end is None else end
         window = norms if stop == len(norms) else norms[:stop]
-        known = self._openings  # read inline: this loop sees every word of every sentence
+        openings = self.openings
         i = start
         while i < stop:
-            opens = known.get(norms[i])
-            if opens is None:
-                opens = self._opening(norms[i])
-            m = self.match_at(window, i) if opens else None
+            m = self.match_at(window, i) if openings(norms[i]) else None
             if m is not None:
                 out.append(m)
                 i = m.end
@@ -241,12 +232,9 @@ class PhraseMatcher(Generic[T]):
 
     def any_in(self, norms: Sequence[str]) -> bool:
         """Whether any phrase occurs in `norms`."""
-        known = self._openings
+        openings = self.openings
         for i, norm in enumerate(norms):
-            opens = known.get(norm)
-            if opens is None:
-                opens = self._opening(norm)
-            if opens and next(self.matches_at(norms, i), None) is not None:
+            if openings(norm) and next(self.matches_at(norms, i), None) is not None:
                 return True
         return False
 
@@ -281,7 +269,7 @@ class MatcherGroup:
             for stem in matcher.stems:
                 self._stems[stem] = self._stems.get(stem, 0) | self._bit[name]
         self._stem_lengths = sorted({len(s) for s in self._stems})
-        self._word_bits: dict[str, int] = {}
+        self._word_bits: Callable[[str], int] = word_cache(self._bits_of)  # word → the lists it may start
 
     def _bits_of(self, norm: str) -> int:
         bits = 0
@@ -290,18 +278,13 @@ class MatcherGroup:
             for n in self._stem_lengths:
                 if n <= len(form):
                     bits |= self._stems.get(form[:n], 0)
-        if len(norm) <= MAX_CACHED_WORD:
-            if len(self._word_bits) >= WORD_CACHE:
-                self._word_bits.clear()
-            self._word_bits[norm] = bits
         return bits
 
     def scope(self, norms: Iterable[str]) -> int:
         bits = 0
-        known = self._word_bits
+        word_bits = self._word_bits
         for norm in norms:
-            found = known.get(norm)
-            bits |= self._bits_of(norm) if found is None else found
+            bits |= word_bits(norm)
         return bits
 
     def __getitem__(self, name: str) -> PhraseMatcher:
@@ -321,12 +304,9 @@ class MatcherGroup:
         every list, reading each word once against the lists that may start there instead of every list reading
         the sentence."""
         found = 0
-        known = self._word_bits
+        word_bits = self._word_bits
         for i, norm in enumerate(norms):
-            bits = known.get(norm)
-            if bits is None:
-                bits = self._bits_of(norm)
-            bits &= scope & ~found
+            bits = word_bits(norm) & scope & ~found
             while bits:
                 low = bits & -bits
                 if next(self.matchers[self._names[low.bit_length() - 1]].matches_at(norms, i), None) is not None:

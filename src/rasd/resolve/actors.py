@@ -147,7 +147,7 @@ class _NameIndex:
         i = 0
         while i < len(tokens):
             m = self._matcher.match_at(norms, i, can_extend=same_line, accept=keeps_article) \
-                if self._matcher.may_start(norms[i]) else None
+                if self._matcher.openings(norms[i]) else None
             if m is None:
                 i += 1
                 continue

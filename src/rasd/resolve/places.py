@@ -17,6 +17,7 @@ import bisect
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from rasd.model import Document, Place
 from rasd.text.arabic import raw_prefix_length, word_cache
@@ -116,7 +117,7 @@ def _entity_masks(doc: Document, words) -> tuple[set[int], set[int]]:
     loc = covered((e.start, e.end) for e in doc.entities if e.label == "LOC")
     norms = [t.norm for t in words]
     for i, norm in enumerate(norms):
-        if _ORGANISATIONS.may_start(norm):
+        if _ORGANISATIONS.openings(norm):
             for m in _ORGANISATIONS.matches_at(norms, i):
                 blocked.update(range(m.start, m.end))
     return blocked, loc
@@ -194,6 +195,8 @@ def _longest_name(text, words, norms: list[str], i: int, gaz: Gazetteer, blocked
     """The longest gazetteer name at words[i] (the first reading wins a tie), of adjacent words, ending in no
     function word; a word inside another entity ends the name unless a head word opens it ("معبر كرم أبو سالم",
     "جبل الأكراد": a head word vouches for the name after it)."""
+    if not gaz.names.openings(norms[i]):
+        return None  # most words begin no name: answered from the matcher's memo, before any matching is set up
 
     def adjacent(j: int) -> bool:
         return _adjacent(text, words[j - 1], words[j])
@@ -315,7 +318,7 @@ def _disambiguate(mentions: list[Mention], gaz: Gazetteer) -> None:
     anchors: dict[int, GazPlace] = {}
     alone = [[(_score(m, c), c) for c in m.candidates] for m in mentions]  # each reading's score without context
     for idx, m in enumerate(mentions):
-        distinct = _distinct(sorted(alone[idx], key=lambda x: -x[0]), CLOSE_READING)
+        distinct = _distinct(sorted(alone[idx], key=_SCORE, reverse=True), CLOSE_READING)
         if not distinct:
             continue
         close = [p for sc, p in distinct if distinct[0][0] - sc < CLOSE_READING]
@@ -337,7 +340,7 @@ def _disambiguate(mentions: list[Mention], gaz: Gazetteer) -> None:
             scored = alone[idx]  # one reading: nothing to rank it against, and its score is never shown
         else:
             scored = sorted(((_in_context(score, c, context) + _inside_bonus(c, container), c) for score, c in alone[idx]),
-                            key=lambda x: -x[0])
+                            key=_SCORE, reverse=True)
         acceptable = bool(scored) and _acceptable(m, scored[0][1], context)  # judged without its own evidence too
         if own is not None:
             context.add(own)
@@ -348,6 +351,8 @@ def _disambiguate(mentions: list[Mention], gaz: Gazetteer) -> None:
         context.add(m.chosen)
 
 
+# the score of a (score, reading) pair: best first with reverse=True, which keeps equal scores in their order
+_SCORE = itemgetter(0)
 CONTAINER_KM = 80.0
 SELF_DEG2 = (0.5 / 111.195) ** 2  # half a kilometre, in squared degrees
 
@@ -394,10 +399,11 @@ class _Context:
         """Distance to the nearest other point named (equirectangular, squared degrees compared until the end)."""
         scale = math.cos(math.radians(p.lat))
         best = 1e18
+        p_lat, p_lon, self_deg2 = p.lat, p.lon, SELF_DEG2  # locals: read for each of the points
         for lat, lon in self.points:
-            dx, dy = (lon - p.lon) * scale, lat - p.lat
+            dx, dy = (lon - p_lon) * scale, lat - p_lat
             d2 = dx * dx + dy * dy
-            if SELF_DEG2 < d2 < best:  # the place itself is not its own evidence
+            if self_deg2 < d2 < best:  # the place itself is not its own evidence
                 best = d2
         return 111.195 * math.sqrt(best) if best < 1e18 else 1e9
 

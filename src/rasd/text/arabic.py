@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import lru_cache, wraps
 from typing import TypeVar
 
 from rasd.model import Sentence, Token
@@ -35,7 +34,11 @@ for _i in range(10):
     _MAP[chr(0x06F0 + _i)] = str(_i)  # Persian digits
 for _c in _DIACRITICS + TATWEEL:
     _MAP[_c] = None
-_TABLE = str.maketrans(_MAP)
+# indexed by code point up to the last one mapped (str.translate leaves a character past the end as it is): a
+# list answers every character, where a dict fails its look-up for each one left alone, most of any text
+_TABLE: list[str | None] = [chr(_i) for _i in range(max(map(ord, _MAP)) + 1)]
+for _c, _to in _MAP.items():
+    _TABLE[ord(_c)] = _to
 
 
 def normalize(text: str) -> str:
@@ -75,15 +78,35 @@ def word_cache(fn: Callable[[str], T]) -> Callable[[str], T]:
     """Memoise a pure function of one word, for word types of ordinary length only.
 
     A cache capped by count alone can still hold a gigabyte when a text is one million-letter "word"; capping
-    what may enter it caps its size.  Safe to share between threads (a pure function, an LRU with a lock).
+    what may enter it caps its size.  The memo is a dict called like the function, so that a word seen before
+    costs one dict look-up and no Python frame: these functions are asked about every word of every document.
+    Safe to share between threads (a pure function; a word lost when another thread starts the memo over is
+    computed again).
     """
-    cached = lru_cache(maxsize=WORD_CACHE)(fn)
+    return _WordMemo(fn)
 
-    @wraps(fn)
-    def call(word: str) -> T:
-        return cached(word) if len(word) <= MAX_CACHED_WORD else fn(word)
 
-    return call
+class _WordMemo(dict):
+    """word → fn(word) for the words asked so far; calling it answers from the dict or computes and keeps."""
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn: Callable[[str], T]):
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, word: str):
+        value = self.fn(word)
+        if len(word) <= MAX_CACHED_WORD:
+            if len(self) >= WORD_CACHE:
+                self.clear()
+            self[word] = value
+        return value
+
+    __call__ = dict.__getitem__
+    __eq__ = object.__eq__  # a function: equal only to itself, and hashable as the clitic rules that hold it need
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
 
 
 _NORMALIZED: dict[str, str] = {}  # word → normalize(word): news repeats its words, and this is the hottest loop

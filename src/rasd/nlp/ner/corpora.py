@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rasd.text.arabic import tokenize
+from rasd.text.arabic import tokenize, word_cache
 
 MODEL_LABELS = ("PER", "ORG", "LOC", "MISC")
 DOCUMENT_MARK = "-DOCSTART-"  # CoNLL convention: a line starting a new document
@@ -18,8 +18,10 @@ Sentence = list[tuple[str, str]]
 _ANERCORP_TYPES = {"PERS": "PER", "PER": "PER", "ORG": "ORG", "LOC": "LOC", "MISC": "MISC"}
 
 
+@word_cache
 def split_tag(tag: str) -> tuple[str, str | None]:
-    """('B', 'PER') for 'B-PERS'; ('O', None) for O and for anything malformed."""
+    """('B', 'PER') for 'B-PERS'; ('O', None) for O and for anything malformed.  Read for every tag of every
+    document (the NER's consistency pass), of a handful of tag types: remembered per tag."""
     if len(tag) > 2 and tag[0] in "BI" and tag[1] == "-":
         label = tag[2:].strip("-`")
         return tag[0], ("PER" if label == "PERS" else label)

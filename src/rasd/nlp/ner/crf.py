@@ -137,17 +137,27 @@ class CrfScorer:
             lent = rows[np.clip(everywhere + offset, 0, len(words) - 1), k]
             edge = np.where((target < 0)[:, None], self._edges[offset, "BOS"], self._edges[offset, "EOS"])
             scores += np.where(((target >= 0) & (target < length))[:, None], lent, edge)
+        # A word's row takes what the previous word's gazetteer matches lend it, then its own, then what the
+        # next word's lend it: added in that order, as one vector addition each (no row twice in one addition),
+        # the sums are those of adding word by word.
+        to_next_at, to_next, own_at, own, to_previous_at, to_previous = [], [], [], [], [], []
         i = 0
         for sentence in sentences:
             for j, matches in enumerate(self.features.gazetteer.match(sentence)):
                 if matches:
-                    own, to_previous, to_next = self._gazetteer_scores(tuple(matches))
-                    scores[i + j] += own
+                    scored = self._gazetteer_scores(tuple(matches))
+                    own_at.append(i + j)
+                    own.append(scored[0])
                     if j > 0:
-                        scores[i + j - 1] += to_previous
+                        to_previous_at.append(i + j - 1)
+                        to_previous.append(scored[1])
                     if j + 1 < len(sentence):
-                        scores[i + j + 1] += to_next
+                        to_next_at.append(i + j + 1)
+                        to_next.append(scored[2])
             i += len(sentence)
+        for rows, lent in ((to_next_at, to_next), (own_at, own), (to_previous_at, to_previous)):
+            if rows:
+                scores[rows] += lent
         return scores
 
     def decode(self, scores: np.ndarray, lengths: list[int]) -> list[list[str]]:

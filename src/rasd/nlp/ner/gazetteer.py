@@ -62,7 +62,7 @@ class Gazetteer:
         read with the first reading of the word that begins any name."""
         out: list[list[str]] = [[] for _ in norms]
         for i in range(len(norms)):
-            if not self._matcher.may_start(norms[i]):
+            if not self._matcher.openings(norms[i]):
                 continue
             found: list[tuple[int, frozenset[str]]] = []  # (end, kinds), shortest first, of the first reading
             first_form = None
