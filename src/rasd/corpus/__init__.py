@@ -68,11 +68,11 @@ class Corpus:
             last = self.conn.execute("SELECT coalesce(max(seq), 0) FROM corpus_documents").fetchone()[0]
             batch = stored_articles(self.conn, last, BATCH)
             if not batch:
+                self.frequencies.flush(self.conn)
                 return placed
             embeddings = self.encoder.embed([a.title or " ".join(a.words[:TITLE_WORDS]) for a in batch]) \
                 if self.encoder is not None else [None] * len(batch)
             placed += [self._add(article, embedding) for article, embedding in zip(batch, embeddings)]
-            self.frequencies.flush(self.conn)
 
     def rebuild(self) -> list[Placed]:
         """Empty the corpus tables and add every stored document again, in the order they were stored."""
@@ -87,8 +87,7 @@ class Corpus:
         signature = self.signatures(shingles)
         keys = duplicates.band_keys(signature)
         period = period_of(article.day)
-        periods = range(period - duplicates.COPY_PERIODS, period + duplicates.COPY_PERIODS + 1) if article.dated \
-            else self.periods
+        periods = duplicates.copy_periods(period, self.periods) if article.dated else self.periods
         copy = duplicates.find_original(self.conn, signature, keys, len(shingles), periods)
         original = self.conn.execute("SELECT source, story, day FROM corpus_documents WHERE doc_id = ?",
                                      (copy.doc_id,)).fetchone() if copy else None
