@@ -52,12 +52,12 @@ class Article:
     stems: list[str] = field(default_factory=list)
 
     def shingles(self) -> set[bytes]:
-        """The distinct word shingles of the text (all its words when it has fewer than a shingle's).  Each word
-        is encoded once and the pairs joined by `map`, without a Python step per shingle."""
+        """The distinct word shingles of the text (all its words when it has fewer than a shingle's): each word
+        encoded once and the pairs joined, by `map`, without a Python step per word or shingle."""
         words = self.words
         if len(words) < SHINGLE_WORDS:
             return {" ".join(words).encode()} if words else set()
-        encoded = [w.encode() for w in words]
+        encoded = list(map(str.encode, words))
         return set(map(b" ".join, zip(*(encoded[i:] for i in range(SHINGLE_WORDS)))))
 
     def term_counts(self) -> dict[str, int]:

@@ -105,7 +105,7 @@ def find_original(conn: sqlite3.Connection, signature: np.ndarray, keys: list[in
     best: Copy | None = None
     for row in rows_in(conn, "SELECT doc_id, minhash, shingles, duplicate_of FROM corpus_documents"
                              " WHERE doc_id IN ({})", candidates):
-        jaccard = float(np.mean(np.frombuffer(row["minhash"], dtype=signature.dtype) == signature))
+        jaccard = np.count_nonzero(np.frombuffer(row["minhash"], dtype=signature.dtype) == signature) / NUM_PERM
         if is_copy(jaccard, shingles, row["shingles"]) and (best is None or jaccard > best.jaccard):
             best = Copy(row["duplicate_of"] or row["doc_id"], jaccard)
     return best

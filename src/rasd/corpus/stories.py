@@ -13,6 +13,7 @@ import json
 import math
 import sqlite3
 from collections import Counter, OrderedDict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -131,16 +132,25 @@ class Frequencies:
         self.pending: Counter = Counter()
         self.stored: dict[str, int] = {}
 
-    def get(self, conn: sqlite3.Connection, terms: list[str]) -> dict[str, int]:
+    def get(self, conn: sqlite3.Connection, terms: list[str]) -> list[int]:
+        """The document frequency of each term; the terms not kept yet are read first."""
+        stored, pending = self.stored, self.pending.get
+        try:
+            return [stored[t] + pending(t, 0) for t in terms]
+        except KeyError:
+            self.read(conn, terms)
+            return [stored[t] + pending(t, 0) for t in terms]
+
+    def read(self, conn: sqlite3.Connection, terms: Collection[str]) -> None:
+        """Keep the stored frequencies of the terms not kept yet.  The corpus step reads those of the words of a
+        whole batch of articles at once: one query instead of one for nearly every article."""
         missing = [t for t in terms if t not in self.stored]
         if len(self.stored) + len(missing) > CACHED_TERMS:
             self.stored.clear()
-            missing = terms
+            missing = list(terms)
         if missing:
             found = dict(rows_in(conn, "SELECT term, df FROM corpus_terms WHERE term IN ({})", missing))
             self.stored.update((t, found.get(t, 0)) for t in missing)
-        stored, pending = self.stored, self.pending
-        return {t: stored[t] + pending.get(t, 0) for t in terms if stored[t] or t in pending}
 
     def add(self, conn: sqlite3.Connection, terms: list[str]) -> None:
         self.pending.update(terms)
@@ -164,13 +174,14 @@ def article_profile(conn: sqlite3.Connection, frequencies: Frequencies, article:
     """The article's unit tf-idf vector (its heaviest terms) and its actors, places and event types.  Document
     frequencies are those of the articles before it; this one's are added after."""
     counts = article.term_counts()
-    df = frequencies.get(conn, list(counts))
+    terms = list(counts)
     log = math.log
     # (-weight, term) pairs: the heaviest first, equal weights by term, sorted without a key function
-    ranked = sorted((-tf(n) * (log((documents + 1) / (df.get(t, 0) + 1)) + 1), t) for t, n in counts.items())
+    ranked = sorted([(-tf(n) * (log((documents + 1) / (df + 1)) + 1), t)
+                     for (t, n), df in zip(counts.items(), frequencies.get(conn, terms))])
     top = ranked[:ARTICLE_TERMS]
     norm = math.sqrt(sum(w * w for w, _ in top)) or 1.0
-    frequencies.add(conn, list(counts))
+    frequencies.add(conn, terms)
     return Profile({t: -w / norm for w, t in top}, Counter(article.actors), Counter(article.places),
                    Counter(r.sub_event_type for r in article.reports), Counter([article.language or "und"]), embedding)
 
@@ -203,7 +214,8 @@ def _overlap(mine: Counter, story: Counter) -> float:
 def assign(conn: sqlite3.Connection, profiles: Profiles, article: Article, profile: Profile,
            original_story: int | None) -> int:
     """The story the article joins (or starts); its profile, days and keys are updated."""
-    story = original_story if original_story is not None else _best_story(conn, profiles, article, profile)
+    keys = _keys(profile)
+    story = original_story if original_story is not None else _best_story(conn, profiles, article, profile, keys)
     if story is None:
         story = conn.execute(
             "INSERT INTO stories(title, first_day, last_day, documents, profile, embedding) VALUES (?, ?, ?, 1, ?, ?)",
@@ -219,7 +231,7 @@ def assign(conn: sqlite3.Connection, profiles: Profiles, article: Article, profi
         profiles.keep(story, documents, merged)
     period = period_of(article.day)
     conn.executemany("INSERT OR IGNORE INTO story_keys(period, key, day, story) VALUES (?, ?, ?, ?)",
-                     [(period, k, article.day, story) for k in _keys(profile)])
+                     [(period, k, article.day, story) for k in keys])
     return story
 
 
@@ -228,8 +240,8 @@ def _keys(profile: Profile) -> list[str]:
     return [f"t:{t}" for t in top] + [f"a:{a}" for a in profile.actors] + [f"p:{p}" for p in profile.places]
 
 
-def _best_story(conn: sqlite3.Connection, profiles: Profiles, article: Article, profile: Profile) -> int | None:
-    keys = _keys(profile)
+def _best_story(conn: sqlite3.Connection, profiles: Profiles, article: Article, profile: Profile,
+                keys: list[str]) -> int | None:
     day = date.fromisoformat(article.day)
     low, high = (day - timedelta(days=WINDOW_DAYS)).isoformat(), (day + timedelta(days=WINDOW_DAYS)).isoformat()
     periods = range(period_of(low), period_of(high) + 1)
