@@ -286,3 +286,47 @@ def test_the_corpus_benchmark_finds_its_copies_over_calendar_days():
     assert days == ["2026-01-01", "2026-01-01", "2026-01-02", "2026-02-01", "2027-01-01"]
     result = corpus_benchmark(3000, 60, chunk=1000)
     assert result["copies"] > 400 and result["precision"] == 1.0 and result["recall"] >= 0.99
+
+
+def test_signatures_are_datasketchs_minhash_and_band_keys_its_salted_blake2b():
+    import hashlib
+    import zlib
+
+    from datasketch import MinHash
+
+    from rasd.corpus import duplicates
+    from rasd.corpus.articles import Article
+
+    signatures = duplicates.Signatures()
+    texts = [BASE.split(), OTHER.split(), BASE.split()[:1], []]
+    for words in texts:
+        shingles = Article("d", 1, "2026-01-05", True, None, "", words=words).shingles()
+        reference = MinHash(num_perm=duplicates.NUM_PERM, seed=duplicates.SEED, scheme=duplicates.SCHEME,
+                            hashfunc=zlib.crc32)
+        reference.update_batch(shingles)
+        signature = signatures(shingles)
+        assert signature.dtype == reference.hashvalues.dtype and (signature == reference.hashvalues).all()
+        assert duplicates.band_keys(signature) == [
+            int.from_bytes(hashlib.blake2b(signature[b * duplicates.ROWS:(b + 1) * duplicates.ROWS].tobytes(),
+                                           digest_size=8, salt=b.to_bytes(2, "little")).digest(), "little",
+                           signed=True) for b in range(duplicates.BANDS)]
+    assert len(Article("d", 1, "2026-01-05", True, None, "", words="a b a b c".split()).shingles()) == 3
+
+
+def test_document_frequencies_written_whenever_pending_terms_overflow_give_the_same_tables(tmp_path, monkeypatch):
+    from rasd.corpus import stories
+
+    words = sorted(set(BASE.split() + OTHER.split()))
+
+    def corpus_of(db: Path) -> dict[str, list]:
+        with Store(db) as store, store.transaction():
+            for i in range(8):  # texts of different words, so that their terms' frequencies differ
+                text = " ".join(random.Random(i).sample(words, 30))
+                store.save(Document(raw=text, text=text, source_text=text, id=f"d{i}", language="ar",
+                                    published=f"2026-01-{5 + i % 3:02d}"), f"d{i}")
+            Corpus(store.conn).update()
+        return _corpus_content(db)
+
+    once = corpus_of(tmp_path / "once.db")
+    monkeypatch.setattr(stories, "PENDING_TERMS", 3)  # written after every article
+    assert corpus_of(tmp_path / "often.db") == once and len(once["corpus_terms"]) > 30

@@ -56,6 +56,7 @@ class Corpus:
         self.frequencies = stories.Frequencies()
         self.documents = conn.execute("SELECT count(*) FROM corpus_documents").fetchone()[0]
         self.periods = range(0)  # the periods the LSH index holds, read again at each update
+        self.outlet_sources: dict[str, str] = {}  # each outlet's independent source, found in the registry once
 
     def update(self) -> list[Placed]:
         """Add every document stored since the last update, in the order they were stored; returns where each
@@ -68,11 +69,12 @@ class Corpus:
             last = self.conn.execute("SELECT coalesce(max(seq), 0) FROM corpus_documents").fetchone()[0]
             batch = stored_articles(self.conn, last, BATCH)
             if not batch:
+                self.frequencies.flush(self.conn)
                 return placed
+            self.frequencies.read(self.conn, {stem for article in batch for stem in article.stems})
             embeddings = self.encoder.embed([a.title or " ".join(a.words[:TITLE_WORDS]) for a in batch]) \
                 if self.encoder is not None else [None] * len(batch)
             placed += [self._add(article, embedding) for article, embedding in zip(batch, embeddings)]
-            self.frequencies.flush(self.conn)
 
     def rebuild(self) -> list[Placed]:
         """Empty the corpus tables and add every stored document again, in the order they were stored."""
@@ -87,8 +89,7 @@ class Corpus:
         signature = self.signatures(shingles)
         keys = duplicates.band_keys(signature)
         period = period_of(article.day)
-        periods = range(period - duplicates.COPY_PERIODS, period + duplicates.COPY_PERIODS + 1) if article.dated \
-            else self.periods
+        periods = duplicates.copy_periods(period, self.periods) if article.dated else self.periods
         copy = duplicates.find_original(self.conn, signature, keys, len(shingles), periods)
         original = self.conn.execute("SELECT source, story, day FROM corpus_documents WHERE doc_id = ?",
                                      (copy.doc_id,)).fetchone() if copy else None
@@ -96,7 +97,7 @@ class Corpus:
             article.day, article.dated = original["day"], True
         profile = stories.article_profile(self.conn, self.frequencies, article, self.documents, embedding)
         story = stories.assign(self.conn, self.profiles, article, profile, original["story"] if original else None)
-        source = original["source"] if original else independent_source(article.outlet, article.doc_id)
+        source = original["source"] if original else self._independent_source(article)
         self.conn.execute(
             "INSERT INTO corpus_documents(doc_id, seq, day, outlet, shingles, minhash, duplicate_of, source, story)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -109,6 +110,14 @@ class Corpus:
         merge.merge_reports(self.conn, article, story, source)
         self.documents += 1
         return Placed(article.doc_id, copy.doc_id if copy else None, story)
+
+    def _independent_source(self, article: Article) -> str:
+        """`independent_source`, which reads the actor registry, once per outlet."""
+        if not article.outlet:
+            return independent_source(None, article.doc_id)
+        if article.outlet not in self.outlet_sources:
+            self.outlet_sources[article.outlet] = independent_source(article.outlet, article.doc_id)
+        return self.outlet_sources[article.outlet]
 
 
 def independent_source(outlet: str | None, doc_id: str) -> str:

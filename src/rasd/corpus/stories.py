@@ -13,12 +13,13 @@ import json
 import math
 import sqlite3
 from collections import Counter, OrderedDict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import numpy as np
 from datetime import date, timedelta
 
-from rasd.corpus.articles import Article, tf, period_of
+from rasd.corpus.articles import Article, period_of, rows_in, tf
 
 WINDOW_DAYS = 7
 ARTICLE_TERMS = 40  # the heaviest terms of an article's vector
@@ -32,6 +33,7 @@ CANDIDATES = 20  # stories compared with an article, those sharing the most keys
 MIN_SHARED_KEYS = 2
 CACHED_PROFILES = 4096  # story profiles kept in memory, the most recently used
 CACHED_TERMS = 200_000  # document frequencies kept in memory within one update (about 30 MB at most)
+PENDING_TERMS = 50_000  # counts of terms not yet written, kept in memory (about 10 MB at most)
 # similarity = the weighted sum of the text's cosine and the overlaps of actors, places and event types
 # (tuned on the story windows w1 and w2, see MEASUREMENTS.md); with the multilingual encoder built, the cosine of
 # the article's title embedding with the story's joins them (WEIGHTS_EMBEDDED), read above EMBEDDING_FLOOR, below
@@ -94,7 +96,7 @@ class Profiles:
         self.kept: OrderedDict[int, tuple[int, Profile]] = OrderedDict()
 
     def get(self, conn: sqlite3.Connection, ids: list[int]) -> dict[int, Profile]:
-        counts = dict(_chunked(conn, "SELECT id, documents FROM stories WHERE id IN ({})", ids))
+        counts = dict(rows_in(conn, "SELECT id, documents FROM stories WHERE id IN ({})", ids))
         out, missing = {}, []
         for story, n in counts.items():
             kept = self.kept.get(story)
@@ -103,7 +105,7 @@ class Profiles:
                 out[story] = kept[1]
             else:
                 missing.append(story)
-        for row in _chunked(conn, "SELECT id, documents, profile, embedding FROM stories WHERE id IN ({})", missing):
+        for row in rows_in(conn, "SELECT id, documents, profile, embedding FROM stories WHERE id IN ({})", missing):
             out[row["id"]] = self.keep(row["id"], row["documents"], Profile.loads(row["profile"], row["embedding"]))
         return out
 
@@ -120,7 +122,9 @@ class Profiles:
 
 class Frequencies:
     """Document frequencies of terms (`corpus_terms`), with the counts of articles not yet written kept here and
-    written once per batch (`flush`): an article's idf is the same whichever batch it falls in.  The stored
+    written at the end of an update (`flush`), or as soon as they hold more than PENDING_TERMS terms: an article's
+    idf is the same whenever they are written, and writing them once per batch of articles upserted the common
+    terms again and again (a tenth of the step's time on the synthetic benchmark).  The stored
     frequencies read are kept (at most CACHED_TERMS) until `forget`, which the corpus step calls at the start of
     each update, so that what another writer stored in between is read again."""
 
@@ -128,19 +132,30 @@ class Frequencies:
         self.pending: Counter = Counter()
         self.stored: dict[str, int] = {}
 
-    def get(self, conn: sqlite3.Connection, terms: list[str]) -> dict[str, int]:
+    def get(self, conn: sqlite3.Connection, terms: list[str]) -> list[int]:
+        """The document frequency of each term; the terms not kept yet are read first."""
+        stored, pending = self.stored, self.pending.get
+        try:
+            return [stored[t] + pending(t, 0) for t in terms]
+        except KeyError:
+            self.read(conn, terms)
+            return [stored[t] + pending(t, 0) for t in terms]
+
+    def read(self, conn: sqlite3.Connection, terms: Collection[str]) -> None:
+        """Keep the stored frequencies of the terms not kept yet.  The corpus step reads those of the words of a
+        whole batch of articles at once: one query instead of one for nearly every article."""
         missing = [t for t in terms if t not in self.stored]
         if len(self.stored) + len(missing) > CACHED_TERMS:
             self.stored.clear()
-            missing = terms
+            missing = list(terms)
         if missing:
-            found = dict(_chunked(conn, "SELECT term, df FROM corpus_terms WHERE term IN ({})", missing))
+            found = dict(rows_in(conn, "SELECT term, df FROM corpus_terms WHERE term IN ({})", missing))
             self.stored.update((t, found.get(t, 0)) for t in missing)
-        stored, pending = self.stored, self.pending
-        return {t: stored[t] + pending[t] for t in terms if stored[t] or t in pending}
 
-    def add(self, terms: list[str]) -> None:
+    def add(self, conn: sqlite3.Connection, terms: list[str]) -> None:
         self.pending.update(terms)
+        if len(self.pending) > PENDING_TERMS:
+            self.flush(conn)
 
     def flush(self, conn: sqlite3.Connection) -> None:
         conn.executemany("INSERT INTO corpus_terms(term, df) VALUES (?, ?)"
@@ -159,12 +174,15 @@ def article_profile(conn: sqlite3.Connection, frequencies: Frequencies, article:
     """The article's unit tf-idf vector (its heaviest terms) and its actors, places and event types.  Document
     frequencies are those of the articles before it; this one's are added after."""
     counts = article.term_counts()
-    df = frequencies.get(conn, list(counts))
-    weights = {t: tf(n) * (math.log((documents + 1) / (df.get(t, 0) + 1)) + 1) for t, n in counts.items()}
-    top = sorted(weights.items(), key=lambda tw: (-tw[1], tw[0]))[:ARTICLE_TERMS]
-    norm = math.sqrt(sum(w * w for _, w in top)) or 1.0
-    frequencies.add(list(counts))
-    return Profile({t: w / norm for t, w in top}, Counter(article.actors), Counter(article.places),
+    terms = list(counts)
+    log = math.log
+    # (-weight, term) pairs: the heaviest first, equal weights by term, sorted without a key function
+    ranked = sorted([(-tf(n) * (log((documents + 1) / (df + 1)) + 1), t)
+                     for (t, n), df in zip(counts.items(), frequencies.get(conn, terms))])
+    top = ranked[:ARTICLE_TERMS]
+    norm = math.sqrt(sum(w * w for w, _ in top)) or 1.0
+    frequencies.add(conn, terms)
+    return Profile({t: -w / norm for w, t in top}, Counter(article.actors), Counter(article.places),
                    Counter(r.sub_event_type for r in article.reports), Counter([article.language or "und"]), embedding)
 
 
@@ -196,7 +214,8 @@ def _overlap(mine: Counter, story: Counter) -> float:
 def assign(conn: sqlite3.Connection, profiles: Profiles, article: Article, profile: Profile,
            original_story: int | None) -> int:
     """The story the article joins (or starts); its profile, days and keys are updated."""
-    story = original_story if original_story is not None else _best_story(conn, profiles, article, profile)
+    keys = _keys(profile)
+    story = original_story if original_story is not None else _best_story(conn, profiles, article, profile, keys)
     if story is None:
         story = conn.execute(
             "INSERT INTO stories(title, first_day, last_day, documents, profile, embedding) VALUES (?, ?, ?, 1, ?, ?)",
@@ -212,7 +231,7 @@ def assign(conn: sqlite3.Connection, profiles: Profiles, article: Article, profi
         profiles.keep(story, documents, merged)
     period = period_of(article.day)
     conn.executemany("INSERT OR IGNORE INTO story_keys(period, key, day, story) VALUES (?, ?, ?, ?)",
-                     [(period, k, article.day, story) for k in _keys(profile)])
+                     [(period, k, article.day, story) for k in keys])
     return story
 
 
@@ -221,8 +240,8 @@ def _keys(profile: Profile) -> list[str]:
     return [f"t:{t}" for t in top] + [f"a:{a}" for a in profile.actors] + [f"p:{p}" for p in profile.places]
 
 
-def _best_story(conn: sqlite3.Connection, profiles: Profiles, article: Article, profile: Profile) -> int | None:
-    keys = _keys(profile)
+def _best_story(conn: sqlite3.Connection, profiles: Profiles, article: Article, profile: Profile,
+                keys: list[str]) -> int | None:
     day = date.fromisoformat(article.day)
     low, high = (day - timedelta(days=WINDOW_DAYS)).isoformat(), (day + timedelta(days=WINDOW_DAYS)).isoformat()
     periods = range(period_of(low), period_of(high) + 1)
@@ -241,11 +260,3 @@ def _best_story(conn: sqlite3.Connection, profiles: Profiles, article: Article, 
         if score >= best_score and (best is None or score > best_score):
             best, best_score = story, score
     return best
-
-
-def _chunked(conn: sqlite3.Connection, sql: str, values: list) -> list[sqlite3.Row]:
-    out: list[sqlite3.Row] = []
-    for i in range(0, len(values), 500):
-        chunk = values[i:i + 500]
-        out += conn.execute(sql.format(",".join("?" * len(chunk))), chunk).fetchall()
-    return out
