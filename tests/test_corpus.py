@@ -330,3 +330,14 @@ def test_document_frequencies_written_whenever_pending_terms_overflow_give_the_s
     once = corpus_of(tmp_path / "once.db")
     monkeypatch.setattr(stories, "PENDING_TERMS", 3)  # written after every article
     assert corpus_of(tmp_path / "often.db") == once and len(once["corpus_terms"]) > 30
+
+
+def test_a_story_s_most_frequent_members_are_chosen_the_same_way_whatever_their_order():
+    from collections import Counter
+
+    from rasd.corpus.stories import STORY_ENTITIES, _overlap
+
+    names = [f"Actor {chr(65 + k)}" for k in range(STORY_ENTITIES + 1)]  # one more than a story is compared on
+    forwards, backwards = Counter(names), Counter(reversed(names))  # all seen once: a tie
+    assert _overlap(Counter([names[-1]]), forwards) == _overlap(Counter([names[-1]]), backwards) == 0.0
+    assert _overlap(Counter([names[0]]), backwards) == 1 / STORY_ENTITIES

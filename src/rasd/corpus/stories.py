@@ -207,7 +207,9 @@ def _overlap(mine: Counter, story: Counter) -> float:
     """Jaccard overlap of the article's set with the story's most frequent members."""
     if not mine or not story:
         return 0.0
-    theirs = {k for k, _ in story.most_common(STORY_ENTITIES)}
+    # equal counts by name: Counter.most_common keeps insertion order, which for a set's members follows the
+    # process's string hashing, and the stories would change from one run to the next
+    theirs = set(sorted(story, key=lambda k: (-story[k], k))[:STORY_ENTITIES])
     return len(set(mine) & theirs) / len(set(mine) | theirs)
 
 
