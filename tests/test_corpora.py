@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SHARED, rasd
+from conftest import ROOT, SHARED, rasd
 from rasd.ingest import iter_inputs
 from rasd.ingest.ant import iter_articles, read_manifest
 from rasd.limits import MAX_ARTICLE_WORDS, MULTI_ARTICLE_FILE_BYTES
@@ -71,6 +71,18 @@ def test_the_ant_corpus_is_every_manifest_row_with_the_text_the_gold_annotations
     texts = {f"{ANT / a.file}#{a.block}": a.text for a in iter_articles(ANT)}
     assert all(item.document.raw == texts[item.source_path] for item in items)
     assert len({item.input_key for item in items}) == len(items)
+
+
+@pytest.mark.skipif(not ANT.is_dir(), reason="the ANT corpus is not beside the repository")
+def test_the_test_split_s_population_holds_every_test_article_and_no_train_or_dev_one():
+    from rasd.ingest.ant import test_population_blocks
+
+    held_out = test_population_blocks(ANT)
+    by_docno = {r["docno"]: (r["file"], int(r["block"])) for r in read_manifest(ANT)}
+    with open(ROOT / "gold" / "real" / "articles.tsv", encoding="utf-8") as fh:
+        split = {r["docno"]: r["split"] for r in csv.DictReader(fh, delimiter="\t")}
+    assert {d for d, s in split.items() if s == "test"} == {d for d in split if by_docno[d] in held_out}
+    assert len(held_out) < len(by_docno) / 5  # what the builders of unlabeled statistics leave out
 
 
 def test_a_huge_text_file_of_many_articles_is_read_as_many_with_a_warning(tmp_path):

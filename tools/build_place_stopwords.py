@@ -1,7 +1,8 @@
 """Build src/rasd/resources/place_common_words.txt: gazetteer names that news mostly uses as ordinary words.
 
 Many villages are named like common words ("سلمية" peaceful, "الصدر" chest, "عدة" several, "عبد الله").
-This counts, over the unlabeled Arabic news in ../shared/data/arabic-news-text, how often each one- or
+This counts, over the unlabeled Arabic news in ../shared/data/arabic-news-text (less the articles of the
+real-news test split's outlets and months), how often each one- or
 two-word gazetteer name occurs and how often it follows a word that introduces a place (في, من, إلى,
 مدينة, بلدة, ريف ...), carries the preposition ب or opens a dateline. A name seen often but rarely in such a position is an
 ordinary word: the resolver then takes it only with a head word ("قرية سلمية") or a LOC entity.
@@ -15,6 +16,7 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
+from rasd.ingest.ant import iter_blocks, test_population_blocks
 from rasd.text.arabic import normalize, tokenize
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,10 +47,16 @@ def gazetteer_keys(path: Path) -> set[str]:
 
 
 def count(corpus: Path, keys: set[str]) -> tuple[Counter, Counter]:
+    """How often each name occurs, and how often as a place, over every article but those of the test split's
+    outlets and months (held-out text is never used, even unlabeled)."""
     total, locative = Counter(), Counter()
+    held_out = {(root / file, block) for root in corpus.iterdir() if (root / "manifest.tsv").exists()
+                for file, block in test_population_blocks(root)}
     for path in sorted(corpus.rglob("*.txt")):
-        with open(path, encoding="utf-8") as fh:
-            for line in fh:
+        for number, block in enumerate(iter_blocks(path), start=1):
+            if (path, number) in held_out:
+                continue
+            for line in block.split("\n"):
                 norms = [t.norm for t in tokenize(line) if t.norm[:1].isalnum()]
                 dateline = _dateline_words(line)
                 for i, w in enumerate(norms):

@@ -30,6 +30,22 @@ class AntArticle:
         return text_sha256(self.text)
 
 
+# the outlets and months the frozen real-news test split is drawn from (gold/real/README.md): whatever learns
+# from unlabeled news leaves their articles out, so that no held-out text shapes a model
+TEST_OUTLETS = frozenset({"cnn", "france24"})
+TEST_MONTHS = ("2018-07", "2018-08", "2018-09", "2018-10")
+
+
+def in_test_population(row: dict[str, str]) -> bool:
+    """Whether a manifest row is an article of the test split's outlets and months."""
+    return row["file"].split("/")[0] in TEST_OUTLETS and row["date"].startswith(TEST_MONTHS)
+
+
+def test_population_blocks(root: Path) -> set[tuple[str, int]]:
+    """(file, block number) of every article of an ANT folder in the test split's outlets and months."""
+    return {(row["file"], int(row["block"])) for row in read_manifest(root) if in_test_population(row)}
+
+
 def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
