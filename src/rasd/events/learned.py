@@ -41,6 +41,7 @@ from rasd.text.arabic import clitic_variants
 
 MODEL_FILE = data_path("events", "model.npz")
 SECOND_EVENT_MIN = 0.15  # a sentence's event of a second family is coded from this probability (outlet CV)
+RULES_MARGIN = 0.05  # how far below the most likely sub-type one the rules read may be and still be taken
 DAY_SLACK = 2  # days between an approximate date (the report's) and an exact one that may be one event's
 SAME_PLACE_KM = 25.0  # mentions of one incident name places this close (or one of them names no town)
 NONE = "none"
@@ -201,11 +202,16 @@ class EventModels:
             return None
         return max(candidates, key=lambda c: self.places.log_odds(c[1]))[0]
 
-    def decide(self, features: list[str]) -> tuple[float, SubEventType, float]:
-        """(probability of an event, its most likely sub-type, that sub-type's probability)."""
+    def decide(self, features: list[str], read: frozenset[str] = frozenset()) -> tuple[float, SubEventType, float]:
+        """(probability of an event, its most likely sub-type, that sub-type's probability).  Of sub-types within
+        RULES_MARGIN of the most likely, one the rules read in the sentence (`read`) is taken: a near tie is
+        settled by the sentence's own words ("200 drones arrived" is a shipment, not an air strike)."""
         p_event = float(self.detector.probabilities(features)[0])
         p_sub = self.sub_types.probabilities(features)
         best = int(np.argmax(p_sub))
+        backed = [k for k, name in enumerate(self.sub_types.classes) if name in read and p_sub[k] >= p_sub[best] - RULES_MARGIN]
+        if backed:
+            best = max(backed, key=lambda k: p_sub[k])
         return p_event, SubEventType(self.sub_types.classes[best]), float(p_sub[best])
 
 
@@ -263,7 +269,9 @@ class LearnedCoder:
     def decide(self, reading: Reading, i: int) -> tuple[float, SubEventType, float]:
         """Whether sentence i reports an event, and of which sub-type (tools/compare_event_models.py puts other
         sentence models here to compare them through the same decoding)."""
-        return self.models.decide(sentence_features(reading, i, self.lexicon))
+        read = frozenset(reading.candidates[k].event.sub_event_type.value for k in reading.sentences[i].candidates
+                         if reading.candidates[k].event.modality == Modality.ASSERTED)
+        return self.models.decide(sentence_features(reading, i, self.lexicon), read)
 
     def _event_of(self, doc: Document, reading: Reading, s: SentenceReading, sub_type: SubEventType) -> Event | None:
         """The sentence's event with the decided sub-type: the rules' candidate of the sentence when they made one
