@@ -256,9 +256,7 @@ class LearnedCoder:
         """The sub-types of other families that sentence i also reports ("قصف مدفعي وجوي", a missile fired and
         shot down), with their probabilities: those the rules read there as asserted events and the sub-type
         model gives at least SECOND_EVENT_MIN, beside the sentence's first event."""
-        others = {reading.candidates[k].event.sub_event_type for k in reading.sentences[i].candidates
-                  if reading.candidates[k].event.modality == Modality.ASSERTED
-                  and family(reading.candidates[k].event) != family(first)}
+        others = {t for t in _asserted_sub_types(reading, i) if family(_stub(t)) != family(first)}
         if not others:
             return []
         model = self.models.sub_types
@@ -269,8 +267,7 @@ class LearnedCoder:
     def decide(self, reading: Reading, i: int) -> tuple[float, SubEventType, float]:
         """Whether sentence i reports an event, and of which sub-type (tools/compare_event_models.py puts other
         sentence models here to compare them through the same decoding)."""
-        read = frozenset(reading.candidates[k].event.sub_event_type.value for k in reading.sentences[i].candidates
-                         if reading.candidates[k].event.modality == Modality.ASSERTED)
+        read = frozenset(t.value for t in _asserted_sub_types(reading, i))
         return self.models.decide(sentence_features(reading, i, self.lexicon), read)
 
     def _event_of(self, doc: Document, reading: Reading, s: SentenceReading, sub_type: SubEventType) -> Event | None:
@@ -462,6 +459,12 @@ def calibration_features(event: Event, score: float) -> list[str]:
     return [f"score:{min(int(score * 10), 9)}", f"src:{chain[0].kind if chain else 'none'}",
             f"hedged:{bool(event.sources.hedges)}", f"prec:{event.location.precision if event.location else 0}",
             "bias"]
+
+
+def _asserted_sub_types(reading: Reading, i: int) -> set[SubEventType]:
+    """The sub-types of the events the rules read as asserted in sentence i."""
+    return {reading.candidates[k].event.sub_event_type for k in reading.sentences[i].candidates
+            if reading.candidates[k].event.modality == Modality.ASSERTED}
 
 
 def _stub(sub_type: SubEventType) -> Event:

@@ -33,12 +33,13 @@ class AntArticle:
 # the outlets and months the frozen real-news test split is drawn from (gold/real/README.md): whatever learns
 # from unlabeled news leaves their articles out, so that no held-out text shapes a model
 TEST_OUTLETS = frozenset({"cnn", "france24"})
-TEST_MONTHS = ("2018-07", "2018-08", "2018-09", "2018-10")
+TEST_MONTHS = range(7, 11)  # July to October 2018
 
 
 def in_test_population(row: dict[str, str]) -> bool:
     """Whether a manifest row is an article of the test split's outlets and months."""
-    return row["file"].split("/")[0] in TEST_OUTLETS and row["date"].startswith(TEST_MONTHS)
+    return (row["file"].split("/")[0] in TEST_OUTLETS and row["date"].startswith("2018-")
+            and int(row["date"][5:7]) in TEST_MONTHS)
 
 
 def test_population_blocks(root: Path) -> set[tuple[str, int]]:
