@@ -327,18 +327,22 @@ def test_compact_weights_round_trip(tmp_path):
     assert list(read_compact(tmp_path, prefix="head.")[0]) == ["head.w"]
 
 
-def test_news_articles_are_taken_in_turns_without_the_gold(tmp_path):
+def test_news_articles_are_taken_in_turns_without_the_gold_nor_the_test_population(tmp_path):
     from rasd.nlp.ner.silver import news_articles
 
     folder = tmp_path / "ant-x"
     (folder / "a").mkdir(parents=True)
+    (folder / "cnn").mkdir()
     (folder / "a" / "one.txt").write_text("عنوان 1\nنص 1\n\nعنوان 2\nنص 2\n\nعنوان 3\n", encoding="utf-8")
     (folder / "b.txt").write_text("خبر أ\n\n\nخبر ب\n", encoding="utf-8")
-    rows = [("a/one.txt", 1, "A1"), ("a/one.txt", 2, "A2"), ("a/one.txt", 3, "A3"), ("b.txt", 1, "B1"), ("b.txt", 2, "B2")]
+    # CNN Arabic in August 2018 is the test split's population: never silver; its March articles may be
+    (folder / "cnn" / "c.txt").write_text("خبر آب\n\nخبر آذار\n", encoding="utf-8")
+    rows = [("a/one.txt", 1, "A1", "01"), ("a/one.txt", 2, "A2", "01"), ("a/one.txt", 3, "A3", "01"),
+            ("b.txt", 1, "B1", "01"), ("b.txt", 2, "B2", "01"), ("cnn/c.txt", 1, "C1", "08"), ("cnn/c.txt", 2, "C2", "03")]
     (folder / "manifest.tsv").write_text("file\tblock\tdocno\tdate\tcategory\turl\n" + "".join(
-        f"{f}\t{n}\t{d}\t2018-01-01\tnews\thttp://x/{d}\n" for f, n, d in rows), encoding="utf-8")
-    assert list(news_articles(tmp_path)) == ["عنوان 1\nنص 1", "خبر أ", "عنوان 2\nنص 2", "خبر ب", "عنوان 3"]
-    assert list(news_articles(tmp_path, exclude={"A2", "B1"})) == ["عنوان 1\nنص 1", "خبر ب", "عنوان 3"]
+        f"{f}\t{n}\t{d}\t2018-{m}-01\tnews\thttp://x/{d}\n" for f, n, d, m in rows), encoding="utf-8")
+    assert list(news_articles(tmp_path)) == ["عنوان 1\nنص 1", "خبر أ", "خبر آذار", "عنوان 2\nنص 2", "خبر ب", "عنوان 3"]
+    assert list(news_articles(tmp_path, exclude={"A2", "B1"})) == ["عنوان 1\nنص 1", "خبر آذار", "خبر ب", "عنوان 3"]
 
 
 ARTICLE = ("قال الرئيس الفرنسي إيمانويل ماكرون في باريس إن منظمة الصحة العالمية سترسل فريقا طبيا إلى مدينة حلب.\n"

@@ -16,7 +16,7 @@ import sqlite3
 from collections import Counter
 from pathlib import Path
 
-from rasd.ingest.ant import iter_blocks, test_population_blocks
+from rasd.ingest.ant import development_articles
 from rasd.text.arabic import normalize, tokenize
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,25 +50,20 @@ def count(corpus: Path, keys: set[str]) -> tuple[Counter, Counter]:
     """How often each name occurs, and how often as a place, over every article but those of the test split's
     outlets and months (held-out text is never used, even unlabeled)."""
     total, locative = Counter(), Counter()
-    held_out = {(root / file, block) for root in corpus.iterdir() if (root / "manifest.tsv").exists()
-                for file, block in test_population_blocks(root)}
-    for path in sorted(corpus.rglob("*.txt")):
-        for number, block in enumerate(iter_blocks(path), start=1):
-            if (path, number) in held_out:
-                continue
-            for line in block.split("\n"):
-                norms = [t.norm for t in tokenize(line) if t.norm[:1].isalnum()]
-                dateline = _dateline_words(line)
-                for i, w in enumerate(norms):
-                    prev = norms[i - 1] if i else ""
-                    nxt = norms[i + 1] if i + 1 < len(norms) else None
-                    forms = [(w, False)] + ([(w[1:], w[0] == "ب")] if w[:1] in "وبلف" and len(w) > 3 else [])
-                    for form, with_ba in forms:
-                        for key in (form, f"{form} {nxt}" if nxt else None):
-                            if key in keys:
-                                total[key] += 1
-                                if with_ba or prev in PLACE_INTRODUCERS or (i < dateline and key.count(" ") < dateline):
-                                    locative[key] += 1
+    for article in development_articles(corpus):
+        for line in article.text.split("\n"):
+            norms = [t.norm for t in tokenize(line) if t.norm[:1].isalnum()]
+            dateline = _dateline_words(line)
+            for i, w in enumerate(norms):
+                prev = norms[i - 1] if i else ""
+                nxt = norms[i + 1] if i + 1 < len(norms) else None
+                forms = [(w, False)] + ([(w[1:], w[0] == "ب")] if w[:1] in "وبلف" and len(w) > 3 else [])
+                for form, with_ba in forms:
+                    for key in (form, f"{form} {nxt}" if nxt else None):
+                        if key in keys:
+                            total[key] += 1
+                            if with_ba or prev in PLACE_INTRODUCERS or (i < dateline and key.count(" ") < dateline):
+                                locative[key] += 1
     return total, locative
 
 

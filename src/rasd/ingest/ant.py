@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,11 +42,6 @@ def in_test_population(row: dict[str, str]) -> bool:
             and int(row["date"][5:7]) in TEST_MONTHS)
 
 
-def test_population_blocks(root: Path) -> set[tuple[str, int]]:
-    """(file, block number) of every article of an ANT folder in the test split's outlets and months."""
-    return {(row["file"], int(row["block"])) for row in read_manifest(root) if in_test_population(row)}
-
-
 def text_sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -71,11 +66,12 @@ def read_manifest(root: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle, delimiter="\t"))
 
 
-def manifest_by_file(root: Path, docnos: set[str] | None = None) -> dict[str, dict[int, dict[str, str]]]:
-    """The manifest's rows (or only those in `docnos`) by file, then by block number, in manifest order."""
+def manifest_by_file(root: Path, keep: Callable[[dict[str, str]], bool] = lambda row: True,
+                     ) -> dict[str, dict[int, dict[str, str]]]:
+    """The manifest's rows (or only those `keep` accepts) by file, then by block number, in manifest order."""
     by_file: dict[str, dict[int, dict[str, str]]] = {}
     for row in read_manifest(root):
-        if docnos is None or row["docno"] in docnos:
+        if keep(row):
             by_file.setdefault(row["file"], {})[int(row["block"])] = row
     return by_file
 
@@ -91,5 +87,18 @@ def file_articles(root: Path, file: str, wanted: dict[int, dict[str, str]]) -> I
 
 def iter_articles(root: Path, docnos: set[str] | None = None) -> Iterator[AntArticle]:
     """Every article of an ANT folder (or only those in `docnos`), in manifest order, reading each file once."""
-    for file, wanted in manifest_by_file(root, docnos).items():
+    keep = (lambda row: True) if docnos is None else (lambda row: row["docno"] in docnos)
+    for file, wanted in manifest_by_file(root, keep).items():
         yield from file_articles(root, file, wanted)
+
+
+def outside_test_population(row: dict[str, str]) -> bool:
+    return not in_test_population(row)
+
+
+def development_articles(corpus: Path) -> Iterator[AntArticle]:
+    """Every article of the ANT folders under `corpus` (those with a manifest.tsv) but those of the test split's
+    outlets and months: the unlabeled news that statistics, clusters and silver data may be learned from."""
+    for manifest in sorted(corpus.glob("*/manifest.tsv")):
+        for file, wanted in manifest_by_file(manifest.parent, outside_test_population).items():
+            yield from file_articles(manifest.parent, file, wanted)

@@ -4,7 +4,8 @@ into the fast CRF.
 
 Articles come from ../shared/data/arabic-news-text (the ANT corpus, read through its manifests by
 `rasd.ingest.ant`); they are taken in turns from each of its files, so a partial run still spans every
-outlet and section.  The articles of the real-news gold (gold/real/articles.tsv, every split) are left out.  Each article is segmented as `rasd analyze` segments it and tagged as one document; a
+outlet and section.  The articles of the real-news gold (gold/real/articles.tsv, every split) and every article
+of the test split's outlets and months are left out.  Each article is segmented as `rasd analyze` segments it and tagged as one document; a
 `-DOCSTART-` line opens each article.  Several worker processes, one thread each.
 """
 from __future__ import annotations
@@ -17,7 +18,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from rasd.ingest.ant import file_articles, manifest_by_file
+from rasd.ingest.ant import file_articles, manifest_by_file, outside_test_population
 from rasd.nlp.ner.corpora import DOCUMENT_MARK, Sentence, read_conll
 
 CORPUS = "arabic-news-text"
@@ -47,10 +48,10 @@ def read_silver(path: Path, limit: int | None = None) -> list[Sentence]:
 
 def news_articles(corpus: Path, exclude: set[str] = frozenset()) -> Iterator[str]:
     """Article texts of every ANT folder under `corpus` (those with a manifest.tsv), one from each corpus
-    file in turn, leaving out the articles whose docno is in `exclude`."""
+    file in turn, leaving out the test split's outlets and months and the articles whose docno is in `exclude`."""
     readers = [file_articles(manifest.parent, file, wanted)
                for manifest in sorted(corpus.glob("*/manifest.tsv"))
-               for file, wanted in manifest_by_file(manifest.parent).items()]
+               for file, wanted in manifest_by_file(manifest.parent, outside_test_population).items()]
     while readers:
         for reader in list(readers):
             article = next(reader, None)
