@@ -277,3 +277,20 @@ def test_the_shipped_model_codes_the_sample_meeting_and_drone_shipment():
     [drones] = [e for e in asserted if any(q.value == 200 for q in e.quantities)]
     assert (drones.sub_event_type, drones.actor1) == (SubEventType.OTHER, "Hayat Tahrir al-Sham")
     assert drones.event_date == "2026-11-13"
+
+
+def test_a_near_tie_settled_by_the_rules_keeps_the_tie_s_probability():
+    import numpy as np
+
+    from rasd.nlp.linear import LinearModel
+
+    # three sub-types: Air/drone strike 0.40, Other 0.37, Armed clash 0.23 for any sentence
+    logits = np.log(np.array([0.40, 0.37, 0.23]))
+    sub_types = LinearModel((SubEventType.AIR_DRONE_STRIKE.value, SubEventType.OTHER.value,
+                             SubEventType.ARMED_CLASH.value), {}, np.zeros((0, 3)), logits)
+    detector = LinearModel(("event",), {}, np.zeros((0, 1)), np.array([2.0]))
+    models = EventModels(detector, sub_types, LinearModel(("here",), {}, np.zeros((0, 1)), np.zeros(1)), 0.3)
+    p_event, chosen, p_sub = models.decide(["bias"], read=frozenset({SubEventType.OTHER.value}))
+    assert chosen == SubEventType.OTHER and p_sub == pytest.approx(0.40)  # the rules' reading, the tie's probability
+    assert models.decide(["bias"])[1:] == (SubEventType.AIR_DRONE_STRIKE, pytest.approx(0.40))
+    assert models.decide(["bias"], read=frozenset({SubEventType.ARMED_CLASH.value}))[1] == SubEventType.AIR_DRONE_STRIKE

@@ -22,7 +22,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, default=MODEL_FILE, help=f"model file (default {MODEL_FILE})")
     p.add_argument("--threshold", type=float, default=0.3,
                    help="probability of an event of its sub-type from which a sentence reports one")
-    p.add_argument("--limit", type=int, help="train on the first N articles only (a quick check of the code path)")
+    p.add_argument("--limit", type=int, help="use only the first N train articles, dev articles and synthetic sentences (a quick check of the code path)")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -203,16 +203,17 @@ class EventModels:
         return max(candidates, key=lambda c: self.places.log_odds(c[1]))[0]
 
     def decide(self, features: list[str], read: frozenset[str] = frozenset()) -> tuple[float, SubEventType, float]:
-        """(probability of an event, its most likely sub-type, that sub-type's probability).  Of sub-types within
+        """(probability of an event, its sub-type, the most likely sub-type's probability).  Of sub-types within
         RULES_MARGIN of the most likely, one the rules read in the sentence (`read`) is taken: a near tie is
-        settled by the sentence's own words ("200 drones arrived" is a shipment, not an air strike)."""
+        settled by the sentence's own words ("200 drones arrived" is a shipment, not an air strike), and it keeps
+        the tie's probability, so that settling it never decides whether the sentence reports an event."""
         p_event = float(self.detector.probabilities(features)[0])
         p_sub = self.sub_types.probabilities(features)
-        best = int(np.argmax(p_sub))
-        backed = [k for k, name in enumerate(self.sub_types.classes) if name in read and p_sub[k] >= p_sub[best] - RULES_MARGIN]
+        best = top = int(np.argmax(p_sub))
+        backed = [k for k, name in enumerate(self.sub_types.classes) if name in read and p_sub[k] >= p_sub[top] - RULES_MARGIN]
         if backed:
             best = max(backed, key=lambda k: p_sub[k])
-        return p_event, SubEventType(self.sub_types.classes[best]), float(p_sub[best])
+        return p_event, SubEventType(self.sub_types.classes[best]), float(p_sub[top])
 
 
 class LearnedCoder:
