@@ -341,3 +341,14 @@ def test_a_story_s_most_frequent_members_are_chosen_the_same_way_whatever_their_
     forwards, backwards = Counter(names), Counter(reversed(names))  # all seen once: a tie
     assert _overlap(Counter([names[-1]]), forwards) == _overlap(Counter([names[-1]]), backwards) == 0.0
     assert _overlap(Counter([names[0]]), backwards) == 1 / STORY_ENTITIES
+
+
+def test_reports_naming_one_side_each_may_be_one_event_but_not_a_fight_of_other_sides():
+    from rasd.corpus.merge import actors_compatible
+
+    army, russia, isis = "Military Forces of Syria (2000-2024)", "Military Forces of Russia", "Islamic State"
+    assert actors_compatible((army, None), (russia, None))  # one strike, put on the regime's or Russia's planes
+    assert not actors_compatible((army, isis), (russia, None))  # a fight of the army and IS, and another act
+    assert not actors_compatible((russia, None), (army, isis))
+    assert actors_compatible((army, isis), (isis, None)) and actors_compatible((army, isis), (None, None))
+    assert actors_compatible(("Unidentified Armed Group (Syria)", None), (army, isis))  # says nothing against it

@@ -2,7 +2,7 @@
 
 ACLED codes one event per actors, day and place.  An asserted event of a new article (a report) joins a merged
 event of the same family (see `family`), dated within a day of it, whose place is within a distance that
-grows with the coarser precision of the two, and whose actors do not contradict its own; it never joins one that
+grows with the coarser precision of the two, and whose actors do not contradict its own (`actors_compatible`); it never joins one that
 already holds a report of the same article (the article's coder kept those apart).  Otherwise it starts one.
 
 Every report is kept (`merged_mentions`); the merged event's fields are recomputed from its reports each time
@@ -71,9 +71,12 @@ def _known(actor: str | None) -> bool:
 
 
 def actors_compatible(a: tuple[str | None, str | None], b: tuple[str | None, str | None]) -> bool:
-    """Two reports' (actor1, actor2) agree unless both name known actors and share none of them."""
+    """Two reports' (actor1, actor2) agree unless both name known actors, share none of them, and one of the two
+    names both sides.  Reports that name one side each often put one act on different shoulders (a strike the
+    regime's planes or Russia's flew, an attack by the army or its air defences); a report that names both sides
+    of a fight none of whose sides the other names tells another fight."""
     mine, theirs = {x for x in a if _known(x)}, {x for x in b if _known(x)}
-    return not mine or not theirs or bool(mine & theirs)
+    return not mine or not theirs or bool(mine & theirs) or (len(mine) < 2 and len(theirs) < 2)
 
 
 def places_compatible(report: Report, row: sqlite3.Row, same_story: bool) -> bool:
