@@ -66,12 +66,12 @@ def read_manifest(root: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle, delimiter="\t"))
 
 
-def manifest_by_file(root: Path, keep: Callable[[dict[str, str]], bool] = lambda row: True,
+def manifest_by_file(root: Path, keep: Callable[[dict[str, str]], bool] | None = None,
                      ) -> dict[str, dict[int, dict[str, str]]]:
     """The manifest's rows (or only those `keep` accepts) by file, then by block number, in manifest order."""
     by_file: dict[str, dict[int, dict[str, str]]] = {}
     for row in read_manifest(root):
-        if keep(row):
+        if keep is None or keep(row):
             by_file.setdefault(row["file"], {})[int(row["block"])] = row
     return by_file
 
@@ -87,18 +87,21 @@ def file_articles(root: Path, file: str, wanted: dict[int, dict[str, str]]) -> I
 
 def iter_articles(root: Path, docnos: set[str] | None = None) -> Iterator[AntArticle]:
     """Every article of an ANT folder (or only those in `docnos`), in manifest order, reading each file once."""
-    keep = (lambda row: True) if docnos is None else (lambda row: row["docno"] in docnos)
+    keep = None if docnos is None else (lambda row: row["docno"] in docnos)
     for file, wanted in manifest_by_file(root, keep).items():
         yield from file_articles(root, file, wanted)
 
 
-def outside_test_population(row: dict[str, str]) -> bool:
-    return not in_test_population(row)
+def development_files(corpus: Path) -> Iterator[Iterator[AntArticle]]:
+    """For each corpus file of the ANT folders under `corpus` (those with a manifest.tsv), its articles but
+    those of the test split's outlets and months: the unlabeled news that statistics, clusters and silver data
+    may be learned from, file by file."""
+    for manifest in sorted(corpus.glob("*/manifest.tsv")):
+        for file, wanted in manifest_by_file(manifest.parent, lambda row: not in_test_population(row)).items():
+            yield file_articles(manifest.parent, file, wanted)
 
 
 def development_articles(corpus: Path) -> Iterator[AntArticle]:
-    """Every article of the ANT folders under `corpus` (those with a manifest.tsv) but those of the test split's
-    outlets and months: the unlabeled news that statistics, clusters and silver data may be learned from."""
-    for manifest in sorted(corpus.glob("*/manifest.tsv")):
-        for file, wanted in manifest_by_file(manifest.parent, outside_test_population).items():
-            yield from file_articles(manifest.parent, file, wanted)
+    """The articles of `development_files`, file after file."""
+    for articles in development_files(corpus):
+        yield from articles

@@ -18,7 +18,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from rasd.ingest.ant import file_articles, manifest_by_file, outside_test_population
+from rasd.ingest.ant import development_files
 from rasd.nlp.ner.corpora import DOCUMENT_MARK, Sentence, read_conll
 
 CORPUS = "arabic-news-text"
@@ -49,9 +49,7 @@ def read_silver(path: Path, limit: int | None = None) -> list[Sentence]:
 def news_articles(corpus: Path, exclude: set[str] = frozenset()) -> Iterator[str]:
     """Article texts of every ANT folder under `corpus` (those with a manifest.tsv), one from each corpus
     file in turn, leaving out the test split's outlets and months and the articles whose docno is in `exclude`."""
-    readers = [file_articles(manifest.parent, file, wanted)
-               for manifest in sorted(corpus.glob("*/manifest.tsv"))
-               for file, wanted in manifest_by_file(manifest.parent, outside_test_population).items()]
+    readers = list(development_files(corpus))
     while readers:
         for reader in list(readers):
             article = next(reader, None)
