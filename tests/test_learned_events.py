@@ -71,6 +71,13 @@ def test_actor1_follows_acled_s_conventions_where_the_report_s_words_differ():
     assert _actor1_by_convention(strike, "SY", registry, "2018-06-23")[0].startswith("Military Forces of Russia")
     retaken = Event(EventType.BATTLES, SubEventType.GOVERNMENT_REGAINS_TERRITORY, [], actor1="Houthis (Ansar Allah)")
     assert _actor1_by_convention(retaken, "YE", registry, "2018-07-12")[0] == "Military Forces of Yemen (Government)"
+    # a rebel group's missile shot down over Riyadh was stopped by Saudi Arabia's forces; militias that clear
+    # mines did the clearing themselves
+    intercepted = Event(EventType.STRATEGIC_DEVELOPMENTS, SubEventType.DISRUPTED_WEAPONS_USE, [],
+                        actor1="Houthis (Ansar Allah)")
+    assert _actor1_by_convention(intercepted, "SA", registry, "2018-03-26")[0] == "Military Forces of Saudi Arabia"
+    intercepted.actor1 = "Giants Brigades"
+    assert _actor1_by_convention(intercepted, "YE", registry, "2018-09-11") is None
     fired_on = Event(EventType.PROTESTS, SubEventType.EXCESSIVE_FORCE_AGAINST_PROTESTERS, [],
                      actor1="Protesters (Palestine)")
     assert _actor1_by_convention(fired_on, "PS", registry, "2018-04-06")[0].startswith("Military Forces of Israel")

@@ -342,6 +342,8 @@ CODED_AS_COALITION = {HOUTHIS, "Military Forces of Saudi Arabia", "Military Forc
 # army in Gaza and the West Bank
 FORCES_IN = {"PS": ("IL", "Military")}
 AIR_ARMS = ("Air Force", "Aerospace Force")  # an air arm is not an actor of its own: its state's military is
+# what a country's (or, per FORCES_IN, its occupier's) forces do to a rebel group, never the rebel group itself
+STATE_FORCES_ACT_ON_REBELS = frozenset({SubEventType.GOVERNMENT_REGAINS_TERRITORY, SubEventType.DISRUPTED_WEAPONS_USE})
 
 
 def _actor1_by_convention(event: Event, country: str | None, registry: ActorRegistry,
@@ -349,8 +351,8 @@ def _actor1_by_convention(event: Event, country: str | None, registry: ActorRegi
     """ACLED's actor1 (name, inter code) where its conventions differ from the report's words, or None when the
     actor1 stands as it is: a government does not fight and an air force is not an actor of its own, their
     country's military forces are; an arrest or an interception nobody is named for is the work of the country's
-    police or military forces (ACLED's name for them when the registry has none); the crowd of a peaceful protest
-    is protesters, that of a riot rioters."""
+    police or military forces (ACLED's name for them when the registry has none), and so is an interception of a
+    rebel group's missile; the crowd of a peaceful protest is protesters, that of a riot rioters."""
     actor = registry.get(event.actor1) if event.actor1 else None
     if actor is not None and actor.country and (
             (actor.type == "government" and event.event_type in VIOLENT_TYPES)
@@ -358,10 +360,13 @@ def _actor1_by_convention(event: Event, country: str | None, registry: ActorRegi
                 and "Intelligence" not in actor.name_en)):
         forces = state_force(registry, actor.country, "Military", published)
         return (forces.name_en, forces.acled_inter) if forces is not None else None
-    if event.sub_event_type == SubEventType.GOVERNMENT_REGAINS_TERRITORY and actor is not None and (
+    if event.sub_event_type in STATE_FORCES_ACT_ON_REBELS and actor is not None and (
             actor.type == "rebel_group") and country:
-        # a rebel group does not regain territory for a government: it is the side the state's forces took it from
-        forces = state_force(registry, country, "Military", published)
+        # a rebel group does not regain territory for a government, nor shoot down its own missile ("أقرت
+        # الميليشيات الحوثية بإطلاقها صواريخ" over Riyadh): it is the side the state's forces took the territory
+        # from or whose missile they stopped (militias that clear mines stay actor1)
+        home, kind = FORCES_IN.get(country, (country, "Military"))
+        forces = state_force(registry, home, kind, published)
         return (forces.name_en, forces.acled_inter) if forces is not None else None
     if event.sub_event_type == SubEventType.EXCESSIVE_FORCE_AGAINST_PROTESTERS and country and (
             event.actor1 is None or event.actor1.startswith(CROWDS)):
