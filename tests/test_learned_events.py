@@ -78,6 +78,12 @@ def test_actor1_follows_acled_s_conventions_where_the_report_s_words_differ():
     assert _actor1_by_convention(intercepted, "SA", registry, "2018-03-26")[0] == "Military Forces of Saudi Arabia"
     intercepted.actor1 = "Giants Brigades"
     assert _actor1_by_convention(intercepted, "YE", registry, "2018-09-11") is None
+    # a Yemeni battle told through the Houthis' losses was fought by the government's forces; one in which the
+    # Houthis attacked a named army stands
+    clash = Event(EventType.BATTLES, SubEventType.ARMED_CLASH, [], actor1="Houthis (Ansar Allah)")
+    assert _actor1_by_convention(clash, "YE", registry, "2018-04-08")[0] == "Military Forces of Yemen (Government)"
+    clash.actor2 = "Military Forces of Yemen (Government)"
+    assert _actor1_by_convention(clash, "YE", registry, "2018-04-08") is None
     fired_on = Event(EventType.PROTESTS, SubEventType.EXCESSIVE_FORCE_AGAINST_PROTESTERS, [],
                      actor1="Protesters (Palestine)")
     assert _actor1_by_convention(fired_on, "PS", registry, "2018-04-06")[0].startswith("Military Forces of Israel")
@@ -85,6 +91,14 @@ def test_actor1_follows_acled_s_conventions_where_the_report_s_words_differ():
     assert _actor1_by_convention(riot, "IQ", registry, "2018-09-06") == ("Rioters (Iraq)", 5)
     protest = Event(EventType.PROTESTS, SubEventType.PEACEFUL_PROTEST, [], actor1="Rioters (Iraq)")
     assert _actor1_by_convention(protest, "IQ", registry, "2018-09-06") == ("Protesters (Iraq)", 6)
+
+
+def test_the_rebels_a_convention_takes_actor1_from_become_actor2():
+    doc = _learned("ولقي 20 عنصراً من ميليشيا الحوثي مصرعهم في المواجهات المستمرة بجبهة صرواح غرب مأرب.",
+                   published="2018-04-08")
+    [clash] = doc.events
+    assert (clash.sub_event_type, clash.actor1, clash.actor2) == (
+        SubEventType.ARMED_CLASH, "Military Forces of Yemen (Government)", "Houthis (Ansar Allah)")
 
 
 def test_an_event_takes_the_day_written_after_its_word_not_the_day_it_was_reported():

@@ -36,7 +36,7 @@ from rasd.resolve.actors import ActorRegistry
 from rasd.resolve.geo import haversine_km
 from rasd.resources import data_path
 from rasd.resources.countries import country_name
-from rasd.resources.taxonomy import TYPE_OF, VIOLENT_TYPES, Inter, Modality, SubEventType, interaction
+from rasd.resources.taxonomy import TYPE_OF, VIOLENT_TYPES, EventType, Inter, Modality, SubEventType, interaction
 from rasd.text.arabic import clitic_variants
 
 MODEL_FILE = data_path("events", "model.npz")
@@ -312,6 +312,10 @@ class LearnedCoder:
         country = event.location.country if event.location else s.ctx.country
         by_convention = _actor1_by_convention(event, country, self.registry, doc.published)
         if by_convention is not None:
+            displaced = self.registry.get(event.actor1) if event.actor1 else None
+            if event.actor2 is None and displaced is not None and displaced.type == "rebel_group":
+                # the rebels the state's forces fought, took ground from or shot down are the other side
+                event.actor2, event.inter2 = displaced.name_en, displaced.acled_inter
             event.actor1, event.inter1 = by_convention
             event.interaction = interaction(event.inter1, event.inter2)
         if event.actor1 is None and event.event_type in VIOLENT_TYPES:
@@ -367,6 +371,12 @@ def _actor1_by_convention(event: Event, country: str | None, registry: ActorRegi
         # from or whose missile they stopped (militias that clear mines stay actor1)
         home, kind = FORCES_IN.get(country, (country, "Military"))
         forces = state_force(registry, home, kind, published)
+        return (forces.name_en, forces.acled_inter) if forces is not None else None
+    if country == "YE" and event.event_type == EventType.BATTLES and event.actor1 == HOUTHIS and (
+            event.actor2 in (None, HOUTHIS)):
+        # a battle told through the Houthis' side alone ("مقتل 20 من الحوثيين في مواجهات"): they are the side
+        # attacked, and the side that fought them, in 2018 Yemen, is the government's forces
+        forces = state_force(registry, "YE", "Military", published)
         return (forces.name_en, forces.acled_inter) if forces is not None else None
     if event.sub_event_type == SubEventType.EXCESSIVE_FORCE_AGAINST_PROTESTERS and country and (
             event.actor1 is None or event.actor1.startswith(CROWDS)):
