@@ -156,6 +156,16 @@ def test_successor_chain_and_dated_documents(registry):
         "Military Forces of Syria (2000-2024)"
 
 
+def test_libya_s_forces_in_2018_are_haftar_s_army_and_the_gna_s(registry):
+    # in 2018 reporting "the Libyan army" is Haftar's; the Tripoli government's forces were the GNA's until 2021
+    assert linked("الجيش الليبي يستعيد السيطرة على ميناء درنة", registry, "2018-06-05")["الجيش الليبي"] == \
+        "Libyan Arab Armed Forces"
+    gnu_forces = registry.by_id("lby-gnu-forces")
+    assert registry.current(gnu_forces, "2018-06-05").name_en == \
+        "Military Forces of Libya (2016-2021) Government of National Accord"
+    assert registry.current(gnu_forces, "2023-06-05") is gnu_forces
+
+
 def test_former_names_link_to_current_actor(registry):
     hts = registry.by_id("hts")
     assert {f.name_en for f in hts.former_names} == {"Jabhat al-Nusra", "Jabhat Fatah al-Sham"}

@@ -84,6 +84,11 @@ def test_actor1_follows_acled_s_conventions_where_the_report_s_words_differ():
     assert _actor1_by_convention(clash, "YE", registry, "2018-04-08")[0] == "Military Forces of Yemen (Government)"
     clash.actor2 = "Military Forces of Yemen (Government)"
     assert _actor1_by_convention(clash, "YE", registry, "2018-04-08") is None
+    # a person is not an actor: the army they command, or their government's military when it fights
+    retaken.actor1 = "Khalifa Haftar"
+    assert _actor1_by_convention(retaken, "LY", registry, "2018-06-29")[0] == "Libyan Arab Armed Forces"
+    retaken.actor1 = "Recep Tayyip Erdogan"
+    assert _actor1_by_convention(retaken, "SY", registry, "2018-03-18")[0] == "Military Forces of Turkey"
     fired_on = Event(EventType.PROTESTS, SubEventType.EXCESSIVE_FORCE_AGAINST_PROTESTERS, [],
                      actor1="Protesters (Palestine)")
     assert _actor1_by_convention(fired_on, "PS", registry, "2018-04-06")[0].startswith("Military Forces of Israel")

@@ -353,11 +353,20 @@ STATE_FORCES_ACT_ON_REBELS = frozenset({SubEventType.GOVERNMENT_REGAINS_TERRITOR
 def _actor1_by_convention(event: Event, country: str | None, registry: ActorRegistry,
                           published: str | None) -> tuple[str, int | None] | None:
     """ACLED's actor1 (name, inter code) where its conventions differ from the report's words, or None when the
-    actor1 stands as it is: a government does not fight and an air force is not an actor of its own, their
+    actor1 stands as it is: a person is not an actor, what they lead is; a government does not fight and an air
+    force is not an actor of its own, their
     country's military forces are; an arrest or an interception nobody is named for is the work of the country's
     police or military forces (ACLED's name for them when the registry has none), and so is an interception of a
     rebel group's missile; the crowd of a peaceful protest is protesters, that of a riot rioters."""
     actor = registry.get(event.actor1) if event.actor1 else None
+    led = registry.by_id(actor.member_of) if actor is not None and actor.is_person and actor.member_of else None
+    if led is not None:
+        # a person is not one of ACLED's actors: the force, party or government they lead or belong to is
+        # ("أعلن أردوغان السيطرة على عفرين" is Turkey's military, "حفتر يعلن سيطرته على درنة" Haftar's army)
+        led = registry.current(led, published)
+        as_led = _copy_event(event)
+        as_led.actor1 = led.name_en
+        return _actor1_by_convention(as_led, country, registry, published) or (led.name_en, led.acled_inter)
     if actor is not None and actor.country and (
             (actor.type == "government" and event.event_type in VIOLENT_TYPES)
             or (actor.type == "state_forces" and any(arm in actor.name_en for arm in AIR_ARMS)
