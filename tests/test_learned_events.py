@@ -67,6 +67,8 @@ def test_actor1_follows_acled_s_conventions_where_the_report_s_words_differ():
     assert _actor1_by_convention(strike, "PS", registry, "2018-05-29")[0].startswith("Military Forces of Israel")
     strike.actor1 = "Military Forces of Saudi Arabia"  # a member's strikes in Yemen are the coalition's
     assert _actor1_by_convention(strike, "YE", registry, "2018-08-10")[0] == "Saudi-led coalition in Yemen"
+    strike.actor1 = "Military Forces of Yemen (Government)"  # and so are those it flies for the government
+    assert _actor1_by_convention(strike, "YE", registry, "2018-02-20")[0] == "Saudi-led coalition in Yemen"
     strike.actor1 = "Russian Aerospace Forces"
     assert _actor1_by_convention(strike, "SY", registry, "2018-06-23")[0].startswith("Military Forces of Russia")
     retaken = Event(EventType.BATTLES, SubEventType.GOVERNMENT_REGAINS_TERRITORY, [], actor1="Houthis (Ansar Allah)")
