@@ -352,12 +352,17 @@ AIR_ARMS = ("Air Force", "Aerospace Force")  # an air arm is not an actor of its
 STATE_FORCES_ACT_ON_REBELS = frozenset({SubEventType.GOVERNMENT_REGAINS_TERRITORY, SubEventType.DISRUPTED_WEAPONS_USE})
 
 
+def _forces(registry: ActorRegistry, country: str, kind: str, published: str | None) -> tuple[str, int | None] | None:
+    """The (name, inter code) of a country's military or police forces on the day, if the registry has them."""
+    forces = state_force(registry, country, kind, published)
+    return (forces.name_en, forces.acled_inter) if forces is not None else None
+
+
 def _actor1_by_convention(event: Event, country: str | None, registry: ActorRegistry,
                           published: str | None) -> tuple[str, int | None] | None:
     """ACLED's actor1 (name, inter code) where its conventions differ from the report's words, or None when the
     actor1 stands as it is: a person is not an actor, what they lead is; a government does not fight and an air
-    force is not an actor of its own, their
-    country's military forces are; an arrest or an interception nobody is named for is the work of the country's
+    force is not an actor of its own, their country's military forces are; an arrest or an interception nobody is named for is the work of the country's
     police or military forces (ACLED's name for them when the registry has none), and so is an interception of a
     rebel group's missile; the crowd of a peaceful protest is protesters, that of a riot rioters."""
     actor = registry.get(event.actor1) if event.actor1 else None
@@ -373,28 +378,22 @@ def _actor1_by_convention(event: Event, country: str | None, registry: ActorRegi
             (actor.type == "government" and event.event_type in VIOLENT_TYPES)
             or (actor.type == "state_forces" and any(arm in actor.name_en for arm in AIR_ARMS)
                 and "Intelligence" not in actor.name_en)):
-        forces = state_force(registry, actor.country, "Military", published)
-        return (forces.name_en, forces.acled_inter) if forces is not None else None
+        return _forces(registry, actor.country, "Military", published)
     if event.sub_event_type in STATE_FORCES_ACT_ON_REBELS and actor is not None and (
             actor.type == "rebel_group") and country:
         # a rebel group does not regain territory for a government, nor shoot down its own missile ("أقرت
         # الميليشيات الحوثية بإطلاقها صواريخ" over Riyadh): it is the side the state's forces took the territory
         # from or whose missile they stopped (militias that clear mines stay actor1)
-        home, kind = FORCES_IN.get(country, (country, "Military"))
-        forces = state_force(registry, home, kind, published)
-        return (forces.name_en, forces.acled_inter) if forces is not None else None
+        return _forces(registry, *FORCES_IN.get(country, (country, "Military")), published)
     if country == "YE" and event.event_type == EventType.BATTLES and event.actor1 == HOUTHIS and (
             event.actor2 in (None, HOUTHIS)):
         # a battle told through the Houthis' side alone ("مقتل 20 من الحوثيين في مواجهات"): they are the side
-        # attacked, and the side that fought them, in 2018 Yemen, is the government's forces
-        forces = state_force(registry, "YE", "Military", published)
-        return (forces.name_en, forces.acled_inter) if forces is not None else None
+        # attacked, and the side that fights them is the government's forces
+        return _forces(registry, "YE", "Military", published)
     if event.sub_event_type == SubEventType.EXCESSIVE_FORCE_AGAINST_PROTESTERS and country and (
             event.actor1 is None or event.actor1.startswith(CROWDS)):
         # the crowd is who the force was used on: the forces that police the country's protests used it
-        home, kind = FORCES_IN.get(country, (country, "Police"))
-        forces = state_force(registry, home, kind, published)
-        return (forces.name_en, forces.acled_inter) if forces is not None else None
+        return _forces(registry, *FORCES_IN.get(country, (country, "Police")), published)
     crowd = CROWD.get(event.sub_event_type)
     if crowd is not None and event.actor1 and event.actor1.startswith(OTHER_CROWD[crowd[0]] + " ("):
         return crowd[0] + event.actor1[len(OTHER_CROWD[crowd[0]]):], crowd[1]
@@ -408,16 +407,13 @@ def _actor1_by_convention(event: Event, country: str | None, registry: ActorRegi
             coalition = registry.get(YEMEN_COALITION)
             return coalition.name_en, coalition.acled_inter
         if country in FORCES_IN:
-            forces = state_force(registry, *FORCES_IN[country], published)
-            return (forces.name_en, forces.acled_inter) if forces is not None else None
+            return _forces(registry, *FORCES_IN[country], published)
         return f"Unidentified Military Forces ({country_name(country)})", Inter.STATE_FORCES
     kind = UNNAMED_STATE_ACTOR1.get(event.sub_event_type)
     if not (unnamed and kind and country):
         return None
-    forces = state_force(registry, country, kind, published)
-    if forces is not None:
-        return forces.name_en, forces.acled_inter
-    return f"{kind} Forces of {_with_article(country_name(country))}", Inter.STATE_FORCES
+    return _forces(registry, country, kind, published) or (
+        f"{kind} Forces of {_with_article(country_name(country))}", Inter.STATE_FORCES)
 
 
 # countries ACLED names with "the" in its actors' names ("Police Forces of the Netherlands")
