@@ -259,3 +259,24 @@ def test_silver_sentences_without_document_marks(tmp_path, capsys):
     assert read_silver(path, 2) == read_silver(path)[:2]
     assert cli_main(["train-ner", "--silver", str(tmp_path / "missing.conll"), "--out", str(tmp_path / "m")]) == 3
     assert "no such file" in capsys.readouterr().err
+
+
+def test_annotated_real_news_becomes_training_sentences_of_its_split(tmp_path, capsys):
+    from rasd.nlp.ner.train import real_news_sentences
+
+    text = "قال الرئيس التركي رجب طيب أردوغان إن الجيش التركي دخل عفرين. وأكد المرصد ذلك."
+    entities = [{"start": text.index("رجب"), "end": text.index(" إن"), "label": "PER"},
+                {"start": text.index("الجيش"), "end": text.index(" دخل"), "label": "ORG"},
+                {"start": text.index("التركي"), "end": text.index(" رجب"), "label": "NORP"},
+                {"start": text.index("عفرين"), "end": text.index("."), "label": "LOC"}]
+    gold = tmp_path / "real.jsonl"
+    gold.write_text("".join(json.dumps({"id": f"a{k}", "split": split, "text": text, "entities": entities},
+                                       ensure_ascii=False) + "\n" for k, split in enumerate(("train", "test"))),
+                    encoding="utf-8")
+    first, second = real_news_sentences(gold)  # the train article's two sentences; the test article is never read
+    assert first == [("قال", "O"), ("الرئيس", "O"), ("التركي", "O"), ("رجب", "B-PER"), ("طيب", "I-PER"),
+                     ("أردوغان", "I-PER"), ("إن", "O"), ("الجيش", "B-ORG"), ("التركي", "I-ORG"), ("دخل", "O"),
+                     ("عفرين", "B-LOC"), (".", "O")]
+    assert [tag for _, tag in second] == ["O"] * len(second)
+    assert cli_main(["train-ner", "--news-gold", str(tmp_path / "missing.jsonl"), "--out", str(tmp_path / "m")]) == 3
+    assert "tools/real_gold/build.py" in capsys.readouterr().err

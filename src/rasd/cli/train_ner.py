@@ -9,7 +9,7 @@ from rasd.nlp.ner import MODEL_DIR
 from rasd.nlp.ner.corpora import DEV_DOCUMENT_SENTENCES
 from rasd.nlp.ner.evaluate import format_scores
 from rasd.nlp.ner.silver import read_silver
-from rasd.nlp.ner.train import REPO, TrainingError, train, write_dev_block
+from rasd.nlp.ner.train import REPO, TrainingError, real_news_sentences, train, write_dev_block
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,6 +25,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "distils the accurate encoder into the CRF")
     parser.add_argument("--silver-sentences", type=int, default=None, metavar="N",
                         help="use only the first N silver sentences")
+    parser.add_argument("--news-gold", type=Path, metavar="FILE",
+                        help="also train on the train split of the annotated real news (build/gold/real.jsonl, "
+                             "made by tools/real_gold/build.py)")
     parser.add_argument("--write-dev", type=Path, metavar="FILE",
                         help="only write the held-out dev block as a CoNLL file (for rasd eval-ner), "
                              "a -DOCSTART- line before every 20 sentences, and stop")
@@ -41,7 +44,12 @@ def run(args: argparse.Namespace) -> int:
             if not args.silver.is_file():
                 raise CliError(f"no such file: {args.silver}")
             silver = read_silver(args.silver, args.silver_sentences)
-        scores = train(args.data, args.out, args.reuse_clusters, args.actors, silver)
+        news = None
+        if args.news_gold:
+            if not args.news_gold.is_file():
+                raise CliError(f"no such file: {args.news_gold} (python tools/real_gold/build.py makes it)")
+            news = real_news_sentences(args.news_gold)
+        scores = train(args.data, args.out, args.reuse_clusters, args.actors, silver, news)
     except TrainingError as e:
         raise CliError(str(e)) from None
     print(format_scores(scores))

@@ -31,6 +31,35 @@ class TrainingError(ValueError):
     """Training cannot start: the shared corpora are not where they were looked for."""
 
 
+NEWS_LABELS = ("PER", "ORG", "LOC")  # what the real-news guide and ANERcorp both mark; its other labels are the rules'
+
+
+def real_news_sentences(gold: Path, split: str = "train") -> list[corpora.Sentence]:
+    """The annotated real news of one split (build/gold/real.jsonl, tools/real_gold/build.py) as training sentences:
+    each article segmented and tokenised as `rasd analyze` reads it, a token tagged with the PER, ORG or LOC span it
+    falls in (NORP, DATE, QUANTITY and WEAPON, which the rule layer finds, count as O; the guide has no MISC)."""
+    from rasd.model import Document
+    from rasd.nlp.ner.tags import sentence_tokens
+    from rasd.text.arabic import split_sentences, tokenize
+
+    sentences: list[corpora.Sentence] = []
+    with open(gold, encoding="utf-8") as handle:
+        for record in map(json.loads, handle):
+            if record.get("split") != split:
+                continue
+            text = record["text"]
+            spans = sorted((e["start"], e["end"], e["label"]) for e in record["entities"] if e["label"] in NEWS_LABELS)
+            doc = Document(raw=text, text=text, sentences=split_sentences(text), tokens=tokenize(text))
+            for tokens in sentence_tokens(doc):
+                tagged, previous = [], None
+                for token in tokens:
+                    span = next((sp for sp in spans if sp[0] < token.end and token.start < sp[1]), None)
+                    tagged.append((token.text, "O" if span is None else f"{'I' if span == previous else 'B'}-{span[2]}"))
+                    previous = span
+                sentences.append(tagged)
+    return sentences
+
+
 def write_dev_block(data: Path, path: Path) -> None:
     """The held-out dev block as a CoNLL file (for rasd eval-ner), a -DOCSTART- line every few sentences."""
     _, dev = corpora.split_dev(corpora.anercorp(_checked(data)))
@@ -44,10 +73,11 @@ def _checked(data: Path) -> Path:
     return data
 
 
-def train(data: Path, out: Path, reuse_clusters: bool, actors: Path, silver: list | None = None) -> dict:
+def train(data: Path, out: Path, reuse_clusters: bool, actors: Path, silver: list | None = None,
+          news: list | None = None) -> dict:
     """Train the shipped two-stage CRF (clusters, gazetteer, priors) into `out`; returns the dev-block scores.
     `silver`: machine-tagged sentences (from `rasd silver-ner`) added to the training part of both stages,
-    which distils the accurate encoder into the CRF."""
+    which distils the accurate encoder into the CRF; `news`: annotated real-news sentences added the same way."""
     from rasd.nlp.ner.clusters import build_clusters
     from rasd.nlp.ner.crf import CrfRecognizer
     from rasd.nlp.ner.evaluate import evaluate_sentences
@@ -65,6 +95,9 @@ def train(data: Path, out: Path, reuse_clusters: bool, actors: Path, silver: lis
     (out / PRIOR_FILE).unlink(missing_ok=True)
 
     train_sentences, dev = corpora.split_dev(corpora.anercorp(data))
+    if news:
+        train_sentences = train_sentences + news
+        _log(f"{len(news)} annotated real-news sentences added", started)
     if silver:
         train_sentences = train_sentences + silver
         _log(f"{len(silver)} silver sentences added", started)
