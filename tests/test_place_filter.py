@@ -23,3 +23,11 @@ def test_the_filter_drops_an_ordinary_word_the_resolver_read_as_a_town_abroad():
 def test_the_filter_keeps_the_same_name_where_it_is_a_place():
     doc = rasd.analyze("قصفت طائرات التحالف مواقع للحوثيين في محافظة حجة شمال غربي اليمن.", published="2018-03-02")
     assert ("Hajjah", "YE") in [(p.name_en, p.country) for p in doc.places]
+
+
+def test_peninsula_and_fabrication_are_ordinary_words_not_algiers_or_villages():
+    # "شبه الجزيرة" (the peninsula) was Algiers and a village in Iran, "فبركة" (fabricating) a village in Iraq
+    assert _places("سعى الرئيس إلى الحد من عزلة شبه الجزيرة بعد ضمها.", filter_places=False) == []
+    assert _places("واتهم الكاميرات بفبركة هجوم كيميائي في المدينة.", filter_places=False) == []
+    # after a head word it is still a place: Sudan's Gezira state
+    assert ("Gezira", "SD") in _places("اندلعت اشتباكات في ولاية الجزيرة وسط السودان.", filter_places=True)
