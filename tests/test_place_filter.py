@@ -31,3 +31,9 @@ def test_peninsula_and_fabrication_are_ordinary_words_not_algiers_or_villages():
     assert _places("واتهم الكاميرات بفبركة هجوم كيميائي في المدينة.", filter_places=False) == []
     # after a head word it is still a place: Sudan's Gezira state
     assert ("Gezira", "SD") in _places("اندلعت اشتباكات في ولاية الجزيرة وسط السودان.", filter_places=True)
+
+
+def test_a_country_name_with_tanween_is_an_adjective_not_the_country():
+    # "رجلا سورياً" is a Syrian man; a place name takes no tanween
+    assert _places("يقولون إن رجلا سورياً عاش نحو سبعة أشهر في المطار.", filter_places=False) == []
+    assert ("Syria", "SY") in _places("قتل ثلاثة في غارة على إدلب في سوريا.", filter_places=False)

@@ -132,6 +132,9 @@ def _adjacent(text: str, a, b) -> bool:
     return text[a.end:b.start].strip() == ""
 
 
+TANWEEN_FATH = "\u064b"
+
+
 def _find_mentions(text, words, gaz: Gazetteer, blocked, loc_tokens) -> list[Mention]:
     mentions: list[Mention] = []
     norms = [w.norm for w in words]
@@ -157,6 +160,9 @@ def _find_mentions(text, words, gaz: Gazetteer, blocked, loc_tokens) -> list[Men
             i += 1
             continue
         n, variant, key, folded = found
+        if TANWEEN_FATH in words[i + n - 1].text:
+            i += n  # "رجلا سورياً": an adjective in the accusative (Syrian), never a place, which takes no tanween
+            continue
         if key.split(" ")[0] in RURAL and n > 1 and i + n < n_words and words[i + n].norm in DIRECTION_ADJECTIVES:
             i += 1  # "ريف دمشق الجنوبي الغربي" is Damascus's countryside to the south-west, not the province
             continue
