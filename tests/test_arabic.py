@@ -41,6 +41,8 @@ def test_language_identification():
     assert detect_language("The army said clashes continued through the night near Aleppo city.") == "en"
     assert detect_language("گزارش‌ها حاکی از آن است که نیروهای ارتش در نزدیکی شهر پیشروی کردند و چند روستا") == "fa"
     assert detect_language("12 34 !!") == "und"
+    assert detect_language("وصل الوفد إلى دمشق أمس.") == "ar"  # a one-line report is Arabic already
+    assert detect_language("في 12 !!") == "und"
 
 
 def test_explicit_dates_in_three_calendars():

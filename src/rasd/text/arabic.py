@@ -198,16 +198,20 @@ _LATIN_CHAR = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _PERSIAN_ONLY = re.compile(r"[پچژگکی]")
 
 
+MIN_LETTERS = 8  # fewer letters than a two-word headline say nothing of a language
+
+
 def detect_language(text: str) -> str:
     """'ar', 'fa', 'en' (any Latin-script text) or 'und', from script counts.
 
     Script is decisive here: a news article is in one script, and Persian shares
-    Arabic's letters but not پ چ ژ گ ک ی, which it uses constantly.
+    Arabic's letters but not پ چ ژ گ ک ی, which it uses constantly.  So a one-line report
+    ("وصل الوفد إلى دمشق أمس") is Arabic already; only a few stray letters are undetermined.
     """
     sample = text[:20_000]
     ar = len(_ARABIC_CHAR.findall(sample))
     la = len(_LATIN_CHAR.findall(sample))
-    if ar + la < 20:
+    if ar + la < MIN_LETTERS:
         return "und"
     if ar >= la:
         fa = len(_PERSIAN_ONLY.findall(sample))
