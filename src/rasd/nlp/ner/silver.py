@@ -67,13 +67,10 @@ def gold_docnos(articles_tsv: Path) -> set[str]:
 
 def _tag_article(text: str) -> tuple[str, int]:
     from rasd.nlp.ner import load_recognizer
-    from rasd.nlp.ner.tags import sentence_tokens
-    from rasd.model import Document
-    from rasd.text.arabic import split_sentences, tokenize
+    from rasd.nlp.ner.tags import text_sentence_tokens
 
     recognizer = load_recognizer("accurate")  # once per worker process
-    doc = Document(raw=text, text=text, sentences=split_sentences(text), tokens=tokenize(text))
-    sentences = [[t.text for t in tokens] for tokens in sentence_tokens(doc)]
+    sentences = [[t.text for t in tokens] for tokens in text_sentence_tokens(text)]
     lines = [f"{DOCUMENT_MARK} O\n\n"]
     for words, tags in zip(sentences, recognizer.tag(sentences)):
         lines.append("".join(f"{w} {t}\n" for w, t in zip(words, tags)) + "\n")

@@ -35,6 +35,14 @@ def sentence_tokens(doc: Document) -> list[list[Token]]:
     return groups
 
 
+def text_sentence_tokens(text: str) -> list[list[Token]]:
+    """A clean text's tokens grouped by sentence, segmented and tokenised as `rasd analyze` reads it: what NER
+    training data made from news (silver or annotated) is cut into, so that training sees run-time tokens."""
+    from rasd.text.arabic import split_sentences, tokenize
+
+    return sentence_tokens(Document(raw=text, text=text, sentences=split_sentences(text), tokens=tokenize(text)))
+
+
 def entities_from_tags(text: str, tokens: list[Token], tags: list[str], source: str) -> list[Entity]:
     out: list[Entity] = []
     start = label = None

@@ -38,9 +38,7 @@ def real_news_sentences(gold: Path, split: str = "train") -> list[corpora.Senten
     """The annotated real news of one split (build/gold/real.jsonl, tools/real_gold/build.py) as training sentences:
     each article segmented and tokenised as `rasd analyze` reads it, a token tagged with the PER, ORG or LOC span it
     falls in (NORP, DATE, QUANTITY and WEAPON, which the rule layer finds, count as O; the guide has no MISC)."""
-    from rasd.model import Document
-    from rasd.nlp.ner.tags import sentence_tokens
-    from rasd.text.arabic import split_sentences, tokenize
+    from rasd.nlp.ner.tags import text_sentence_tokens
 
     sentences: list[corpora.Sentence] = []
     with open(gold, encoding="utf-8") as handle:
@@ -49,8 +47,7 @@ def real_news_sentences(gold: Path, split: str = "train") -> list[corpora.Senten
                 continue
             text = record["text"]
             spans = sorted((e["start"], e["end"], e["label"]) for e in record["entities"] if e["label"] in NEWS_LABELS)
-            doc = Document(raw=text, text=text, sentences=split_sentences(text), tokens=tokenize(text))
-            for tokens in sentence_tokens(doc):
+            for tokens in text_sentence_tokens(text):
                 tagged, previous = [], None
                 for token in tokens:
                     span = next((sp for sp in spans if sp[0] < token.end and token.start < sp[1]), None)
