@@ -172,16 +172,32 @@ def test_a_place_candidate_carries_the_word_before_it_and_the_clitic_joined_to_i
     from rasd.events import read_document
     from rasd.events.learned import place_candidates, stem
     from rasd.text.arabic import normalize
-    from rasd.train.events import gold_document, read_until_events
+    from rasd.train.gold import GoldReader
 
     lex, registry = event_lexicon(), actor_registry()
-    doc = read_until_events()(gold_document({"text": "أطلقت صواريخ من غزة على عسقلان، وقصفت الطائرات برفح.",
-                                             "id": "t"}))
+    doc = GoldReader()({"text": "أطلقت صواريخ من غزة على عسقلان، وقصفت الطائرات برفح.", "id": "t"})
     reading = read_document(doc, lex, registry)
     features = {p.text: set(f) for p, f in place_candidates(reading, 0, 0, lex)}
     assert {f"before:{stem(normalize('من'))}", "clitic:-"} <= features["غزة"]
     assert f"before:{stem(normalize('على'))}" in features["عسقلان"]
     assert {f"before:{stem(normalize('الطائرات'))}", "clitic:ب"} <= features["رفح"]
+
+
+def test_a_train_article_is_read_by_the_cross_fitting_crf_of_its_fold_and_any_other_by_the_shipped_one(tmp_path):
+    from rasd.nlp.ner import MODEL_DIR
+    from rasd.train.gold import GoldReader
+
+    folds = [tmp_path / "fold0", tmp_path / "fold1"]
+    folds[0].symlink_to(MODEL_DIR)
+    with pytest.raises(FileNotFoundError, match="fold1"):
+        GoldReader(ner_folds=folds)  # a missing CRF fails before any article is read
+    folds[1].symlink_to(MODEL_DIR)
+    read = GoldReader(ner_folds=folds)
+    text = "قصفت الطائرات مدينة حلب."
+    backend = {i: read.pipeline_for({"id": i, "split": "train"}).resources.ner_backend for i in ("article-0", "article-4")}
+    assert backend == {"article-0": f"crf:{folds[0]}", "article-4": f"crf:{folds[1]}"}  # rasd.nlp.ner.train.news_fold
+    assert read.pipeline_for({"id": "article-4", "split": "dev"}).resources.ner_backend is None  # the shipped CRF
+    assert [e.text for e in read({"id": "article-4", "split": "train", "text": text}).entities] == ["حلب"]
 
 
 def test_the_place_ranker_learns_which_candidate_of_each_sentence_is_the_event_s():

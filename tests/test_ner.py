@@ -280,3 +280,21 @@ def test_annotated_real_news_becomes_training_sentences_of_its_split(tmp_path, c
     assert [tag for _, tag in second] == ["O"] * len(second)
     assert cli_main(["train-ner", "--news-gold", str(tmp_path / "missing.jsonl"), "--out", str(tmp_path / "m")]) == 3
     assert "tools/real_gold/build.py" in capsys.readouterr().err
+
+
+def test_a_cross_fitting_crf_never_trains_on_the_articles_it_will_tag(tmp_path):
+    from rasd.nlp.ner.train import news_fold, real_news_sentences
+
+    text = "قال الرئيس رجب طيب أردوغان إن الجيش دخل عفرين"
+    entities = [{"start": text.index("رجب"), "end": text.index(" إن"), "label": "PER"}]
+    ids = [f"article-{k}" for k in range(12)]
+    gold = tmp_path / "real.jsonl"
+    gold.write_text("".join(json.dumps({"id": i, "split": "train", "text": f"{text} {k}.", "entities": entities},
+                                       ensure_ascii=False) + "\n" for k, i in enumerate(ids)), encoding="utf-8")
+    folds = [news_fold(i, 2) for i in ids]
+    assert folds == [0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 1, 1]  # a checksum of the id: the same on every run and machine
+    for k in (0, 1):
+        read = real_news_sentences(gold, left_out=(k, 2))
+        assert [int(s[-2][0]) for s in read] == [n for n, fold in enumerate(folds) if fold != k]
+        assert all(s[2] == ("رجب", "B-PER") for s in read)
+    assert len(real_news_sentences(gold)) == len(ids)

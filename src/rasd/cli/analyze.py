@@ -31,7 +31,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--outlet", help="outlet name for inputs that do not give one")
     p.add_argument("--ner", metavar="BACKEND",
                    help="NER backend: 'accurate' for the fine-tuned encoder (after `rasd build-encoder`), "
-                        "'hf:PATH' for a local transformers model (default: the shipped CRF)")
+                        "'crf:PATH' for a CRF trained by `rasd train-ner --out PATH`, 'hf:PATH' for a local transformers "
+                        "model (default: the shipped CRF)")
     p.add_argument("--engine", choices=ENGINES, default=DEFAULT_ENGINE,
                    help=f"event coder (default {DEFAULT_ENGINE})")
     p.add_argument("--embed-titles", action="store_true", help=EMBED_TITLES_HELP)

@@ -13,7 +13,7 @@ from rasd.nlp.ner.evaluate import evaluate_sentences, format_scores
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", type=Path, help="'token TAG' or 'token ... TAG' lines, blank line between sentences")
     parser.add_argument("--backend", default=None,
-                        help="recognizer backend (default: the shipped CRF; 'accurate': the fine-tuned encoder; hf:PATH)")
+                        help="recognizer backend (default: the shipped CRF; 'accurate': the fine-tuned encoder; crf:PATH; hf:PATH)")
     parser.add_argument("--json", action="store_true", help="end with one JSON line of the scores")
 
 

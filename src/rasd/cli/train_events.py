@@ -22,6 +22,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, default=MODEL_FILE, help=f"model file (default {MODEL_FILE})")
     p.add_argument("--threshold", type=float, default=0.3,
                    help="probability of an event of its sub-type from which a sentence reports one")
+    p.add_argument("--ner-folds", type=Path, nargs="+", default=(), metavar="DIR",
+                   help="cross-fitting CRFs, fold 0 first (`rasd train-ner --news-gold FILE --leave-out-fold K --out DIR`): "
+                        "each train article's entities come from the CRF that did not see it, not from the shipped one")
     p.add_argument("--limit", type=int, help="use only the first N train articles, dev articles and synthetic sentences (a quick check of the code path)")
 
 
@@ -29,9 +32,14 @@ def run(args: argparse.Namespace) -> int:
     from rasd.events.lexicon import event_lexicon
     from rasd.resolve.actors import actor_registry
     from rasd.train.events import train_models
+    from rasd.train.gold import GoldReader
 
     if not args.gold.is_file():
         raise CliError(f"no gold file {args.gold}: run python tools/real_gold/build.py first")
+    try:
+        read = GoldReader(ner_folds=args.ner_folds)
+    except FileNotFoundError as e:
+        raise CliError(f"--ner-folds: {e}") from None
     started = time.time()
     with args.gold.open(encoding="utf-8") as handle:
         records = [json.loads(line) for line in handle]
@@ -44,7 +52,8 @@ def run(args: argparse.Namespace) -> int:
             with path.open(encoding="utf-8") as handle:
                 synthetic += [json.loads(line) for line in handle if line.strip()]
     synthetic = synthetic[:args.limit]
-    trained = train_models(train, dev, synthetic, args.threshold, event_lexicon(), actor_registry())
+    trained = train_models(train, dev, synthetic, args.threshold, event_lexicon(), actor_registry(),
+                           read)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     trained.models.save(args.out)
     print(f"trained on {len(train)} articles ({trained.sentences} sentence and {trained.places} place examples, "

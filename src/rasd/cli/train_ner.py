@@ -28,6 +28,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--news-gold", type=Path, metavar="FILE",
                         help="also train on the train split of the annotated real news (build/gold/real.jsonl, "
                              "made by tools/real_gold/build.py)")
+    parser.add_argument("--leave-out-fold", type=int, metavar="K",
+                        help="with --news-gold: leave out the articles of fold K of --folds (rasd.nlp.ner.train.news_fold), "
+                             "for a model that tags them as unseen news when the event and place models are trained")
+    parser.add_argument("--folds", type=int, default=2, help="cross-fitting folds for --leave-out-fold (default 2)")
     parser.add_argument("--write-dev", type=Path, metavar="FILE",
                         help="only write the held-out dev block as a CoNLL file (for rasd eval-ner), "
                              "a -DOCSTART- line before every 20 sentences, and stop")
@@ -48,7 +52,10 @@ def run(args: argparse.Namespace) -> int:
         if args.news_gold:
             if not args.news_gold.is_file():
                 raise CliError(f"no such file: {args.news_gold} (python tools/real_gold/build.py makes it)")
-            news = real_news_sentences(args.news_gold)
+            if args.leave_out_fold is not None and not 0 <= args.leave_out_fold < args.folds:
+                raise CliError(f"--leave-out-fold must be between 0 and {args.folds - 1}")
+            news = real_news_sentences(args.news_gold, left_out=None if args.leave_out_fold is None
+                                       else (args.leave_out_fold, args.folds))
         scores = train(args.data, args.out, args.reuse_clusters, args.actors, silver, news)
     except TrainingError as e:
         raise CliError(str(e)) from None

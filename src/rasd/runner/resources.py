@@ -15,7 +15,8 @@ DEFAULT_ENGINE = "learned"
 
 @dataclass(frozen=True)
 class Resources:
-    # None: the shipped CRF; "hf:PATH": a local transformers token-classification model
+    # None: the shipped CRF; "crf:PATH": a CRF trained into PATH; "accurate": the encoder model; "hf:PATH": a local
+    # transformers token-classification model (rasd.nlp.ner.load_recognizer)
     ner_backend: str | None = None
     # the event coder: "rules" (lexicon rules decide) or "learned" (trained models decide; rasd.events.learned)
     event_engine: str = DEFAULT_ENGINE

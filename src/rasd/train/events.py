@@ -20,9 +20,8 @@ from rasd.events.learned import NONE, EventModels, _anchor, place_candidates, se
 from rasd.nlp.linear import LinearModel
 from rasd.resolve.geo import haversine_km
 from rasd.events.lexicon import EventLexicon
-from rasd.model import Document
 from rasd.resolve.actors import ActorRegistry
-from rasd.runner.pipeline import DEFAULT_ORDER, INPUT_FIELDS, Pipeline
+from rasd.train.gold import GoldReader
 
 MIN_FEATURE_COUNT = 2  # a feature seen once says nothing a model can learn
 
@@ -35,26 +34,13 @@ class Example:
     key: str = ""  # article id and sentence start: which sentence it is
 
 
-def read_until_events() -> Pipeline:
-    """The stages before the event stage, on text that is already clean (gold text)."""
-    return Pipeline.of([n for n in DEFAULT_ORDER[1:] if n != "events"], given=(*INPUT_FIELDS, "text", "id"))
-
-
-def gold_document(record: dict) -> Document:
-    doc = Document(raw=record["text"], id=record.get("id"), published=record.get("published"),
-                   outlet=record.get("outlet"), title=record.get("title"))
-    doc.text = doc.source_text = record["text"]
-    return doc
-
-
-def article_examples(records: Iterable[dict], lex: EventLexicon,
-                     registry: ActorRegistry) -> tuple[list[Example], list[Example]]:
+def article_examples(records: Iterable[dict], lex: EventLexicon, registry: ActorRegistry,
+                     read: GoldReader) -> tuple[list[Example], list[Example]]:
     """One example per sentence of each annotated article, labelled from the gold events' evidence; and one per
     place candidate of each evidence sentence, labelled by whether it lies within MATCH_KM of the gold event's."""
-    pipeline = read_until_events()
     sentences, places = [], []
     for record in records:
-        doc = pipeline(gold_document(record))
+        doc = read(record)
         reading = read_document(doc, lex, registry)
         for i, s in enumerate(reading.sentences):
             cited = [e for e in record["events"] if any(a < s.sentence.end and s.sentence.start < b
@@ -74,10 +60,10 @@ def article_examples(records: Iterable[dict], lex: EventLexicon,
 
 def synthetic_examples(records: Iterable[dict], lex: EventLexicon, registry: ActorRegistry) -> list[Example]:
     """Each synthetic sentence as a one-sentence article; its label is its sub-type or NONE."""
-    pipeline = read_until_events()
+    read = GoldReader()
     out = []
     for k, record in enumerate(records):
-        doc = pipeline(gold_document({"text": record["text"], "id": "synthetic"}))
+        doc = read({"text": record["text"], "id": "synthetic"})
         reading = read_document(doc, lex, registry)
         label = NONE if record["label"] == "none" else record["label"]
         out += [Example(sentence_features(reading, i, lex), label, "synthetic", f"synthetic{k}:{s.sentence.start}")
@@ -155,7 +141,7 @@ def fit(examples: list[Example], place_examples: list[Example], threshold: float
 
 
 def calibration_examples(models: EventModels, records: Iterable[dict], lex: EventLexicon,
-                         registry: ActorRegistry) -> list[Example]:
+                         registry: ActorRegistry, read: GoldReader) -> list[Example]:
     """The coder's events on annotated articles, each labelled by whether it matches a gold event of its
     sub-type (rasd eval's matching): what a confidence should predict."""
     from dataclasses import replace
@@ -164,10 +150,9 @@ def calibration_examples(models: EventModels, records: Iterable[dict], lex: Even
     from rasd.events.learned import LearnedCoder, calibration_features
 
     coder = LearnedCoder(lex, registry, replace(models, calibration=None))  # confidences = raw scores
-    pipeline = read_until_events()
     out = []
     for record in records:
-        doc = pipeline(gold_document(record))
+        doc = read(record)
         coder.extract(doc)
         right = {id(event) for event, _ in _match(doc.events, record["events"], "sub_event_type")}
         out += [Example(calibration_features(e, e.confidence), "here" if id(e) in right else NONE, record["id"])
@@ -183,7 +168,7 @@ def calibrate(models: EventModels, examples: list[Example], c: float = 1.0) -> E
 
 
 def role_examples(models: EventModels, records: Iterable[dict], lex: EventLexicon,
-                  registry: ActorRegistry) -> list[Example]:
+                  registry: ActorRegistry, read: GoldReader) -> list[Example]:
     """For each event the coder gets right (by sub-type) on annotated articles, its actor1 candidates, each
     labelled by whether it is the gold actor1."""
     from dataclasses import replace
@@ -192,10 +177,9 @@ def role_examples(models: EventModels, records: Iterable[dict], lex: EventLexico
     from rasd.events.learned import LearnedCoder, _anchor, role_candidates
 
     coder = LearnedCoder(lex, registry, replace(models, roles=None))
-    pipeline = read_until_events()
     out = []
     for record in records:
-        doc = pipeline(gold_document(record))
+        doc = read(record)
         reading = read_document(doc, lex, registry)
         coder.extract(doc)
         starts = {s.sentence.start: s for s in reading.sentences}
@@ -224,16 +208,16 @@ class Trained:
 
 
 def train_models(train: list[dict], dev: list[dict], synthetic: list[dict], threshold: float, lex: EventLexicon,
-                 registry: ActorRegistry) -> Trained:
+                 registry: ActorRegistry, read: GoldReader) -> Trained:
     """Everything `rasd train-events` fits, in order: the detector, sub-type and place models on the train
     articles and the synthetic sentences, the role ranker on the train articles, the calibration on dev."""
-    sentences, places = article_examples(train, lex, registry)
+    sentences, places = article_examples(train, lex, registry, read)
     sentences += synthetic_examples(synthetic, lex, registry)
     models = fit(sentences, places, threshold)
-    roles = role_examples(models, train, lex, registry)
+    roles = role_examples(models, train, lex, registry, read)
     if roles:
         models = with_roles(models, roles)
-    calibration = calibration_examples(models, dev, lex, registry)
+    calibration = calibration_examples(models, dev, lex, registry, read)
     if calibration:
         models = calibrate(models, calibration)
     return Trained(models, len(sentences), len(places), len(roles), len(calibration))

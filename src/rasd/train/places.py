@@ -3,21 +3,22 @@ gold's train split is an example, kept when it overlaps a toponym the gold marks
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 
 from rasd.nlp.linear import LinearModel
 from rasd.resolve.place_filter import PlaceFilter, place_features
-from rasd.runner.pipeline import DEFAULT_ORDER, INPUT_FIELDS, Pipeline
 from rasd.runner.resources import Resources
-from rasd.train.events import Example, _binary, _indexed, gold_document
+from rasd.train.events import Example, _binary, _indexed
+from rasd.train.gold import UNTIL_PLACES, GoldReader
 
 
-def place_examples(records: Iterable[dict]) -> list[Example]:
-    pipeline = Pipeline.of(DEFAULT_ORDER[1:DEFAULT_ORDER.index("places") + 1], Resources(filter_places=False),
-                           given=(*INPUT_FIELDS, "text", "id"))
+def place_examples(records: Iterable[dict], ner_folds: Sequence[Path] = ()) -> list[Example]:
+    """`ner_folds`: cross-fitting CRFs for the train split's entities (rasd.train.gold)."""
+    read = GoldReader(UNTIL_PLACES, Resources(filter_places=False), ner_folds)
     out = []
     for record in records:
-        doc = pipeline(gold_document(record))
+        doc = read(record)
         countries = Counter(p.country for p in doc.places)
         names = Counter(p.name_en for p in doc.places)
         ends = [t.end for t in doc.tokens]

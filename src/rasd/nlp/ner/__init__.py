@@ -1,9 +1,10 @@
 """Named entities and quantities: a CRF trained here (PER ORG LOC MISC) plus
 lexicon rules (NORP WEAPON QUANTITY DATE).
 
-`load_recognizer(None)` gives the shipped CRF; `load_recognizer("accurate")` the fine-tuned
-multilingual encoder (built once by `rasd build-encoder`, see `accurate.py`); `load_recognizer("hf:PATH")`
-a local transformers token-classification model.  `recognize` runs either, then the rules,
+`load_recognizer(None)` gives the shipped CRF; `load_recognizer("crf:PATH")` a CRF trained elsewhere by
+`rasd train-ner --out PATH`; `load_recognizer("accurate")` the fine-tuned multilingual encoder (built once by
+`rasd build-encoder`, see `accurate.py`); `load_recognizer("hf:PATH")` a local transformers token-classification
+model.  `recognize` runs either, then the rules,
 and fills `doc.entities` (sorted, non-overlapping) and `doc.quantities`.
 """
 from __future__ import annotations
@@ -24,6 +25,10 @@ def load_recognizer(backend: str | None = None):
         from rasd.nlp.ner.crf import CrfRecognizer
 
         return CrfRecognizer(MODEL_DIR)
+    if backend.startswith("crf:"):
+        from rasd.nlp.ner.crf import CrfRecognizer
+
+        return CrfRecognizer(Path(backend[4:]))
     if backend == "accurate":
         from rasd.nlp.ner.accurate import AccurateRecognizer
 
@@ -32,7 +37,7 @@ def load_recognizer(backend: str | None = None):
         from rasd.nlp.ner.hf import HfRecognizer
 
         return HfRecognizer(Path(backend[3:]))
-    raise ValueError(f"unknown NER backend {backend!r} (expected none, 'crf', 'accurate' or 'hf:PATH')")
+    raise ValueError(f"unknown NER backend {backend!r} (expected none, 'crf', 'crf:PATH', 'accurate' or 'hf:PATH')")
 
 
 def recognize(doc: Document, recognizer) -> None:
