@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from rasd.events.attribution import SentenceContext, framing_markers, hedges, sentence_attribution
@@ -93,6 +93,8 @@ class Reading:
     sentences: list[SentenceReading]
     published: date | None
     paragraph_breaks: list[int]
+    # sentence → its places as rasd.events.learned ranks them, read once per document
+    place_memo: dict[int, list] = field(default_factory=dict)
 
 
 def read_document(doc: Document, lex: EventLexicon, registry: ActorRegistry) -> Reading:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -106,33 +107,22 @@ def place_candidates(reading: Reading, i: int, anchor: int, lex: EventLexicon) -
     ctx = s.ctx
     places = ctx.spans["places"]
     anchor_at = ctx.words[anchor].start if ctx.words else s.sentence.start
-    counts: dict[str, int] = {}
-    for p in places.items:
-        counts[p.name_en] = counts.get(p.name_en, 0) + 1
-    sources = [("same", s)] + [(f"before{k}", reading.sentences[i - k]) for k in (1, 2) if i - k >= 0]
+    sources = [("same", i)] + [(f"before{k}", i - k) for k in (1, 2) if i - k >= 0]
     if i > 0 and reading.sentences[0].headline:
-        sources.append(("headline", reading.sentences[0]))
-    sources += [("earlier", other) for other in reading.sentences[:max(0, i - 2)]]
-    sources += [("later", other) for other in reading.sentences[i + 1:]]
+        sources.append(("headline", 0))
+    sources += [("earlier", j) for j in range(max(0, i - 2))]
+    sources += [("later", j) for j in range(i + 1, len(reading.sentences))]
     # the countries the sentence itself names places in: a place elsewhere in the article, in none of them, is
     # rarely where this sentence's event happened ("قتل 11 إيرانيا ... في سوريا" under a headline about Beijing)
     own_countries = {p.country for p in places.within(s.sentence.start, s.sentence.end) if p.feature_code not in LINES}
     out: list[tuple[Place, list[str]]] = []
     seen: set[tuple[str, float, float]] = set()
-    for where, other in sources:
-        named = places.within(other.sentence.start, other.sentence.end)
-        locative = locative_starts(other.ctx, lex) if named else set()
-        word_starts = [w.start for w in other.ctx.words] if named else []
-        for p in named:
-            key = (p.name_en, p.lat, p.lon)
-            if key in seen or p.feature_code in LINES:
+    for where, j in sources:
+        for p, key, sentence_features_, place_features_ in _sentence_places(reading, j, lex):
+            if key in seen:
                 continue
             seen.add(key)
-            features = [f"where:{where}", f"prec:{p.precision}", f"code:{p.feature_code or '-'}",
-                        f"count:{min(counts.get(p.name_en, 1), 3)}", f"where_prec:{where}|{p.precision}"]
-            if introduced_as_location(p, other.ctx, locative):
-                features.append("introduced")
-            features += _word_features(p, other.ctx, word_starts)
+            features = [f"where:{where}", *sentence_features_, f"where_prec:{where}|{p.precision}", *place_features_]
             if where == "same":
                 distance = abs(p.start - anchor_at)
                 features += [f"side:{'after' if p.start >= anchor_at else 'before'}",
@@ -146,6 +136,30 @@ def place_candidates(reading: Reading, i: int, anchor: int, lex: EventLexicon) -
             features.append("bias")
             out.append((p, features))
     return out
+
+
+def _sentence_places(reading: Reading, j: int, lex: EventLexicon
+                     ) -> list[tuple[Place, tuple[str, float, float], list[str], list[str]]]:
+    """Sentence j's places (lines left out), each with its key and the features it has wherever the event is told
+    (precision, feature code, how often the article names it; then how it is introduced and the word before it):
+    read once per document, as every event of the article ranks them (kept in reading.place_memo)."""
+    memo = reading.place_memo.get(j)
+    if memo is not None:
+        return memo
+    other = reading.sentences[j]
+    places = other.ctx.spans["places"]
+    named = [p for p in places.within(other.sentence.start, other.sentence.end) if p.feature_code not in LINES]
+    memo = []
+    if named:
+        locative = locative_starts(other.ctx, lex)
+        word_starts = [w.start for w in other.ctx.words]
+        counts = Counter(p.name_en for p in places.items)
+    for p in named:
+        head = [f"prec:{p.precision}", f"code:{p.feature_code or '-'}", f"count:{min(counts.get(p.name_en, 1), 3)}"]
+        tail = ["introduced"] if introduced_as_location(p, other.ctx, locative) else []
+        memo.append((p, (p.name_en, p.lat, p.lon), head, tail + _word_features(p, other.ctx, word_starts)))
+    reading.place_memo[j] = memo
+    return memo
 
 
 def _word_features(p: Place, ctx: SentenceContext, word_starts: list[int]) -> list[str]:
@@ -231,7 +245,7 @@ class LearnedCoder:
             p_event, sub_type, p_sub = self.decide(reading, i)
             if p_event * p_sub < self.models.threshold:
                 continue
-            event = self._event_of(doc, reading, s, sub_type)
+            event = self._event_of(doc, reading, i, sub_type)
             if event is None:
                 continue
             event.confidence = p_event * p_sub
@@ -242,7 +256,7 @@ class LearnedCoder:
                 other.location = place
                 mentions.append((i, other, p_event * p_sub))
             for other_type, p_other in self.second_events(reading, i, event, p_event):
-                other = self._event_of(doc, reading, s, other_type)
+                other = self._event_of(doc, reading, i, other_type)
                 if other is not None:
                     other.confidence = p_other
                     mentions.append((i, other, p_other))
@@ -271,10 +285,11 @@ class LearnedCoder:
         read = frozenset(t.value for t in _asserted_sub_types(reading, i))
         return self.models.decide(sentence_features(reading, i, self.lexicon), read)
 
-    def _event_of(self, doc: Document, reading: Reading, s: SentenceReading, sub_type: SubEventType) -> Event | None:
+    def _event_of(self, doc: Document, reading: Reading, i: int, sub_type: SubEventType) -> Event | None:
         """The sentence's event with the decided sub-type: the rules' candidate of the sentence when they made one
         of that sub-type (its actors, place, date and counts, gathered over the sentences that tell it); else one
         read afresh for that sub-type at the sentence's most telling word, so that its roles fit the sub-type."""
+        s = reading.sentences[i]
         made = [reading.candidates[k].event for k in s.candidates]
         anchor = _anchor(s)
         chosen = next((e for e in made if e.sub_event_type == sub_type), None)
@@ -293,8 +308,7 @@ class LearnedCoder:
             event = made_now[0]
             event.sources = _own_copy(s.attribution)
         event.event_type, event.sub_event_type = TYPE_OF[sub_type], sub_type
-        event.location = self.models.place(place_candidates(reading, reading.sentences.index(s), anchor,
-                                                            self.lexicon))
+        event.location = self.models.place(place_candidates(reading, i, anchor, self.lexicon))
         candidates = role_candidates(s, event, anchor, self.lexicon, self.registry)
         if sub_type == SubEventType.EXCESSIVE_FORCE_AGAINST_PROTESTERS:
             # the force that fired, never the crowd (the guide's roles), when the sentence names one

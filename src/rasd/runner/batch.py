@@ -144,10 +144,11 @@ class Workers(Protocol):
 
 
 class InProcess:
-    """The analysis in this process, one input after another."""
+    """The analysis in this process, one input after another, after loading its resources (as a worker does)."""
 
     @contextmanager
     def start(self, analysis: Analysis) -> Iterator[AnalysedInputs]:
+        analysis.pipeline.warm_up()
         yield lambda items: ((item, analysis(item)) for item in items)
 
 
