@@ -56,6 +56,8 @@ STOPWORDS = frozenset(_LANGUAGE["stopwords"])
 # Names that, inside these phrases, are part of an organisation's or a wider region's name ("أمريكا اللاتينية"),
 # not the place.
 ORG_PHRASES = list(_LANGUAGE["org_phrases"])
+# Idioms whose word is also a place name: "بحجة" is "on the pretext of", not "in Hajjah".
+ORDINARY_PHRASES = list(_LANGUAGE["ordinary_phrases"])
 BLOCKING_LABELS = {"ORG", "PER", "NORP", "WEAPON", "DATE", "QUANTITY"}
 TYPE_PRIOR = {"PCLI": 3.0, "PPLC": 3.0, "PPLA": 2.5, "PPLA2": 2.0, "PPLG": 2.0, "PPLA3": 1.5, "PPLA4": 1.2,
               "ADM1": 1.5, "ADM2": 1.0, "ADM3": 0.6, "PPLX": 0.6, "PPLL": 0.5, "PPLQ": 0.2, "PPLW": 0.2}
@@ -104,7 +106,7 @@ def resolve_places(doc: Document, gazetteer: Gazetteer) -> None:
 # ---------------------------------------------------------------- finding names
 
 def _entity_masks(doc: Document, words) -> tuple[set[int], set[int]]:
-    """Word indexes inside names that are not places (organisations, people...), and inside LOC entities."""
+    """Word indexes inside names that are not places (organisations, people...) or idioms, and inside LOC entities."""
     starts = [t.start for t in words]
 
     def covered(spans) -> set[int]:
@@ -117,15 +119,15 @@ def _entity_masks(doc: Document, words) -> tuple[set[int], set[int]]:
     loc = covered((e.start, e.end) for e in doc.entities if e.label == "LOC")
     norms = [t.norm for t in words]
     for i, norm in enumerate(norms):
-        if _ORGANISATIONS.openings(norm):
-            for m in _ORGANISATIONS.matches_at(norms, i):
+        if _NOT_PLACES.openings(norm):
+            for m in _NOT_PLACES.matches_at(norms, i):
                 blocked.update(range(m.start, m.end))
     return blocked, loc
 
 
-# every word of an organisation's name may carry و ف ب ل, as a place name's first word may
-_ORGANISATIONS = PhraseMatcher(((phrase.split(" "), True) for phrase in ORG_PHRASES),
-                               WordForms("organisation-names", PLACE_NAMES.first, place_name_readings))
+# every word of an organisation's name or idiom may carry و ف ب ل, as a place name's first word may
+_NOT_PLACES = PhraseMatcher(((phrase.split(" "), True) for phrase in ORG_PHRASES + ORDINARY_PHRASES),
+                            WordForms("not-place-phrases", PLACE_NAMES.first, place_name_readings))
 
 
 def _adjacent(text: str, a, b) -> bool:
