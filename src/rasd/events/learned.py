@@ -227,12 +227,15 @@ class EventModels:
                 return town
         return best
 
-    def decide(self, features: list[str], read: frozenset[str] = frozenset()) -> tuple[float, SubEventType, float]:
-        """(probability of an event, its sub-type, the most likely sub-type's probability).  Of sub-types within
+    def decide(self, features: list[str], read: frozenset[str] = frozenset()) -> tuple[float, SubEventType | None, float]:
+        """(probability of an event, its sub-type, the most likely sub-type's probability); (p, None, 0.0) when the
+        probability of an event alone is below the threshold.  Of sub-types within
         RULES_MARGIN of the most likely, one the rules read in the sentence (`read`) is taken: a near tie is
         settled by the sentence's own words ("200 drones arrived" is a shipment, not an air strike), and it keeps
         the tie's probability, so that settling it never decides whether the sentence reports an event."""
         p_event = float(self.detector.probabilities(features)[0])
+        if p_event < self.threshold:  # no sub-type's probability can lift it to an event: left uncomputed
+            return p_event, None, 0.0
         p_sub = self.sub_types.probabilities(features)
         best = top = int(np.argmax(p_sub))
         backed = [k for k, name in enumerate(self.sub_types.classes) if name in read and p_sub[k] >= p_sub[top] - RULES_MARGIN]
@@ -290,7 +293,7 @@ class LearnedCoder:
         found = [(t, p_event * float(p_sub[model.classes.index(t.value)])) for t in others if t.value in model.classes]
         return sorted((pair for pair in found if pair[1] >= SECOND_EVENT_MIN), key=lambda pair: -pair[1])
 
-    def decide(self, reading: Reading, i: int) -> tuple[float, SubEventType, float]:
+    def decide(self, reading: Reading, i: int) -> tuple[float, SubEventType | None, float]:
         """Whether sentence i reports an event, and of which sub-type (tools/compare_event_models.py puts other
         sentence models here to compare them through the same decoding)."""
         read = frozenset(t.value for t in _asserted_sub_types(reading, i))
