@@ -196,15 +196,6 @@ def test_names_spread_through_the_document():
     assert short_tags[1] == ["O", "O"]  # two-letter one-word names are not spread
 
 
-def test_a_name_takes_the_label_most_of_its_mentions_have():
-    from rasd.nlp.ner.crf import propagate_names
-
-    norms = [["قال", "نوفاتيك"], ["ان", "نوفاتيك"], ["في", "نوفاتيك"], ["زار", "عدن"], ["من", "عدن"]]
-    tagged = [["O", "B-ORG"], ["O", "B-ORG"], ["O", "B-LOC"], ["O", "B-LOC"], ["O", "B-PER"]]
-    propagate_names(norms, tagged)
-    assert [tags[1] for tags in tagged] == ["B-ORG", "B-ORG", "B-ORG", "B-LOC", "B-PER"]  # a tie stays as tagged
-
-
 def test_a_name_found_once_is_tagged_throughout_the_article(recognizer):
     # alone, the CRF misses ألستوم in the second sentence; the first one's context gives it away
     alone = make_doc("وتملك ألستوم حصة كبيرة.")

@@ -22,7 +22,7 @@ def test_the_filter_drops_an_ordinary_word_the_resolver_read_as_a_village():
 
 
 def test_on_the_pretext_of_is_an_idiom_not_hajjah():
-    assert _places(PRETEXT, filter_places=False) == []  # the CRF, trained on Yemen's news too, reads a LOC there
+    assert _places(PRETEXT, filter_places=False) == []  # the resolver read Hajjah here, and a CRF trained on Yemen's news a LOC
     assert _places("وأكدت أن القصف طال أحياء في حجة وصعدة.", filter_places=False) == [("Hajjah", "YE"), ("Şa‘dah", "YE")]
 
 

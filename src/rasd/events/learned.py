@@ -44,7 +44,6 @@ MODEL_FILE = data_path("events", "model.npz")
 SECOND_EVENT_MIN = 0.15  # a sentence's event of a second family is coded from this probability (outlet CV)
 RULES_MARGIN = 0.05  # how far below the most likely sub-type one the rules read may be and still be taken
 DAY_SLACK = 2  # days between an approximate date (the report's) and an exact one that may be one event's
-TOWN_IN_REGION_KM = 80.0  # a town this close to a district or province named with it may be in it
 SAME_PLACE_KM = 25.0  # mentions of one incident name places this close (or one of them names no town)
 NONE = "none"
 UNIDENTIFIED_INTER = Inter.POLITICAL_MILITIAS  # ACLED codes unidentified armed groups as political militias
@@ -212,20 +211,10 @@ class EventModels:
         return float(self.calibration.probabilities(calibration_features(event, score))[0])
 
     def place(self, candidates: list[tuple[Place, list[str]]]) -> Place | None:
-        """The candidate most likely to be where the event happened; when that is a district or province and the
-        event's sentence also names a town in it ("قصف بلدة سرمين في ريف إدلب"), the most likely such town: ACLED
-        codes the most precise location the report gives."""
+        """The candidate most likely to be where the event happened."""
         if not candidates:
             return None
-        ranked = sorted(candidates, key=lambda c: -self.places.log_odds(c[1]))
-        best = ranked[0][0]
-        if best.precision > 1:
-            town = next((p for p, features in ranked if p.precision == 1 and "where:same" in features
-                         and p.country == best.country and (p.admin1 == best.admin1 or not best.admin1)
-                         and haversine_km(p.lat, p.lon, best.lat, best.lon) <= TOWN_IN_REGION_KM), None)
-            if town is not None:
-                return town
-        return best
+        return max(candidates, key=lambda c: self.places.log_odds(c[1]))[0]
 
     def decide(self, features: list[str], read: frozenset[str] = frozenset()) -> tuple[float, SubEventType | None, float]:
         """(probability of an event, its sub-type, the most likely sub-type's probability); (p, None, 0.0) when the

@@ -189,9 +189,8 @@ class CrfScorer:
 
 
 def propagate_names(norms: list[list[str]], tagged: list[list[str]]) -> None:
-    """Give each name found in the document its most frequent label: a mention tagged otherwise takes the label
-    most of the name's mentions have (a tie leaves it), and every untagged occurrence is tagged, longest names
-    first (in place)."""
+    """Tag every untagged occurrence of a name found elsewhere in the document with its most
+    frequent label, longest names first (in place)."""
     labels: dict[tuple[str, ...], Counter] = {}
     for words, tags in zip(norms, tagged):
         for start, end, label in chunks(tags):
@@ -201,11 +200,6 @@ def propagate_names(norms: list[list[str]], tagged: list[list[str]]) -> None:
         if len(name) > 1 or len(name[0]) >= MIN_PROPAGATED_CHARS:
             by_first.setdefault(name[0], []).append((name, labels[name].most_common(1)[0][0]))
     for words, tags in zip(norms, tagged):
-        for start, end, label in chunks(tags):
-            counts = labels[tuple(words[start:end])]
-            best, n = counts.most_common(1)[0]
-            if best != label and n > counts[label]:  # the name's other mentions outvote this one's label
-                tags[start:end] = ["B-" + best] + ["I-" + best] * (end - start - 1)
         for i, word in enumerate(words):
             for name, label in by_first.get(word, ()):
                 end = i + len(name)
