@@ -1,6 +1,6 @@
 """Leave-one-outlet-out cross-validation of the learned event coder, pooled over every development article.
 
-    python tools/outlet_cv_events.py [--gold build/gold/real.jsonl] [VARIANT ...]
+    python tools/outlet_cv_events.py [--gold build/gold/real.jsonl] [VARIANT ...] [--ner-folds DIR DIR]
 
 The dev splits are small (dev 107 events, dev_cnn_f24 112), so that two models a few points apart on one of them
 may not differ at all.  This scores a training choice on all of train, dev and dev_cnn_f24 at once (never the
