@@ -43,3 +43,15 @@ def test_a_country_name_with_tanween_is_an_adjective_not_the_country():
     # "رجلا سورياً" is a Syrian man; a place name takes no tanween
     assert _places("يقولون إن رجلا سورياً عاش نحو سبعة أشهر في المطار.", filter_places=False) == []
     assert ("Syria", "SY") in _places("قتل ثلاثة في غارة على إدلب في سوريا.", filter_places=False)
+
+
+def test_a_counted_nationality_is_not_its_country_but_a_place_after_a_year_is_a_place():
+    assert _places("اتهم المحقق 13 روسيا بالتدخل في الانتخابات.", filter_places=False) == []  # 13 Russians
+    assert _places("أعلنت إسرائيل عام 1980 القدس عاصمة لها.", filter_places=False) == [("Israel", "IL"),
+                                                                                      ("Jerusalem", "IL")]
+
+
+def test_a_place_name_inside_a_treaty_a_person_or_a_centre_is_not_a_place():
+    assert _places("انضمت فلسطين إلى اتفاقية روما المؤسسة للمحكمة.", filter_places=False) == [("Palestinian Territory", "PS")]
+    assert _places("عزفت الفرقة اللحن في تحية جورج واشنطن.", filter_places=False) == []
+    assert _places("قال رئيس مركز البحرين لحقوق الإنسان إن المحكمة أجلت الجلسة.", filter_places=False) == []

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -135,6 +136,13 @@ def _adjacent(text: str, a, b) -> bool:
 
 
 TANWEEN_FATH = "\u064b"
+_NUMBER_BEFORE = re.compile(r"\d+\s*$")
+
+
+def _counted(text: str, start: int) -> bool:
+    """Whether the word at `start` follows a count ("13 روسيا"), not a year ("عام 1980 القدس")."""
+    number = _NUMBER_BEFORE.search(text, max(0, start - 12), start)
+    return number is not None and not (len(number.group().strip()) == 4 and number.group().startswith(("19", "20")))
 
 
 def _find_mentions(text, words, gaz: Gazetteer, blocked, loc_tokens) -> list[Mention]:
@@ -162,8 +170,10 @@ def _find_mentions(text, words, gaz: Gazetteer, blocked, loc_tokens) -> list[Men
             i += 1
             continue
         n, variant, key, folded = found
-        if TANWEEN_FATH in words[i + n - 1].text:
-            i += n  # "رجلا سورياً": an adjective in the accusative (Syrian), never a place, which takes no tanween
+        if TANWEEN_FATH in words[i + n - 1].text or (n == 1 and variant == tok.norm and _counted(text, tok.start)):
+            # "رجلا سورياً", "اتهام 13 روسيا": an adjective or a counted noun in the accusative (Syrian, Russians),
+            # never a place, which takes no tanween and is not counted
+            i += n
             continue
         if key.split(" ")[0] in RURAL and n > 1 and i + n < n_words and words[i + n].norm in DIRECTION_ADJECTIVES:
             i += 1  # "ريف دمشق الجنوبي الغربي" is Damascus's countryside to the south-west, not the province
