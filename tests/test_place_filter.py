@@ -55,3 +55,8 @@ def test_a_place_name_inside_a_treaty_a_person_or_a_centre_is_not_a_place():
     assert _places("انضمت فلسطين إلى اتفاقية روما المؤسسة للمحكمة.", filter_places=False) == [("Palestinian Territory", "PS")]
     assert _places("عزفت الفرقة اللحن في تحية جورج واشنطن.", filter_places=False) == []
     assert _places("قال رئيس مركز البحرين لحقوق الإنسان إن المحكمة أجلت الجلسة.", filter_places=False) == []
+
+
+def test_the_country_whose_embassy_it_is_is_not_where_it_is():
+    assert _places("حاول متظاهرون اقتحام سفارة إيران في لندن.", filter_places=False) == [("London", "GB")]
+    assert _places("وصل السفير إلى إيران بعد إغلاق السفارة.", filter_places=False) == [("Iran", "IR")]

@@ -48,6 +48,7 @@ COMPASS = {"N": "N", "S": "S", "E": "E", "W": "W", "NE": "NE", "NW": "NW", "SE":
            "EN": "NE", "WN": "NW", "ES": "SE", "WS": "SW"}
 BORDER = frozenset(_LANGUAGE["border"])
 STREET_WORDS = frozenset(_LANGUAGE["street_words"])  # a name after these is a square's or street's
+MISSION_WORDS = frozenset(_LANGUAGE["mission_words"])  # a country after these is whose embassy it is
 # Words that are also names of some village; taken only with a head word or a LOC entity.
 COMMON_WORDS = frozenset(_LANGUAGE["common_words"])
 # Names news mostly uses as ordinary words, measured on unlabeled news by tools/build_place_stopwords.py.
@@ -78,7 +79,9 @@ class Mention:
     candidates: list[GazPlace]
     folded: bool = False
     runs_on: bool = False  # the next word may be part of a longer, unknown name
-    in_street_name: bool = False  # after "ساحة", "شارع", "دوار" and running on: "ساحة رياض الصلح" is no Riyadh
+    # after "ساحة", "شارع", "دوار" and running on ("ساحة رياض الصلح" is no Riyadh), or after "سفارة", "قنصلية",
+    # "بعثة" ("سفارة إيران في لندن": Iran's embassy, in London)
+    in_other_name: bool = False
     head: str | None = None
     head_word: str | None = None
     head_start: int | None = None  # char start of the head word when it belongs to the span
@@ -253,8 +256,9 @@ def _read_context_words(text: str, words, mentions: list[Mention]) -> None:
         prev = words[i - 1] if i > 0 else None
         prev2 = words[i - 2] if i > 1 else None
         first_variants = place_name_readings(words[i].norm)
-        if prev is not None and _adjacent(text, prev, words[i]) and _stem(prev.norm, STREET_WORDS) and m.runs_on:
-            m.in_street_name = True
+        if prev is not None and _adjacent(text, prev, words[i]) and (
+                (_stem(prev.norm, STREET_WORDS) and m.runs_on) or _stem(prev.norm, MISSION_WORDS)):
+            m.in_other_name = True
         if prev is not None and _adjacent(text, prev, words[i]):
             head = _stem(prev.norm, HEADS)
             rural = _stem(prev.norm, RURAL)
@@ -496,7 +500,7 @@ def _important(p: GazPlace, ctx: "_Context | None" = None) -> bool:
 
 
 def _acceptable(m: Mention, best: GazPlace, ctx: _Context | None) -> bool:
-    if m.in_street_name:
+    if m.in_other_name:
         return False
     ordinary_word = m.key in COMMON_WORDS or fold_key(m.key) in COMMON_WORDS or m.key in MEASURED_COMMON_WORDS
     if "loc" in m.support and not ordinary_word and not m.folded:
