@@ -118,11 +118,11 @@ def place_candidates(reading: Reading, i: int, anchor: int, lex: EventLexicon) -
     out: list[tuple[Place, list[str]]] = []
     seen: set[tuple[str, float, float]] = set()
     for where, j in sources:
-        for p, key, sentence_features_, place_features_ in _sentence_places(reading, j, lex):
+        for p, key, head, tail in _sentence_places(reading, j, lex):
             if key in seen:
                 continue
             seen.add(key)
-            features = [f"where:{where}", *sentence_features_, f"where_prec:{where}|{p.precision}", *place_features_]
+            features = [f"where:{where}", *head, f"where_prec:{where}|{p.precision}", *tail]
             if where == "same":
                 distance = abs(p.start - anchor_at)
                 features += [f"side:{'after' if p.start >= anchor_at else 'before'}",
@@ -140,9 +140,10 @@ def place_candidates(reading: Reading, i: int, anchor: int, lex: EventLexicon) -
 
 def _sentence_places(reading: Reading, j: int, lex: EventLexicon
                      ) -> list[tuple[Place, tuple[str, float, float], list[str], list[str]]]:
-    """Sentence j's places (lines left out), each with its key and the features it has wherever the event is told
-    (precision, feature code, how often the article names it; then how it is introduced and the word before it):
-    read once per document, as every event of the article ranks them (kept in reading.place_memo)."""
+    """Sentence j's places (lines left out), each with its key and the features it has wherever the event is told,
+    in two parts that place_candidates puts around its own (precision, feature code, how often the article names it;
+    then how it is introduced and the word before it): read once per document, as every event of the article ranks
+    them (kept in reading.place_memo)."""
     memo = reading.place_memo.get(j)
     if memo is not None:
         return memo
