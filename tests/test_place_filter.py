@@ -60,3 +60,17 @@ def test_a_place_name_inside_a_treaty_a_person_or_a_centre_is_not_a_place():
 def test_the_country_whose_embassy_it_is_is_not_where_it_is():
     assert _places("حاول متظاهرون اقتحام سفارة إيران في لندن.", filter_places=False) == [("London", "GB")]
     assert _places("وصل السفير إلى إيران بعد إغلاق السفارة.", filter_places=False) == [("Iran", "IR")]
+
+
+def test_a_country_name_that_is_also_its_adjective_is_the_adjective_after_a_definite_noun():
+    text = "وصلت الطائرات السعودية إلى قاعدة في السعودية."  # Saudi aircraft, in Saudi Arabia
+    doc = Pipeline.default(Resources(filter_places=False))(document_from_text(text, published="2018-03-02"))
+    assert [(p.name_en, p.start) for p in doc.places] == [("Saudi Arabia", text.rindex("السعودية"))]
+
+
+def test_a_province_named_with_its_head_word_is_the_province_not_its_capital():
+    # the airport, beside the capital, had made the capital the nearer reading of "محافظة الحديدة"
+    doc = rasd.analyze("وصلت القوات إلى مطار الحديدة، بينما تتواصل المعارك في محافظة الحديدة.", published="2018-06-01")
+    province = doc.places[-1]
+    assert (province.text, province.feature_code, province.precision) == ("محافظة الحديدة", "ADM1", 3)
+    assert (round(province.lat, 1), round(province.lon, 1)) == (14.9, 43.2)  # the city lies at 14.8, 42.9

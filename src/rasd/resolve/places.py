@@ -49,6 +49,9 @@ COMPASS = {"N": "N", "S": "S", "E": "E", "W": "W", "NE": "NE", "NW": "NW", "SE":
 BORDER = frozenset(_LANGUAGE["border"])
 STREET_WORDS = frozenset(_LANGUAGE["street_words"])  # a name after these is a square's or street's
 MISSION_WORDS = frozenset(_LANGUAGE["mission_words"])  # a country after these is whose embassy it is
+# Country names that are also their adjective: after a definite noun ("القوات السعودية", "العاصمة السعودية") they
+# agree with it as the adjective (Saudi); the country is "في السعودية", "بقيادة السعودية".
+ADJECTIVE_NAMES = frozenset(_LANGUAGE["adjective_names"])
 # Words that are also names of some village; taken only with a head word or a LOC entity.
 COMMON_WORDS = frozenset(_LANGUAGE["common_words"])
 # Names news mostly uses as ordinary words, measured on unlabeled news by tools/build_place_stopwords.py.
@@ -142,6 +145,11 @@ TANWEEN_FATH = "\u064b"
 _NUMBER_BEFORE = re.compile(r"\d+\s*$")
 
 
+def _definite(norm: str) -> bool:
+    """Whether a word carries the article, after its proclitics if any ("القوات", "والعاصمة", "للقوات")."""
+    return norm.startswith(("ال", "وال", "فال", "بال", "كال", "لل"))
+
+
 def _counted(text: str, start: int) -> bool:
     """Whether the word at `start` follows a count ("13 روسيا"), not a year ("عام 1980 القدس")."""
     number = _NUMBER_BEFORE.search(text, max(0, start - 12), start)
@@ -173,9 +181,10 @@ def _find_mentions(text, words, gaz: Gazetteer, blocked, loc_tokens) -> list[Men
             i += 1
             continue
         n, variant, key, folded = found
-        if TANWEEN_FATH in words[i + n - 1].text or (n == 1 and variant == tok.norm and _counted(text, tok.start)):
-            # "رجلا سورياً", "اتهام 13 روسيا": an adjective or a counted noun in the accusative (Syrian, Russians),
-            # never a place, which takes no tanween and is not counted
+        if TANWEEN_FATH in words[i + n - 1].text or (n == 1 and variant == tok.norm and _counted(text, tok.start)) or (
+                key in ADJECTIVE_NAMES and i > 0 and _definite(norms[i - 1]) and _adjacent(text, words[i - 1], tok)):
+            # "رجلا سورياً", "اتهام 13 روسيا", "القوات السعودية": an adjective or a counted noun (Syrian, Russians,
+            # Saudi), never a place, which takes no tanween, is not counted and follows no noun it agrees with
             i += n
             continue
         if key.split(" ")[0] in RURAL and n > 1 and i + n < n_words and words[i + n].norm in DIRECTION_ADJECTIVES:
@@ -369,6 +378,9 @@ def _disambiguate(mentions: list[Mention], gaz: Gazetteer) -> None:
         if not acceptable:
             continue
         m.chosen = scored[0][1]
+        if m.head == "province" and m.chosen.fclass != "A":
+            # "محافظة الحديدة" is the governorate, not its capital, whose nearness to the rest may have won it
+            m.chosen = gaz.admin1.get((m.chosen.country, m.chosen.admin1), m.chosen)
         m.scores = _distinct(scored, ALTERNATIVE_MARGIN)
         context.add(m.chosen)
 
