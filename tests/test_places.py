@@ -221,3 +221,11 @@ def test_ghouta_alone_is_eastern_ghouta_and_the_country_is_no_town(gaz):
     ghouta = place_for(doc, "الغوطة")
     assert (ghouta.name_en, ghouta.precision) == ("Eastern Ghouta", 2)
     assert not [p for p in doc.places if "البلاد" in p.text]
+
+
+def test_jerusalem_s_holy_places_and_other_spellings_of_european_cities(gaz):
+    doc = analyse("أغلقت كنيسة القيامة أبوابها، وتوجه المصلون إلى حائط المبكى، فيما عقد مؤتمر بروكسيل.", gaz)
+    church, wall, brussels = (place_for(doc, s) for s in ("كنيسة القيامة", "حائط المبكى", "بروكسيل"))
+    assert (church.name_en, church.precision) == ("Church of the Holy Sepulchre", 1)
+    assert abs(church.lat - 31.778) < 0.01 and abs(church.lon - 35.230) < 0.01
+    assert wall.name_en == "Western Wall" and brussels.name_en == "Brussels"
