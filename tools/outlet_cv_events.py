@@ -56,8 +56,8 @@ def main() -> None:
     lex, registry = event_lexicon(), actor_registry()
     records = [r for r in map(json.loads, args.gold.open(encoding="utf-8")) if r.get("split") in SPLITS]
     read = GoldReader(ner_folds=args.ner_folds)
-    documents = {r["id"]: read(r) for r in records}  # the coder of each fold fills their events
-    examples = {r["id"]: article_examples([r], lex, registry, read) for r in records}
+    documents = {r["id"]: read(r) for r in records}  # read once: the examples come from them, each fold codes them
+    examples = {r["id"]: article_examples([r], lex, registry, lambda record: documents[record["id"]]) for r in records}
     synthetic_records = [json.loads(line) for name in ("positives.jsonl", "negatives.jsonl")
                          for line in (args.synthetic / name).open(encoding="utf-8") if line.strip()]
     synthetic = synthetic_examples(synthetic_records, lex, registry)

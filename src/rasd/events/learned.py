@@ -380,9 +380,10 @@ def _actor1_by_convention(event: Event, country: str | None, registry: ActorRegi
                           published: str | None) -> tuple[str, int | None] | None:
     """ACLED's actor1 (name, inter code) where its conventions differ from the report's words, or None when the
     actor1 stands as it is: a person is not an actor, what they lead is; a government does not fight and an air
-    force is not an actor of its own, their country's military forces are; an arrest or an interception nobody is named for is the work of the country's
-    police or military forces (ACLED's name for them when the registry has none), and so is an interception of a
-    rebel group's missile; the crowd of a peaceful protest is protesters, that of a riot rioters."""
+    force is not an actor of its own, their country's military forces are; an arrest or an interception nobody is
+    named for is the work of the country's police or military forces (ACLED's name for them when the registry has
+    none), and so is an interception of a rebel group's missile; the crowd of a peaceful protest is protesters,
+    that of a riot rioters."""
     actor = registry.get(event.actor1) if event.actor1 else None
     led = registry.by_id(actor.member_of) if actor is not None and actor.is_person and actor.member_of else None
     if led is not None:

@@ -9,7 +9,7 @@ the models (the `train` extra); what is shipped is their weights (rasd.events.le
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,6 +20,7 @@ from rasd.events.learned import NONE, EventModels, _anchor, place_candidates, se
 from rasd.nlp.linear import LinearModel
 from rasd.resolve.geo import haversine_km
 from rasd.events.lexicon import EventLexicon
+from rasd.model import Document
 from rasd.resolve.actors import ActorRegistry
 from rasd.train.gold import GoldReader
 
@@ -35,9 +36,10 @@ class Example:
 
 
 def article_examples(records: Iterable[dict], lex: EventLexicon, registry: ActorRegistry,
-                     read: GoldReader) -> tuple[list[Example], list[Example]]:
+                     read: Callable[[dict], Document]) -> tuple[list[Example], list[Example]]:
     """One example per sentence of each annotated article, labelled from the gold events' evidence; and one per
-    place candidate of each evidence sentence, labelled by whether it lies within MATCH_KM of the gold event's."""
+    place candidate of each evidence sentence, labelled by whether it lies within MATCH_KM of the gold event's.
+    `read` gives a record's analysed Document (a rasd.train.gold.GoldReader, or documents read already)."""
     sentences, places = [], []
     for record in records:
         doc = read(record)

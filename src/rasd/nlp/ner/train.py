@@ -56,10 +56,13 @@ def real_news_sentences(gold: Path, split: str = "train", left_out: tuple[int, i
                 continue
             text = record["text"]
             spans = sorted((e["start"], e["end"], e["label"]) for e in record["entities"] if e["label"] in NEWS_LABELS)
+            k = 0  # spans before k end before the token: tokens and spans (sorted by start) run left to right
             for tokens in text_sentence_tokens(text):
                 tagged, previous = [], None
                 for token in tokens:
-                    span = next((sp for sp in spans if sp[0] < token.end and token.start < sp[1]), None)
+                    while k < len(spans) and spans[k][1] <= token.start:
+                        k += 1
+                    span = spans[k] if k < len(spans) and spans[k][0] < token.end else None
                     tagged.append((token.text, "O" if span is None else f"{'I' if span == previous else 'B'}-{span[2]}"))
                     previous = span
                 sentences.append(tagged)
