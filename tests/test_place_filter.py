@@ -68,6 +68,14 @@ def test_a_country_name_that_is_also_its_adjective_is_the_adjective_after_a_defi
     assert [(p.name_en, p.start) for p in doc.places] == [("Saudi Arabia", text.rindex("السعودية"))]
 
 
+def test_the_adjective_reading_needs_a_noun_before_not_a_preposition_or_a_listed_place():
+    # "إلى" and "اليمن" start with what looks like the article: neither is a noun the name could agree with
+    text = "نقل المرضى من صنعاء إلى السعودية، وتدور اشتباكات على الحدود بين اليمن والسعودية."
+    doc = Pipeline.default(Resources(filter_places=False))(document_from_text(text, published="2018-03-02"))
+    saudi = [p.start for p in doc.places if p.name_en == "Saudi Arabia"]
+    assert saudi == [text.index("السعودية"), text.rindex("السعودية")]
+
+
 def test_a_province_named_with_its_head_word_is_the_province_not_its_capital():
     # the airport, beside the capital, had made the capital the nearer reading of "محافظة الحديدة"
     doc = rasd.analyze("وصلت القوات إلى مطار الحديدة، بينما تتواصل المعارك في محافظة الحديدة.", published="2018-06-01")

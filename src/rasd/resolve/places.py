@@ -145,19 +145,23 @@ TANWEEN_FATH = "\u064b"
 _NUMBER_BEFORE = re.compile(r"\d+\s*$")
 
 
-def _adjective_or_counted(text: str, words, norms: list[str], i: int, n: int, variant: str, key: str) -> bool:
+def _adjective_or_counted(text: str, words, norms: list[str], i: int, n: int, variant: str, key: str,
+                          listed: bool) -> bool:
     """Whether the name read at words[i:i + n] is an adjective or a counted noun ("رجلا سورياً", Syrian; "اتهام 13
     روسيا", 13 Russians; "القوات السعودية", Saudi): a place takes no tanween, is not counted, and does not follow a
-    noun to agree with it."""
+    noun to agree with it.  A name joined by "و" to the place name before it (`listed`) is the next of a list
+    ("بين اليمن والسعودية"), not an adjective of it."""
     tok = words[i]
     return (TANWEEN_FATH in words[i + n - 1].text
             or (n == 1 and variant == tok.norm and _counted(text, tok.start))
-            or (key in ADJECTIVE_NAMES and i > 0 and _definite(norms[i - 1]) and _adjacent(text, words[i - 1], tok)))
+            or (key in ADJECTIVE_NAMES and i > 0 and not listed and _definite(norms[i - 1])
+                and _adjacent(text, words[i - 1], tok)))
 
 
 def _definite(norm: str) -> bool:
-    """Whether a word carries the article, after its proclitics if any ("القوات", "والعاصمة", "للقوات")."""
-    return norm.startswith(("ال", "وال", "فال", "بال", "كال", "لل"))
+    """Whether a word is a noun carrying the article, after its proclitics if any ("القوات", "والعاصمة",
+    "للقوات"); "إلى", "التي", "الذي" only look like one."""
+    return norm.startswith(("ال", "وال", "فال", "بال", "كال", "لل")) and norm not in STOPWORDS
 
 
 def _counted(text: str, start: int) -> bool:
@@ -191,7 +195,8 @@ def _find_mentions(text, words, gaz: Gazetteer, blocked, loc_tokens) -> list[Men
             i += 1
             continue
         n, variant, key, folded = found
-        if _adjective_or_counted(text, words, norms, i, n, variant, key):
+        listed = bool(mentions) and mentions[-1].end_tok == i and tok.norm.startswith("و")
+        if _adjective_or_counted(text, words, norms, i, n, variant, key, listed):
             i += n
             continue
         if key.split(" ")[0] in RURAL and n > 1 and i + n < n_words and words[i + n].norm in DIRECTION_ADJECTIVES:
