@@ -52,6 +52,10 @@ MISSION_WORDS = frozenset(_LANGUAGE["mission_words"])  # a country after these i
 # Country names that are also their adjective: after a definite noun ("القوات السعودية", "العاصمة السعودية") they
 # agree with it as the adjective (Saudi); the country is "في السعودية", "بقيادة السعودية".
 ADJECTIVE_NAMES = frozenset(_LANGUAGE["adjective_names"])
+# Names that alone mean the province, not its capital, in a country's reporting: Yemen's fronts are told by
+# governorate ("معارك في البيضاء", "غارات على صعدة"), so the annotated news places them there; the city is
+# "مدينة البيضاء".  Sana'a, Aden, Hodeidah, Taiz and Marib are mostly the city and are not listed.
+PROVINCE_FIRST_NAMES = {country: frozenset(names) for country, names in _LANGUAGE["province_first_names"].items()}
 # Words that are also names of some village; taken only with a head word or a LOC entity.
 COMMON_WORDS = frozenset(_LANGUAGE["common_words"])
 # Names news mostly uses as ordinary words, measured on unlabeled news by tools/build_place_stopwords.py.
@@ -390,7 +394,8 @@ def _disambiguate(mentions: list[Mention], gaz: Gazetteer) -> None:
         if not acceptable:
             continue
         m.chosen = scored[0][1]
-        if m.head == "province" and m.chosen.fclass != "A":
+        if m.chosen.fclass != "A" and (m.head == "province" or (
+                m.head is None and m.key in PROVINCE_FIRST_NAMES.get(m.chosen.country, ()))):
             # "محافظة الحديدة" is the governorate, not its capital, whose nearness to the rest may have won it
             m.chosen = gaz.admin1.get((m.chosen.country, m.chosen.admin1), m.chosen)
         m.scores = _distinct(scored, ALTERNATIVE_MARGIN)
