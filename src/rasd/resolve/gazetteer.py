@@ -53,7 +53,9 @@ def fold_key(key: str) -> str:
 @word_cache
 def place_name_readings(norm: str) -> tuple[str, ...]:
     """Clitic variants that a place name can take: و ف ب ل and their sequences, never a bare
-    article-stripped stem ("السورية" is not "سورية") nor ك (كشفت is not شفت)."""
+    article-stripped stem ("السورية" is not "سورية") nor ك (كشفت is not شفت).  The fewer letters a reading
+    strips, the earlier it comes, as the first of equally long names wins: "ولبنان" is و + لبنان (Lebanon)
+    before و + ل + بنان (a Syrian village), "وباريس" و + باريس before و + ب + اريس."""
     out = []
     for v in clitic_variants(norm):
         if v == norm or v.startswith("ال"):
@@ -62,7 +64,7 @@ def place_name_readings(norm: str) -> tuple[str, ...]:
         prefix = norm[:len(norm) - len(v)] if norm.endswith(v) else ""
         if prefix and set(prefix) <= set("وفبل") and not prefix.endswith("ال"):
             out.append(v)
-    return tuple(out)
+    return tuple(sorted(out, key=len, reverse=True))
 
 
 PLACE_NAMES = WordForms("place-names", word_cache(lambda norm: tuple(
