@@ -211,6 +211,25 @@ def test_merging_keeps_every_report_and_the_lowest_figure_with_a_note(tmp_path):
     assert [m["document_id"] for m in event["mentions"]] == ["d1", "d2"]
 
 
+def test_a_report_days_later_retells_a_distinct_event_but_a_recurring_one_is_an_event_of_its_own_day(tmp_path):
+    chemical = SubEventType.CHEMICAL_WEAPON
+    docs = _store(tmp_path / "r.db", [
+        ("attack", "BBC Arabic", "2026-01-05", [_event(chemical, "2026-01-05")]),
+        ("next_day", "France 24", "2026-01-06", [_event(chemical, "2026-01-06")]),
+        ("retold", "CNN Arabic", "2026-01-08", [_event(chemical, "2026-01-08")]),  # dated by its own article
+        ("week_later", "Al Arabiya", "2026-01-12", [_event(chemical, "2026-01-12")]),
+        ("elsewhere", "Sky News Arabia", "2026-01-08", [_event(chemical, "2026-01-08",
+                                                               at=(SARAQIB[0] + 0.3, SARAQIB[1]))]),  # 33 km off
+        ("strike", "BBC Arabic", "2026-01-05", [_event(SubEventType.AIR_DRONE_STRIKE, "2026-01-05")]),
+        ("new_strike", "CNN Arabic", "2026-01-08", [_event(SubEventType.AIR_DRONE_STRIKE, "2026-01-08")]),
+    ])
+    merged = {d: docs[d]["events"][0]["merged_id"] for d in docs}
+    assert merged["attack"] == merged["next_day"] == merged["retold"]
+    assert len({merged[d] for d in ("attack", "week_later", "elsewhere")}) == 3
+    assert merged["strike"] != merged["new_strike"]  # strikes on one town recur: each day is its own event
+    assert docs["retold"]["events"][0]["reports"] == 3
+
+
 def test_confidence_rises_with_independent_confirmation_and_falls_on_partisan_sources(tmp_path):
     anonymous = SourceLink(text="مصدر", kind="anonymous")
     party = SourceLink(text="الجيش", kind="official", actor="Military Forces of Syria (2024-)")

@@ -5,6 +5,12 @@ event of the same family (see `family`), dated within a day of it, whose place i
 grows with the coarser precision of the two, and whose actors do not contradict its own (`actors_compatible`); it never joins one that
 already holds a report of the same article (the article's coder kept those apart).  Otherwise it starts one.
 
+A report days after an event it retells is dated by its own article when its sentence gives the event no date
+("في إشارة إلى الهجوم الكيميائي في دوما", three days on).  So a report first joins the most reported merged event
+of its very sub-type, at its town (both precise), dated up to RETOLD_DAYS before it: unless the sub-type is one
+that recurs at one place day after day (air strikes, shelling, clashes in a siege), where each day is an event of
+its own and the day is what tells two reports apart.
+
 Every report is kept (`merged_mentions`); the merged event's fields are recomputed from its reports each time
 one joins: the commonest sub-type, actors and date, the most precise place, the lowest fatality figure when the
 reports disagree (ACLED's conservative rule, with a note giving each figure and outlet), the outlets, and the
@@ -21,6 +27,7 @@ from datetime import date, timedelta
 
 from rasd.corpus.articles import Article, Report
 from rasd.resolve.geo import haversine_km
+from rasd.resources.taxonomy import SubEventType
 
 # how far apart two reports' places may be, by the coarser precision of the two (ACLED geo_precision)
 MAX_KM = {1: 25.0, 2: 50.0, 3: 150.0}
@@ -29,6 +36,8 @@ CONFIRMATION_STEP = 0.1  # confidence added per independent source beyond the fi
 PARTISAN_PENALTY = 0.15  # confidence taken when only parties to the event or anonymous sources report it
 STRATEGIC = "Strategic developments"
 UNKNOWN_ACTORS = ("Unidentified", "Civilians")  # names that start like these say nothing against a match
+RETOLD_DAYS = 3  # how long after an event a report may still retell it (the Douma window: 0.517 -> 0.645)
+RECURRING = {SubEventType.AIR_DRONE_STRIKE, SubEventType.SHELLING_ARTILLERY_MISSILE_ATTACK, SubEventType.ARMED_CLASH}
 
 
 def merge_reports(conn: sqlite3.Connection, article: Article, story: int, source: str) -> None:
@@ -88,9 +97,13 @@ def places_compatible(report: Report, row: sqlite3.Row, same_story: bool) -> boo
 
 def _best_match(conn: sqlite3.Connection, report: Report, day: str, story: int, taken: set[int],
                 dated: bool) -> int | None:
-    """The merged event the report joins, if any.  A report with no date of its own (neither the event's nor
-    the article's) can only join one of its story's."""
+    """The merged event the report joins, if any: one it retells, else one of the same day.  A report with no
+    date of its own (neither the event's nor the article's) can only join one of its story's."""
     d = date.fromisoformat(day)
+    if dated:
+        retold = _retold(conn, report, d, taken)
+        if retold is not None:
+            return retold
     low, high = ((d + timedelta(days=k)).isoformat() for k in (-DATE_SLACK_DAYS, DATE_SLACK_DAYS))
     kind = family(report.event_type, report.sub_event_type)
     candidates = (conn.execute("SELECT * FROM merged_events WHERE family = ? AND event_date BETWEEN ? AND ?"
@@ -110,6 +123,23 @@ def _best_match(conn: sqlite3.Connection, report: Report, day: str, story: int, 
                  + same_story + (row["event_date"] == day) - distance / 100)
         if best_score is None or score > best_score:
             best, best_score = row["id"], score
+    return best
+
+
+def _retold(conn: sqlite3.Connection, report: Report, day: date, taken: set[int]) -> int | None:
+    """The most reported merged event of the report's sub-type at its town, dated up to RETOLD_DAYS before it,
+    that the report may retell (see the module's docstring); None for a sub-type that recurs at one place."""
+    if report.sub_event_type in RECURRING or report.lat is None or (report.geo_precision or 3) > 1:
+        return None
+    best, best_reports = None, 0
+    for row in conn.execute("SELECT * FROM merged_events WHERE family = ? AND event_date BETWEEN ? AND ?"
+                            " AND sub_event_type = ? AND geo_precision = 1 ORDER BY id",
+                            (family(report.event_type, report.sub_event_type),
+                             (day - timedelta(days=RETOLD_DAYS)).isoformat(), day.isoformat(), report.sub_event_type)):
+        if (row["id"] not in taken and row["reports"] > best_reports
+                and haversine_km(report.lat, report.lon, row["lat"], row["lon"]) <= MAX_KM[1]
+                and actors_compatible((report.actor1, report.actor2), (row["actor1"], row["actor2"]))):
+            best, best_reports = row["id"], row["reports"]
     return best
 
 
