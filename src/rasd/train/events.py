@@ -109,12 +109,13 @@ def _ranker(items: list[Example], index: dict[str, int], c: float) -> LinearMode
         groups.setdefault(e.key, []).append(e)
     pairs, signs = [], []
     for members in groups.values():
-        right = [_matrix([e], index) for e in members if e.label != NONE]
-        wrong = [_matrix([e], index) for e in members if e.label == NONE]
+        rows = _matrix(members, index)  # one matrix per group, its rows taken in pairs
+        right = [k for k, e in enumerate(members) if e.label != NONE]
+        wrong = [k for k, e in enumerate(members) if e.label == NONE]
         for r in right:
             for w in wrong:
                 sign = 1 if len(signs) % 2 == 0 else -1  # both classes, so that the regression has two
-                pairs.append(sign * (r - w))
+                pairs.append(sign * (rows[r] - rows[w]))
                 signs.append(sign > 0)
     model = LogisticRegression(C=c, max_iter=3000, fit_intercept=False)
     model.fit(csr_matrix(vstack(pairs)), signs)
