@@ -356,3 +356,14 @@ def test_stage_errors_pickle():
     assert (copy.stage, type(copy.cause), str(copy)) == ("places", KeyError, "places: KeyError: None")
     budget = pickle.loads(pickle.dumps(StageError("events", TimeBudgetExceeded("61.0 s, over the 60 s budget"))))
     assert str(budget) == "events: TimeBudgetExceeded: 61.0 s, over the 60 s budget"
+
+
+def test_resources_load_when_the_first_input_is_analysed_and_not_when_every_input_is_stored(tmp_path, monkeypatch):
+    (tmp_path / "a.txt").write_text(article_text(), encoding="utf-8")
+    warm_ups = []
+    monkeypatch.setattr(Pipeline, "warm_up", lambda self: warm_ups.append(1) or 0.0)
+    with Store(tmp_path / "w.db") as store:
+        assert run_batch([str(tmp_path / "a.txt")], store, Pipeline.default()).stored == 1
+        assert len(warm_ups) == 1
+        again = run_batch([str(tmp_path / "a.txt")], store, Pipeline.default())
+    assert (again.already_stored, again.stored, len(warm_ups)) == (1, 0, 1)  # the re-run loaded nothing

@@ -144,12 +144,18 @@ class Workers(Protocol):
 
 
 class InProcess:
-    """The analysis in this process, one input after another, after loading its resources (as a worker does)."""
+    """The analysis in this process, one input after another, after loading its resources (as a worker does)
+    when the first input to analyse comes: a run that finds every input stored already loads nothing."""
 
     @contextmanager
     def start(self, analysis: Analysis) -> Iterator[AnalysedInputs]:
-        analysis.pipeline.warm_up()
-        yield lambda items: ((item, analysis(item)) for item in items)
+        def analysed(items: Iterable[InputItem]) -> Iterator[tuple[InputItem, Outcome]]:
+            for k, item in enumerate(items):
+                if k == 0:
+                    analysis.pipeline.warm_up()
+                yield item, analysis(item)
+
+        yield analysed
 
 
 class BatchWriter:
