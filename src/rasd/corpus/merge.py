@@ -97,8 +97,9 @@ def places_compatible(report: Report, row: sqlite3.Row, same_story: bool) -> boo
 
 def _best_match(conn: sqlite3.Connection, report: Report, day: str, story: int, taken: set[int],
                 dated: bool) -> int | None:
-    """The merged event the report joins, if any: one it retells, else one of the same day.  A report with no
-    date of its own (neither the event's nor the article's) can only join one of its story's."""
+    """The merged event the report joins, if any: one it retells (`_retold`), else one of its family within a day
+    of it.  A report with no date of its own (neither the event's nor the article's) can only join one of its
+    story's."""
     d = date.fromisoformat(day)
     if dated:
         retold = _retold(conn, report, d, taken)
