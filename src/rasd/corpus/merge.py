@@ -9,7 +9,7 @@ A report days after an event it retells is dated by its own article when its sen
 ("في إشارة إلى الهجوم الكيميائي في دوما", three days on).  So a report first joins the most reported merged event
 of its very sub-type, at its town (both precise), dated up to RETOLD_DAYS before it: unless the sub-type is one
 that recurs at one place day after day (air strikes, shelling, clashes in a siege), where each day is an event of
-its own and the day is what tells two reports apart.
+its own and the day is what tells two reports apart: such a report joins only reports of its own day.
 
 Every report is kept (`merged_mentions`); the merged event's fields are recomputed from its reports each time
 one joins: the commonest sub-type, actors and date, the most precise place, the lowest fatality figure when the
@@ -98,14 +98,16 @@ def places_compatible(report: Report, row: sqlite3.Row, same_story: bool) -> boo
 def _best_match(conn: sqlite3.Connection, report: Report, day: str, story: int, taken: set[int],
                 dated: bool) -> int | None:
     """The merged event the report joins, if any: one it retells (`_retold`), else one of its family within a day
-    of it.  A report with no date of its own (neither the event's nor the article's) can only join one of its
-    story's."""
+    of it (of its own day for a sub-type in RECURRING).  A report with no date of its own (neither the event's nor
+    the article's) can only join one of its story's."""
     d = date.fromisoformat(day)
     if dated:
         retold = _retold(conn, report, d, taken)
         if retold is not None:
             return retold
-    low, high = ((d + timedelta(days=k)).isoformat() for k in (-DATE_SLACK_DAYS, DATE_SLACK_DAYS))
+    # a sub-type that recurs at one place is an event a day: its reports join only those of their own day
+    slack = 0 if report.sub_event_type in RECURRING else DATE_SLACK_DAYS
+    low, high = ((d + timedelta(days=k)).isoformat() for k in (-slack, slack))
     kind = family(report.event_type, report.sub_event_type)
     candidates = (conn.execute("SELECT * FROM merged_events WHERE family = ? AND event_date BETWEEN ? AND ?"
                                " ORDER BY id", (kind, low, high)) if dated else
@@ -113,7 +115,7 @@ def _best_match(conn: sqlite3.Connection, report: Report, day: str, story: int, 
     best, best_score = None, None
     for row in candidates:
         span = date.fromisoformat(max(row["last_date"], day)) - date.fromisoformat(min(row["first_date"], day))
-        if span.days > 2 * DATE_SLACK_DAYS or row["id"] in taken or not actors_compatible((report.actor1, report.actor2), (row["actor1"], row["actor2"])):
+        if span.days > 2 * slack or row["id"] in taken or not actors_compatible((report.actor1, report.actor2), (row["actor1"], row["actor2"])):
             continue
         same_story = row["story"] == story
         if not places_compatible(report, row, same_story):
