@@ -62,6 +62,13 @@ def test_the_country_whose_embassy_it_is_is_not_where_it_is():
     assert _places("وصل السفير إلى إيران بعد إغلاق السفارة.", filter_places=False) == [("Iran", "IR")]
 
 
+def test_a_place_in_an_institution_s_name_is_not_a_place_but_one_where_the_institution_is_is():
+    # "مستشفى عفرين" is the hospital's name; "مستشفى بعفرين" is a hospital in Afrin
+    assert _places("قال مدير مستشفى عفرين إن القصف استهدف محيطه.", filter_places=False) == []
+    assert _places("قال طبيب في مستشفى بعفرين إن القصف استمر.", filter_places=False) == [("‘Afrīn", "SY")]
+    assert _places("وفتحت نيابة باريس تحقيقا، وألغت محكمة اللد الحكم.", filter_places=False) == []
+
+
 def test_a_country_name_that_is_also_its_adjective_is_the_adjective_after_a_definite_noun():
     text = "وصلت الطائرات السعودية إلى قاعدة في السعودية."  # Saudi aircraft, in Saudi Arabia
     doc = Pipeline.default(Resources(filter_places=False))(document_from_text(text, published="2018-03-02"))

@@ -48,7 +48,9 @@ COMPASS = {"N": "N", "S": "S", "E": "E", "W": "W", "NE": "NE", "NW": "NW", "SE":
            "EN": "NE", "WN": "NW", "ES": "SE", "WS": "SW"}
 BORDER = frozenset(_LANGUAGE["border"])
 STREET_WORDS = frozenset(_LANGUAGE["street_words"])  # a name after these is a square's or street's
-MISSION_WORDS = frozenset(_LANGUAGE["mission_words"])  # a country after these is whose embassy it is
+# a place right after these is whose embassy it is, or part of an institution's name ("مستشفى عفرين", "محكمة
+# اللد", "نيابة باريس", "جامعة صنعاء", "بتوقيت موسكو"): the annotated news marks neither as a place
+INSTITUTION_WORDS = frozenset(_LANGUAGE["institution_words"])
 # Country names that are also their adjective: after a definite noun ("القوات السعودية", "العاصمة السعودية") they
 # agree with it as the adjective (Saudi); the country is "في السعودية", "بقيادة السعودية".
 ADJECTIVE_NAMES = frozenset(_LANGUAGE["adjective_names"])
@@ -86,8 +88,8 @@ class Mention:
     candidates: list[GazPlace]
     folded: bool = False
     runs_on: bool = False  # the next word may be part of a longer, unknown name
-    # after "ساحة", "شارع", "دوار" and running on ("ساحة رياض الصلح" is no Riyadh), or after "سفارة", "قنصلية",
-    # "بعثة" ("سفارة إيران في لندن": Iran's embassy, in London)
+    # after "ساحة", "شارع", "دوار" and running on ("ساحة رياض الصلح" is no Riyadh), or after "سفارة", "مستشفى",
+    # "محكمة"… with no proclitic ("سفارة إيران في لندن": Iran's embassy, in London; "مستشفى عفرين", a hospital)
     in_other_name: bool = False
     head: str | None = None
     head_word: str | None = None
@@ -282,8 +284,9 @@ def _read_context_words(text: str, words, mentions: list[Mention]) -> None:
         prev2 = words[i - 2] if i > 1 else None
         first_variants = place_name_readings(words[i].norm)
         if prev is not None and _adjacent(text, prev, words[i]) and (
-                (_stem(prev.norm, STREET_WORDS) and m.runs_on) or _stem(prev.norm, MISSION_WORDS)):
-            m.in_other_name = True
+                (_stem(prev.norm, STREET_WORDS) and m.runs_on)
+                or (_stem(prev.norm, INSTITUTION_WORDS) and m.start == words[i].start)):
+            m.in_other_name = True  # "مستشفى عفرين" names a hospital, "مستشفى بعفرين" says where one is
         if prev is not None and _adjacent(text, prev, words[i]):
             head = _stem(prev.norm, HEADS)
             rural = _stem(prev.norm, RURAL)
