@@ -58,9 +58,10 @@ def end_to_end(records: list[dict], held_ids: set[str], synthetic: list, documen
     lex, registry = event_lexicon(), actor_registry()
     train = [r for r in records if r["id"] not in held_ids]
     held = [r for r in records if r["id"] in held_ids]
-    sentences, places = article_examples(train, lex, registry, GoldReader())
+    read = GoldReader()
+    sentences, places = article_examples(train, lex, registry, read)
     models = fit(sentences + synthetic, places, THRESHOLD)
-    models = with_roles(models, role_examples(models, train, lex, registry, GoldReader()))
+    models = with_roles(models, role_examples(models, train, lex, registry, read))
     predicted = [documents[r["id"]] for r in held]
     figures = []
     for name, coder in (("rules", load_event_coder("rules")), ("learned", LearnedCoder(lex, registry, models))):

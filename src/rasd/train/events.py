@@ -144,7 +144,7 @@ def fit(examples: list[Example], place_examples: list[Example], threshold: float
 
 
 def calibration_examples(models: EventModels, records: Iterable[dict], lex: EventLexicon,
-                         registry: ActorRegistry, read: GoldReader) -> list[Example]:
+                         registry: ActorRegistry, read: Callable[[dict], Document]) -> list[Example]:
     """The coder's events on annotated articles, each labelled by whether it matches a gold event of its
     sub-type (rasd eval's matching): what a confidence should predict."""
     from dataclasses import replace
@@ -171,7 +171,7 @@ def calibrate(models: EventModels, examples: list[Example], c: float = 1.0) -> E
 
 
 def role_examples(models: EventModels, records: Iterable[dict], lex: EventLexicon,
-                  registry: ActorRegistry, read: GoldReader) -> list[Example]:
+                  registry: ActorRegistry, read: Callable[[dict], Document]) -> list[Example]:
     """For each event the coder gets right (by sub-type) on annotated articles, its actor1 candidates, each
     labelled by whether it is the gold actor1."""
     from dataclasses import replace
@@ -211,13 +211,19 @@ class Trained:
 
 
 def train_models(train: list[dict], dev: list[dict], synthetic: list[dict], threshold: float, lex: EventLexicon,
-                 registry: ActorRegistry, read: GoldReader) -> Trained:
+                 registry: ActorRegistry, read: Callable[[dict], Document]) -> Trained:
     """Everything `rasd train-events` fits, in order: the detector, sub-type and place models on the train
-    articles and the synthetic sentences, the role ranker on the train articles, the calibration on dev."""
-    sentences, places = article_examples(train, lex, registry, read)
+    articles and the synthetic sentences, the role ranker on the train articles, the calibration on dev.  Each
+    train article is read once, for both the examples and the role ranker."""
+    documents = {r["id"]: read(r) for r in train}
+
+    def read_again(record: dict) -> Document:
+        return documents[record["id"]]
+
+    sentences, places = article_examples(train, lex, registry, read_again)
     sentences += synthetic_examples(synthetic, lex, registry)
     models = fit(sentences, places, threshold)
-    roles = role_examples(models, train, lex, registry, read)
+    roles = role_examples(models, train, lex, registry, read_again)
     if roles:
         models = with_roles(models, roles)
     calibration = calibration_examples(models, dev, lex, registry, read)
