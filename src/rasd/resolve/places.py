@@ -283,11 +283,10 @@ def _read_context_words(text: str, words, mentions: list[Mention]) -> None:
         prev = words[i - 1] if i > 0 else None
         prev2 = words[i - 2] if i > 1 else None
         first_variants = place_name_readings(words[i].norm)
-        if prev is not None and _adjacent(text, prev, words[i]) and (
-                (_stem(prev.norm, STREET_WORDS) and m.runs_on)
-                or (_stem(prev.norm, INSTITUTION_WORDS) and m.start == words[i].start)):
-            m.in_other_name = True  # "مستشفى عفرين" names a hospital, "مستشفى بعفرين" says where one is
         if prev is not None and _adjacent(text, prev, words[i]):
+            if ((_stem(prev.norm, STREET_WORDS) and m.runs_on)
+                    or (_stem(prev.norm, INSTITUTION_WORDS) and m.start == words[i].start)):
+                m.in_other_name = True  # "مستشفى عفرين" names a hospital, "مستشفى بعفرين" says where one is
             head = _stem(prev.norm, HEADS)
             rural = _stem(prev.norm, RURAL)
             direction = _stem(prev.norm, DIRECTION_NOUNS)
