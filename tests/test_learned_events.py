@@ -177,8 +177,10 @@ def test_a_place_candidate_carries_the_word_before_it_and_the_clitic_joined_to_i
     lex, registry = event_lexicon(), actor_registry()
     doc = GoldReader()({"text": "أطلقت صواريخ من غزة على عسقلان، وقصفت الطائرات برفح.", "id": "t"})
     reading = read_document(doc, lex, registry)
-    features = {p.text: set(f) for p, f in place_candidates(reading, 0, 0, lex)}
-    assert {f"before:{stem(normalize('من'))}", "clitic:-"} <= features["غزة"]
+    shelling = SubEventType.SHELLING_ARTILLERY_MISSILE_ATTACK
+    features = {p.text: set(f) for p, f in place_candidates(reading, 0, 0, lex, shelling)}
+    # the word before counts alone and with the sub-type: "من غزة" is where a rocket came from, not where it fell
+    assert {f"before:{stem(normalize('من'))}", f"before:{stem(normalize('من'))}|{shelling.value}", "clitic:-"} <= features["غزة"]
     assert f"before:{stem(normalize('على'))}" in features["عسقلان"]
     assert {f"before:{stem(normalize('الطائرات'))}", "clitic:ب"} <= features["رفح"]
 

@@ -100,9 +100,12 @@ def _date_feature(published: date | None, s: SentenceReading) -> str:
     return "date:old"
 
 
-def place_candidates(reading: Reading, i: int, anchor: int, lex: EventLexicon) -> list[tuple[Place, list[str]]]:
-    """The places an event told in sentence i may have happened at, each with its features: the sentence's own
-    places, those of the two sentences before it, the headline's, and the rest of the article's."""
+def place_candidates(reading: Reading, i: int, anchor: int, lex: EventLexicon, sub_type: SubEventType
+                     ) -> list[tuple[Place, list[str]]]:
+    """The places an event of `sub_type` told in sentence i may have happened at, each with its features: the
+    sentence's own places, those of the two sentences before it, the headline's, and the rest of the article's.
+    The word before a place counts again with the sub-type: "من غزة" is where a rocket was fired from (the event
+    is where it fell) but where a protest or an arrest was."""
     s = reading.sentences[i]
     ctx = s.ctx
     places = ctx.spans["places"]
@@ -122,7 +125,8 @@ def place_candidates(reading: Reading, i: int, anchor: int, lex: EventLexicon) -
             if key in seen:
                 continue
             seen.add(key)
-            features = [f"where:{where}", *head, f"where_prec:{where}|{p.precision}", *tail]
+            features = [f"where:{where}", *head, f"where_prec:{where}|{p.precision}", *tail,
+                        *(f"{f}|{sub_type.value}" for f in tail if f.startswith("before:"))]
             if where == "same":
                 distance = abs(p.start - anchor_at)
                 features += [f"side:{'after' if p.start >= anchor_at else 'before'}",
@@ -312,7 +316,7 @@ class LearnedCoder:
             event = made_now[0]
             event.sources = _own_copy(s.attribution)
         event.event_type, event.sub_event_type = TYPE_OF[sub_type], sub_type
-        event.location = self.models.place(place_candidates(reading, i, anchor, self.lexicon))
+        event.location = _town_located_by(doc.text, s, self.models.place(place_candidates(reading, i, anchor, self.lexicon, sub_type)))
         candidates = role_candidates(s, event, anchor, self.lexicon, self.registry)
         if sub_type == SubEventType.EXCESSIVE_FORCE_AGAINST_PROTESTERS:
             # the force that fired, never the crowd (the guide's roles), when the sentence names one
@@ -552,6 +556,22 @@ def decode(mentions: list[tuple[int, Event, float]]) -> list[Event]:
             _absorb(events[target], event)
             told_in[target].add(i)
     return events
+
+
+_LOCATING_GAP = re.compile(r"\s*(?:في|ب)\s*")  # "سرمين في ريف إدلب", "كفرنبل بريف إدلب"
+
+
+def _town_located_by(text: str, s: SentenceReading, place: Place | None) -> Place | None:
+    """The town the chosen place locates when the sentence tells the town by it ("قصف بلدتي سرمين وبنش في ريف
+    إدلب"): the most precise place the text gives is the event's (the guide's rule); else the place itself."""
+    if place is None or place.precision == 1 or not s.sentence.start <= place.start < s.sentence.end:
+        return place
+    named = s.ctx.spans["places"].within(s.sentence.start, place.start)
+    town = next((p for p in reversed(named) if p.end <= place.start), None)
+    if town is not None and town.precision == 1 and town.country == place.country \
+            and _LOCATING_GAP.fullmatch(text, town.end, place.start):
+        return town
+    return place
 
 
 _LIST_GAP = re.compile(r"[\s،,]*(و?)\s*")  # what stands between two places of a list: "مسرابا وجسرين، وكفربطنا"

@@ -22,6 +22,7 @@ from rasd.resolve.geo import haversine_km
 from rasd.events.lexicon import EventLexicon
 from rasd.model import Document
 from rasd.resolve.actors import ActorRegistry
+from rasd.resources.taxonomy import SubEventType
 from rasd.train.gold import GoldReader
 
 MIN_FEATURE_COUNT = 2  # a feature seen once says nothing a model can learn
@@ -53,7 +54,8 @@ def article_examples(records: Iterable[dict], lex: EventLexicon, registry: Actor
                                      f"{record['id']}:{s.sentence.start}"))
             for event in cited[:1]:
                 where = event["location"]
-                for place, features in place_candidates(reading, i, _anchor(s), lex):
+                for place, features in place_candidates(reading, i, _anchor(s), lex,
+                                                         SubEventType(event["sub_event_type"])):
                     near = haversine_km(place.lat, place.lon, where["lat"], where["lon"]) <= MATCH_KM
                     places.append(Example(features, "here" if near else NONE, record["id"],
                                           f"{record['id']}:{s.sentence.start}"))
