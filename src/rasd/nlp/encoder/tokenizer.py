@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 from functools import cached_property
 from pathlib import Path
 
@@ -91,8 +92,14 @@ class E5Tokenizer:
         return Tokenizer.from_file(str(self._directory / FULL_FILE))
 
     @classmethod
-    def from_e5(cls, e5: E5File, directory: Path) -> "E5Tokenizer":
-        """Write the tokenizer files into `directory` and load them."""
+    def from_e5(cls, e5: E5File, directory: Path | None = None) -> "E5Tokenizer":
+        """Write the tokenizer files into `directory` and load them; without a directory, into a temporary one
+        that lives as long as the tokenizer, which reads the whole vocabulary from it only when a text needs it."""
+        if directory is None:
+            scratch = tempfile.TemporaryDirectory(prefix="rasd-tokenizer-")
+            tokenizer = cls.from_e5(e5, Path(scratch.name))
+            tokenizer._scratch = scratch  # removed with the tokenizer
+            return tokenizer
         write_tokenizer(e5, directory)
         return cls(directory)
 

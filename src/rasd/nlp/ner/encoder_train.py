@@ -14,7 +14,6 @@ from __future__ import annotations
 import math
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -49,8 +48,7 @@ def fine_tune(data: Path, out: Path, *, epochs: int, lr: float, head_lr: float, 
         train, dev = corpora.split_dev(train)
     train = train[:int(len(train) * options.train_fraction)]
     e5 = E5File()
-    with tempfile.TemporaryDirectory() as scratch:
-        tokenizer = E5Tokenizer.from_e5(e5, Path(scratch))
+    tokenizer = E5Tokenizer.from_e5(e5)
     train_windows = _windows(tokenizer, [train], options.max_tokens)
     dev_documents = [dev[i:i + corpora.DEV_DOCUMENT_SENTENCES] for i in range(0, len(dev), corpora.DEV_DOCUMENT_SENTENCES)]
     dev_windows = _windows(tokenizer, dev_documents, options.max_tokens)
