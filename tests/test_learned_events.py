@@ -340,3 +340,13 @@ def test_a_near_tie_settled_by_the_rules_keeps_the_tie_s_probability():
     assert chosen == SubEventType.OTHER and p_sub == pytest.approx(0.40)  # the rules' reading, the tie's probability
     assert models.decide(["bias"])[1:] == (SubEventType.AIR_DRONE_STRIKE, pytest.approx(0.40))
     assert models.decide(["bias"], read=frozenset({SubEventType.ARMED_CLASH.value}))[1] == SubEventType.AIR_DRONE_STRIKE
+
+
+def test_an_incident_dated_months_before_the_report_is_background_not_news():
+    text = "قتل سبعة مدنيين في غارات جوية شنتها طائرات حربية على بلدة سرمين في ريف إدلب يوم 3 آذار/مارس."
+    [recent] = _learned(text, published="2018-03-05").events
+    assert (recent.sub_event_type, recent.modality, recent.event_date) == (SubEventType.AIR_DRONE_STRIKE,
+                                                                           Modality.ASSERTED, "2018-03-03")
+    # the guide: an incident more than 31 days old is background, however the sentence tells it
+    old = _learned(text, published="2018-06-20").events
+    assert old and all(e.modality != Modality.ASSERTED for e in old)

@@ -24,7 +24,8 @@ from pathlib import Path
 
 import numpy as np
 
-from rasd.events import (Reading, SentenceReading, _event_from_trigger, _own_copy, finish, read_document)
+from rasd.events import (HISTORY_DAYS, Reading, SentenceReading, _event_from_trigger, _own_copy, finish,
+                         read_document)
 from rasd.events.attribution import SentenceContext
 from rasd.events.classify import NOT_PARTIES
 from rasd.events.facts import LINES, introduced_as_location, locative_starts
@@ -344,7 +345,9 @@ class LearnedCoder:
             # ACLED's convention for violence whose perpetrator the report does not name
             event.actor1, event.inter1 = f"Unidentified Armed Group ({country_name(country)})", UNIDENTIFIED_INTER
             event.interaction = interaction(event.inter1, event.inter2)
-        event.modality = Modality.ASSERTED
+        # an incident dated further back than HISTORY_DAYS is background however the sentence tells it (the guide:
+        # older incidents are always background), as the rules code it
+        event.modality = Modality.REFERENCE if _long_ago(event, reading.published) else Modality.ASSERTED
         event.evidence = [(s.sentence.start, s.sentence.end)]
         return event
 
@@ -442,6 +445,10 @@ def _actor1_by_convention(event: Event, country: str | None, registry: ActorRegi
 # countries ACLED names with "the" in its actors' names ("Police Forces of the Netherlands")
 ARTICLE_COUNTRIES = frozenset({"United States", "United Kingdom", "United Arab Emirates", "Philippines",
                                "Netherlands", "Central African Republic", "Dominican Republic"})
+
+
+def _long_ago(event: Event, published: date | None) -> bool:
+    return bool(published and event.event_date and (published - date.fromisoformat(event.event_date)).days > HISTORY_DAYS)
 
 
 def _with_article(name: str) -> str:
