@@ -51,6 +51,10 @@ def test_explicit_dates_in_three_calendars():
     assert parse_explicit_date("في 3 نوفمبر", ref) == (date(2026, 11, 3), 1)
     assert parse_explicit_date("في 25 ديسمبر", ref) == (date(2025, 12, 25), 1)  # no year: the most recent past one
     assert parse_explicit_date("خلال شهر آذار 2025", ref) == (date(2025, 3, 1), 3)
+    # a month named twice ("آذار/مارس", "أيار (مايو)") keeps the year after it, spaced or not
+    assert parse_explicit_date("في 31 تموز/يوليو 2015، أضرم", ref) == (date(2015, 7, 31), 1)
+    assert parse_explicit_date("وفي24 آذار/مارس2016 أوقفت", ref) == (date(2016, 3, 24), 1)
+    assert parse_explicit_date("في 14 أيار (مايو) 2018 قتل", ref) == (date(2018, 5, 14), 1)
     d, _ = parse_explicit_date("1 رمضان 1447 هـ", ref)
     assert abs((d - date(2026, 2, 18)).days) <= 2
     assert hijri_to_gregorian(1447, 13, 1) is None

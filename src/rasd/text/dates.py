@@ -23,7 +23,7 @@ HIJRI_BY_NAME: dict[str, int] = {normalize(n): m for m, names in HIJRI_MONTHS.it
 
 _month_alt = "|".join(sorted((re.escape(k) for k in MONTH_BY_NAME), key=len, reverse=True))
 _hijri_alt = "|".join(sorted((re.escape(k) for k in HIJRI_BY_NAME), key=len, reverse=True))
-_DAY_MONTH_YEAR = re.compile(rf"(?<!\d)(\d{{1,2}})\s+(?:من\s+)?(?:شهر\s+)?({_month_alt})(?:\s*[/(]\s*(?:{_month_alt})\s*\)?)?(?:\s+(?:عام|سنه)?\s*(\d{{4}}))?")
+_DAY_MONTH_YEAR = re.compile(rf"(?<!\d)(\d{{1,2}})\s+(?:من\s+)?(?:شهر\s+)?({_month_alt})(?:\s*[/(]\s*(?:{_month_alt})\s*\)?)?(?:\s*(?:عام|سنه)?\s*(\d{{4}})(?!\d))?")
 _MONTH_YEAR = re.compile(rf"(?:شهر\s+)?({_month_alt})(?:\s+(?:عام|سنه)?\s*(\d{{4}}))")
 _HIJRI = re.compile(rf"(?<!\d)(\d{{1,2}})\s+({_hijri_alt})\s+(?:عام|سنه)?\s*(\d{{4}})\s*(?:ه|هـ|للهجره)?")
 _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
