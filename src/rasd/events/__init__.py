@@ -234,10 +234,15 @@ def _event_from_trigger(doc: Document, ctx: SentenceContext, lex: EventLexicon, 
     event.quantities = ctx.spans["quantities"].within(sentence.start, sentence.end)
     event.weapons = list(dict.fromkeys(e.text for e in ctx.entities if e.label == "WEAPON"))
     if event.modality == Modality.ASSERTED and published and (
-            when and (published - when[0]).days > HISTORY_DAYS or _names_a_past_year(doc.text[sentence.start:sentence.end],
-                                                                                   published)):
+            when and is_history(when[0], published) or _names_a_past_year(doc.text[sentence.start:sentence.end],
+                                                                           published)):
         event.modality = Modality.REFERENCE  # an event months or years back, recalled as background
     return event, specificity, own_place
+
+
+def is_history(day: date, published: date) -> bool:
+    """Whether an incident of `day` is too old to be news in a report of `published`: background, however told."""
+    return (published - day).days > HISTORY_DAYS
 
 
 _YEAR = re.compile(r"(?<!منذ )(?:عام|العام|سنة|السنة)\s+(\d{4})(?!\d)")

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rasd.events import (HISTORY_DAYS, Reading, SentenceReading, _event_from_trigger, _own_copy, finish,
+from rasd.events import (Reading, SentenceReading, _event_from_trigger, _own_copy, finish, is_history,
                          read_document)
 from rasd.events.attribution import SentenceContext
 from rasd.events.classify import NOT_PARTIES
@@ -317,7 +317,8 @@ class LearnedCoder:
             event = made_now[0]
             event.sources = _own_copy(s.attribution)
         event.event_type, event.sub_event_type = TYPE_OF[sub_type], sub_type
-        event.location = _town_located_by(doc.text, s, self.models.place(place_candidates(reading, i, anchor, self.lexicon, sub_type)))
+        chosen_place = self.models.place(place_candidates(reading, i, anchor, self.lexicon, sub_type))
+        event.location = _town_located_by(doc.text, s, chosen_place)
         candidates = role_candidates(s, event, anchor, self.lexicon, self.registry)
         if sub_type == SubEventType.EXCESSIVE_FORCE_AGAINST_PROTESTERS:
             # the force that fired, never the crowd (the guide's roles), when the sentence names one
@@ -345,9 +346,10 @@ class LearnedCoder:
             # ACLED's convention for violence whose perpetrator the report does not name
             event.actor1, event.inter1 = f"Unidentified Armed Group ({country_name(country)})", UNIDENTIFIED_INTER
             event.interaction = interaction(event.inter1, event.inter2)
-        # an incident dated further back than HISTORY_DAYS is background however the sentence tells it (the guide:
-        # older incidents are always background), as the rules code it
-        event.modality = Modality.REFERENCE if _long_ago(event, reading.published) else Modality.ASSERTED
+        # an incident more than a month old is background however the sentence tells it (the guide), as the rules code it
+        old = bool(reading.published and event.event_date
+                   and is_history(date.fromisoformat(event.event_date), reading.published))
+        event.modality = Modality.REFERENCE if old else Modality.ASSERTED
         event.evidence = [(s.sentence.start, s.sentence.end)]
         return event
 
@@ -445,10 +447,6 @@ def _actor1_by_convention(event: Event, country: str | None, registry: ActorRegi
 # countries ACLED names with "the" in its actors' names ("Police Forces of the Netherlands")
 ARTICLE_COUNTRIES = frozenset({"United States", "United Kingdom", "United Arab Emirates", "Philippines",
                                "Netherlands", "Central African Republic", "Dominican Republic"})
-
-
-def _long_ago(event: Event, published: date | None) -> bool:
-    return bool(published and event.event_date and (published - date.fromisoformat(event.event_date)).days > HISTORY_DAYS)
 
 
 def _with_article(name: str) -> str:
@@ -573,7 +571,7 @@ def _town_located_by(text: str, s: SentenceReading, place: Place | None) -> Plac
     إدلب"): the most precise place the text gives is the event's (the guide's rule); else the place itself."""
     if place is None or place.precision == 1 or not s.sentence.start <= place.start < s.sentence.end:
         return place
-    named = s.ctx.spans["places"].within(s.sentence.start, place.start)
+    named = [p for p in s.ctx.spans["places"].within(s.sentence.start, place.start) if p.feature_code not in LINES]
     town = next((p for p in reversed(named) if p.end <= place.start), None)
     if town is not None and town.precision == 1 and town.country == place.country \
             and _LOCATING_GAP.fullmatch(text, town.end, place.start):
