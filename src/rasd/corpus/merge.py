@@ -102,7 +102,7 @@ def _best_match(conn: sqlite3.Connection, report: Report, day: str, story: int, 
     the article's) can only join one of its story's."""
     d = date.fromisoformat(day)
     if dated:
-        retold = _retold(conn, report, d, taken)
+        retold = _retold(conn, report, d, story, taken)
         if retold is not None:
             return retold
     # a sub-type that recurs at one place is an event a day: its reports join only those of their own day
@@ -115,10 +115,8 @@ def _best_match(conn: sqlite3.Connection, report: Report, day: str, story: int, 
     best, best_score = None, None
     for row in candidates:
         span = date.fromisoformat(max(row["last_date"], day)) - date.fromisoformat(min(row["first_date"], day))
-        if span.days > 2 * slack or row["id"] in taken or not actors_compatible((report.actor1, report.actor2), (row["actor1"], row["actor2"])):
-            continue
         same_story = row["story"] == story
-        if not places_compatible(report, row, same_story):
+        if span.days > 2 * slack or not _joinable(report, row, taken, same_story):
             continue
         distance = (haversine_km(report.lat, report.lon, row["lat"], row["lon"])
                     if report.lat is not None and row["lat"] is not None else 0.0)
@@ -129,7 +127,14 @@ def _best_match(conn: sqlite3.Connection, report: Report, day: str, story: int, 
     return best
 
 
-def _retold(conn: sqlite3.Connection, report: Report, day: date, taken: set[int]) -> int | None:
+def _joinable(report: Report, row: sqlite3.Row, taken: set[int], same_story: bool) -> bool:
+    """Whether the report may join the merged event `row` wherever the dates allow: one the report's article has no
+    report in yet, whose actors and place do not contradict the report's."""
+    return (row["id"] not in taken and actors_compatible((report.actor1, report.actor2), (row["actor1"], row["actor2"]))
+            and places_compatible(report, row, same_story))
+
+
+def _retold(conn: sqlite3.Connection, report: Report, day: date, story: int, taken: set[int]) -> int | None:
     """The most reported merged event of the report's sub-type at its town, dated up to RETOLD_DAYS before it,
     that the report may retell (see the module's docstring); None for a sub-type that recurs at one place."""
     if report.sub_event_type in RECURRING or report.lat is None or (report.geo_precision or 3) > 1:
@@ -139,9 +144,8 @@ def _retold(conn: sqlite3.Connection, report: Report, day: date, taken: set[int]
                             " AND sub_event_type = ? AND geo_precision = 1 ORDER BY id",
                             (family(report.event_type, report.sub_event_type),
                              (day - timedelta(days=RETOLD_DAYS)).isoformat(), day.isoformat(), report.sub_event_type)):
-        if (row["id"] not in taken and row["reports"] > best_reports
-                and haversine_km(report.lat, report.lon, row["lat"], row["lon"]) <= MAX_KM[1]
-                and actors_compatible((report.actor1, report.actor2), (row["actor1"], row["actor2"]))):
+        # both places precise, so places_compatible asks them to lie within MAX_KM[1]
+        if row["reports"] > best_reports and _joinable(report, row, taken, row["story"] == story):
             best, best_reports = row["id"], row["reports"]
     return best
 

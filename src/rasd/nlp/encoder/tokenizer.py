@@ -78,6 +78,7 @@ class E5Tokenizer:
 
         meta = json.loads((directory / META_FILE).read_text("utf-8"))
         self._directory = directory
+        self._scratch: tempfile.TemporaryDirectory | None = None  # a temporary folder it was written into, if any
         self._common = Tokenizer.from_file(str(directory / COMMON_FILE))
         self._common_ids = np.array(meta["common_ids"], dtype=np.int64)  # the common tokenizer's id → the file's
         self._table = str.maketrans({int(k): v for k, v in meta["map"].items()})
